@@ -1,0 +1,99 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { AuthLayout } from '~/components/auth-layout'
+import { SubmitButton } from '~/components/ui/button'
+import { Field, FormErrors, HoneypotField } from '~/components/ui/forms'
+import { AuthError, getAuthenticator, requireAnonymous } from '~/server/auth.server'
+import { isGitHubEnabled } from '~/server/env.server'
+import { assertNotBot } from '~/server/honeypot.server'
+import { getClientIp, safeRedirectPath } from '~/server/http.server'
+import { loginLimiter, tooManyAttemptsMessage } from '~/server/login-limit.server'
+import { redirectWithSession } from '~/server/session.server'
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Integration Copilot' }]
+
+const LoginSchema = z.object({
+  email: z.email('Enter a valid email address.').max(254),
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200),
+  redirectTo: z.string().optional(),
+})
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request)
+  return { githubEnabled: isGitHubEnabled() }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireAnonymous(request)
+  const formData = await request.clone().formData()
+  assertNotBot(formData)
+  const submission = parseWithZod(formData, { schema: LoginSchema })
+  if (submission.status !== 'success') return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
+
+  const limit = loginLimiter().hit(`${getClientIp(request)}:${submission.value.email.toLowerCase()}`)
+  if (!limit.allowed) {
+    return data(
+      submission.reply({ formErrors: [tooManyAttemptsMessage(limit.retryAfterSeconds)], hideFields: ['password'] }),
+      { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
+    )
+  }
+  try {
+    const user = await getAuthenticator(new URL(request.url).origin).authenticate('form', request)
+    return redirectWithSession(user.id, request, safeRedirectPath(submission.value.redirectTo))
+  } catch (error) {
+    if (error instanceof AuthError) {
+      return data(submission.reply({ formErrors: [error.message], hideFields: ['password'] }), { status: 400 })
+    }
+    throw error
+  }
+}
+
+export default function LoginPage() {
+  const { githubEnabled } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const redirectTo = searchParams.get('redirectTo') ?? ''
+  const [form, fields] = useForm({
+    id: 'login',
+    lastResult,
+    constraint: getZodConstraint(LoginSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+  })
+  return (
+    <AuthLayout
+      title="Sign in"
+      subtitle={
+        <>
+          New here?{' '}
+          <Link to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`} className="font-semibold text-indigo-600 hover:underline">
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <HoneypotField />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <Field label="Email" type="email" meta={fields.email} inputProps={{ autoComplete: 'email', autoFocus: true }} />
+        <Field label="Password" type="password" meta={fields.password} inputProps={{ autoComplete: 'current-password' }} />
+        <SubmitButton className="w-full" pendingText="Signing in…">
+          Sign in
+        </SubmitButton>
+      </Form>
+      {githubEnabled ? (
+        <Form method="post" action="/auth/github" className="mt-4 border-t border-slate-200 pt-4">
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <SubmitButton variant="secondary" className="w-full" pendingText="Redirecting to GitHub…">
+            Sign in with GitHub
+          </SubmitButton>
+        </Form>
+      ) : null}
+    </AuthLayout>
+  )
+}

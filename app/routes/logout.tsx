@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { revokeSession } from '~/server/session.server'
+
+export async function loader() {
+  return redirect('/')
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const clearCookie = await revokeSession(request)
+  return redirect('/login', { headers: { 'Set-Cookie': clearCookie } })
+}

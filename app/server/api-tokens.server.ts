@@ -1,0 +1,69 @@
+import { db } from './db.server'
+import { randomToken, sha256 } from './crypto.server'
+import { jsonError } from './http.server'
+
+const TOKEN_PREFIX = 'ic_'
+
+export async function createApiToken(input: { projectId: string; name: string; createdById: string }) {
+  return createApiTokenWithSecret({ ...input, secret: `${TOKEN_PREFIX}${randomToken(24)}` })
+}
+
+/** Registers a known secret (the seed's DEMO_API_TOKEN); idempotent by hash. */
+export async function createApiTokenWithSecret(input: {
+  projectId: string
+  name: string
+  createdById: string | null
+  secret: string
+}) {
+  const tokenHash = sha256(input.secret)
+  const record = await db.apiToken.upsert({
+    where: { tokenHash },
+    create: {
+      projectId: input.projectId,
+      name: input.name.trim(),
+      tokenHash,
+      prefix: input.secret.slice(0, TOKEN_PREFIX.length + 6),
+      createdById: input.createdById,
+    },
+    update: {},
+  })
+  return { token: input.secret, record }
+}
+
+export function listApiTokens(projectId: string) {
+  return db.apiToken.findMany({
+    where: { projectId },
+    orderBy: [{ revokedAt: 'asc' }, { createdAt: 'desc' }],
+    include: { createdBy: { select: { name: true } } },
+  })
+}
+
+export async function revokeApiToken(projectId: string, tokenId: string) {
+  const result = await db.apiToken.updateMany({
+    where: { id: tokenId, projectId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  })
+  return result.count === 1
+}
+
+/**
+ * Authenticates `Authorization: Bearer <token>` for /api/v1. Throws a 401 JSON
+ * response for a missing, unknown or revoked token and a 404 when the token
+ * belongs to another project than the one in the URL.
+ */
+export async function requireApiToken(request: Request, projectId: string | undefined) {
+  const header = request.headers.get('authorization') ?? ''
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!match) {
+    throw jsonError(401, 'Missing bearer token. Send "Authorization: Bearer <project API token>".')
+  }
+  const token = await db.apiToken.findUnique({ where: { tokenHash: sha256(match[1]!) } })
+  if (!token || token.revokedAt) throw jsonError(401, 'The API token is invalid or has been revoked.')
+  if (!projectId || token.projectId !== projectId) throw jsonError(404, 'Project not found.')
+  const project = await db.project.findFirst({ where: { id: projectId } })
+  if (!project) throw jsonError(404, 'Project not found.')
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } })
+  }
+  return { token, project }
+}

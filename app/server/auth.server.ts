@@ -1,0 +1,110 @@
+import bcrypt from 'bcryptjs'
+import { redirect } from '@remix-run/node'
+import { Authenticator } from 'remix-auth'
+import { FormStrategy } from 'remix-auth-form'
+import { GitHubStrategy } from 'remix-auth-github'
+import { db } from './db.server'
+import { getEnv, isGitHubEnabled } from './env.server'
+import { getSession } from './session.server'
+import type { User } from '~/generated/prisma/client'
+
+const BCRYPT_COST = 10
+
+export class AuthError extends Error {}
+
+export function hashPassword(password: string) {
+  return bcrypt.hash(password, BCRYPT_COST)
+}
+
+export function normalizeEmail(email: string) {
+  return email.trim().toLowerCase()
+}
+
+/** Same work whether or not the user exists, so timing does not reveal accounts. */
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', BCRYPT_COST)
+
+export async function verifyLogin(email: string, password: string): Promise<User> {
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } })
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH)
+  if (!user || !user.passwordHash || !ok) throw new AuthError('Email or password is incorrect.')
+  return user
+}
+
+type GitHubProfile = { id: number; login: string; name: string | null; email: string | null }
+type GitHubEmail = { email: string; primary: boolean; verified: boolean }
+
+async function githubGet<T>(path: string, accessToken: string): Promise<T> {
+  const response = await fetch(`https://api.github.com${path}`, {
+    headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/vnd.github+json', 'User-Agent': 'integration-copilot' },
+    signal: AbortSignal.timeout(10_000),
+  })
+  if (!response.ok) throw new AuthError(`GitHub answered ${response.status} for ${path}.`)
+  return (await response.json()) as T
+}
+
+/** Finds the user by GitHub id, else links by verified email, else creates one with a personal organisation. */
+export async function upsertGitHubUser(accessToken: string): Promise<User> {
+  const profile = await githubGet<GitHubProfile>('/user', accessToken)
+  const emails = await githubGet<GitHubEmail[]>('/user/emails', accessToken)
+  const primary = emails.find((entry) => entry.primary && entry.verified) ?? emails.find((entry) => entry.verified)
+  if (!primary) throw new AuthError('Your GitHub account has no verified email address.')
+  const githubId = String(profile.id)
+  const byGitHub = await db.user.findUnique({ where: { githubId } })
+  if (byGitHub) return byGitHub
+  const email = normalizeEmail(primary.email)
+  const byEmail = await db.user.findUnique({ where: { email } })
+  if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { githubId } })
+  const { createUserWithOrganization } = await import('./orgs/organizations.server')
+  return createUserWithOrganization({ email, name: profile.name ?? profile.login, githubId })
+}
+
+/** Built per request: the GitHub callback URL depends on the origin when APP_URL is unset. */
+export function getAuthenticator(origin: string): Authenticator<User> {
+  const authenticator = new Authenticator<User>()
+  authenticator.use(
+    new FormStrategy(async ({ form }) => {
+      const email = form.get('email')
+      const password = form.get('password')
+      if (typeof email !== 'string' || typeof password !== 'string') throw new AuthError('Email and password are required.')
+      return verifyLogin(email, password)
+    }),
+    'form',
+  )
+  const env = getEnv()
+  if (isGitHubEnabled(env)) {
+    authenticator.use(
+      new GitHubStrategy(
+        {
+          clientId: env.GITHUB_CLIENT_ID!,
+          clientSecret: env.GITHUB_CLIENT_SECRET!,
+          redirectURI: `${env.APP_URL ?? origin}/auth/github/callback`,
+          scopes: ['read:user', 'user:email'],
+          cookie: {
+            name: 'github-oauth',
+            ...(env.NODE_ENV === 'production' && !process.env.INSECURE_COOKIES ? { secure: true as const } : {}),
+          },
+        },
+        async ({ tokens }) => upsertGitHubUser(tokens.accessToken()),
+      ),
+      'github',
+    )
+  }
+  return authenticator
+}
+
+export async function getOptionalUser(request: Request) {
+  const session = await getSession(request)
+  return session?.user ?? null
+}
+
+export async function requireUser(request: Request): Promise<User> {
+  const session = await getSession(request)
+  if (session) return session.user
+  const url = new URL(request.url)
+  const redirectTo = `${url.pathname}${url.search}`
+  throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`)
+}
+
+export async function requireAnonymous(request: Request) {
+  if (await getSession(request)) throw redirect('/projects')
+}

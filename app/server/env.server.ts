@@ -1,0 +1,97 @@
+/**
+ * Environment, validated once at boot. Every variable is optional so the app
+ * starts on a fresh machine; missing secrets are generated once and kept in
+ * DATA_DIR/secrets.json (with a warning) so sessions survive restarts.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1')
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:/, 'DATABASE_URL must be a SQLite file: URL, e.g. file:./data/app.db')
+    .default('file:./data/app.db'),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'SECRETS_KEY must be 64 hex characters (32 bytes)')
+    .optional(),
+  APP_URL: z.string().url().optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Integration Copilot <no-reply@integration-copilot.local>'),
+  MOCKS: booleanString,
+  SEED_DEMO: z.string().optional(),
+  DEMO_API_TOKEN: z.string().optional(),
+  LITEFS_DIR: z.string().optional(),
+  FLY_REGION: z.string().optional(),
+  PRIMARY_REGION: z.string().optional(),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+})
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; SECRETS_KEY: string }
+
+let cached: Env | undefined
+
+function loadGeneratedSecrets(dataDir: string): { SESSION_SECRET: string; SECRETS_KEY: string } {
+  const file = path.join(dataDir, 'secrets.json')
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>
+    if (stored.SESSION_SECRET && stored.SECRETS_KEY) {
+      return { SESSION_SECRET: stored.SESSION_SECRET, SECRETS_KEY: stored.SECRETS_KEY }
+    }
+  } catch {
+    // not generated yet
+  }
+  const secrets = {
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
+  }
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
+  return secrets
+}
+
+export function getEnv(): Env {
+  if (cached) return cached
+  const parsed = EnvSchema.safeParse(process.env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`Invalid environment:\n${problems.join('\n')}`)
+  }
+  const env = parsed.data
+  let { SESSION_SECRET, SECRETS_KEY } = env
+  if (!SESSION_SECRET || !SECRETS_KEY) {
+    const generated = loadGeneratedSecrets(env.DATA_DIR)
+    const missing = [!SESSION_SECRET && 'SESSION_SECRET', !SECRETS_KEY && 'SECRETS_KEY'].filter(Boolean)
+    if (env.NODE_ENV !== 'test') {
+      console.warn(
+        `[env] ${missing.join(' and ')} not set: using generated values kept in ${path.join(env.DATA_DIR, 'secrets.json')}. Set them in production (see .env.example).`,
+      )
+    }
+    SESSION_SECRET ??= generated.SESSION_SECRET
+    SECRETS_KEY ??= generated.SECRETS_KEY
+  }
+  cached = { ...env, SESSION_SECRET, SECRETS_KEY }
+  return cached
+}
+
+export function isGitHubEnabled(env = getEnv()): boolean {
+  return Boolean(env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET)
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined
+}

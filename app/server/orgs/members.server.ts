@@ -1,0 +1,142 @@
+import { db } from '../db.server'
+import { randomToken, sha256 } from '../crypto.server'
+import { sendEmail } from '../email.server'
+import { normalizeEmail } from '../auth.server'
+import type { Role } from '../access.server'
+
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+/** A rule of membership was broken; the message is meant for the user. */
+export class MembershipError extends Error {}
+
+export function listMembers(organizationId: string) {
+  return db.membership.findMany({
+    where: { organizationId },
+    include: { user: { select: { id: true, email: true, name: true } } },
+    orderBy: [{ createdAt: 'asc' }],
+  })
+}
+
+export function listPendingInvites(organizationId: string) {
+  return db.invite.findMany({
+    where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() }, partnerProjectId: null },
+    orderBy: { createdAt: 'desc' },
+  })
+}
+
+export async function inviteMember(input: {
+  organizationId: string
+  organizationName: string
+  email: string
+  role: Role
+  invitedById: string
+  baseUrl: string
+}) {
+  const email = normalizeEmail(input.email)
+  const existing = await db.membership.findFirst({
+    where: { organizationId: input.organizationId, user: { email } },
+  })
+  if (existing) throw new MembershipError(`${email} is already a member of ${input.organizationName}.`)
+  await db.invite.updateMany({
+    where: { organizationId: input.organizationId, email, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: new Date() },
+  })
+  const token = randomToken()
+  const invite = await db.invite.create({
+    data: {
+      organizationId: input.organizationId,
+      email,
+      role: input.role,
+      tokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+      invitedById: input.invitedById,
+    },
+  })
+  const link = `${input.baseUrl}/invites/${token}`
+  await sendEmail({
+    to: email,
+    subject: `You are invited to ${input.organizationName} on Integration Copilot`,
+    text: `You have been invited to join ${input.organizationName} as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
+  })
+  return { invite, link }
+}
+
+/** The invite behind a token, or a reason it cannot be used. */
+export async function findUsableInvite(token: string) {
+  const invite = await db.invite.findUnique({
+    where: { tokenHash: sha256(token) },
+    include: { organization: true },
+  })
+  if (!invite || invite.revokedAt) return { error: 'This invitation link is not valid. Ask for a new one.' } as const
+  if (invite.acceptedAt) return { error: 'This invitation has already been used.' } as const
+  if (invite.expiresAt < new Date()) return { error: 'This invitation has expired. Ask for a new one.' } as const
+  return { invite } as const
+}
+
+export async function acceptInvite(token: string, user: { id: string; email: string }) {
+  const found = await findUsableInvite(token)
+  if ('error' in found) throw new MembershipError(found.error)
+  const { invite } = found
+  if (normalizeEmail(user.email) !== invite.email) {
+    throw new MembershipError(`This invitation is for ${invite.email}. Sign in with that address to accept it.`)
+  }
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.invite.updateMany({
+      where: { id: invite.id, acceptedAt: null },
+      data: { acceptedAt: new Date() },
+    })
+    if (claimed.count !== 1) throw new MembershipError('This invitation has already been used.')
+    await tx.membership.upsert({
+      where: { userId_organizationId: { userId: user.id, organizationId: invite.organizationId } },
+      create: { userId: user.id, organizationId: invite.organizationId, role: invite.role },
+      update: {},
+    })
+    return invite
+  })
+}
+
+async function ownerCount(organizationId: string) {
+  return db.membership.count({ where: { organizationId, role: 'OWNER' } })
+}
+
+async function findMember(organizationId: string, membershipId: string) {
+  const membership = await db.membership.findFirst({ where: { id: membershipId, organizationId } })
+  if (!membership) throw new MembershipError('That member is not in this organisation.')
+  return membership
+}
+
+export async function changeMemberRole(input: {
+  organizationId: string
+  membershipId: string
+  role: Role
+  actorRole: Role
+}) {
+  const membership = await findMember(input.organizationId, input.membershipId)
+  if (input.actorRole !== 'OWNER' && (membership.role === 'OWNER' || input.role === 'OWNER')) {
+    throw new MembershipError('Only an owner can grant or change the owner role.')
+  }
+  if (membership.role === 'OWNER' && input.role !== 'OWNER' && (await ownerCount(input.organizationId)) <= 1) {
+    throw new MembershipError('The last owner cannot be demoted. Make another member owner first.')
+  }
+  return db.membership.update({ where: { id: membership.id }, data: { role: input.role } })
+}
+
+export async function removeMember(input: { organizationId: string; membershipId: string; actorRole: Role }) {
+  const membership = await findMember(input.organizationId, input.membershipId)
+  if (membership.role === 'OWNER' && input.actorRole !== 'OWNER') {
+    throw new MembershipError('Only an owner can remove an owner.')
+  }
+  if (membership.role === 'OWNER' && (await ownerCount(input.organizationId)) <= 1) {
+    throw new MembershipError('The last owner cannot be removed. Make another member owner first.')
+  }
+  await db.membership.delete({ where: { id: membership.id } })
+  return membership
+}
+
+export async function revokeInvite(organizationId: string, inviteId: string) {
+  const result = await db.invite.updateMany({
+    where: { id: inviteId, organizationId, acceptedAt: null },
+    data: { revokedAt: new Date() },
+  })
+  if (result.count === 0) throw new MembershipError('That invitation is no longer pending.')
+}

@@ -1,0 +1,62 @@
+import { db } from '../db.server'
+import { hashPassword, normalizeEmail } from '../auth.server'
+
+export function slugify(value: string): string {
+  return (
+    value
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'org'
+  )
+}
+
+async function uniqueOrgSlug(name: string): Promise<string> {
+  const base = slugify(name)
+  for (let attempt = 0; ; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${attempt + 1}`
+    if (!(await db.organization.findUnique({ where: { slug } }))) return slug
+  }
+}
+
+export async function createOrganization(name: string, ownerUserId: string) {
+  return db.organization.create({
+    data: {
+      name,
+      slug: await uniqueOrgSlug(name),
+      memberships: { create: { userId: ownerUserId, role: 'OWNER' } },
+    },
+  })
+}
+
+export type NewUser = {
+  email: string
+  name: string
+  password?: string
+  githubId?: string
+  organizationName?: string
+}
+
+/** A new account always gets an organisation of its own, where it is OWNER. */
+export async function createUserWithOrganization(input: NewUser) {
+  const user = await db.user.create({
+    data: {
+      email: normalizeEmail(input.email),
+      name: input.name.trim(),
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+      githubId: input.githubId ?? null,
+    },
+  })
+  await createOrganization(input.organizationName?.trim() || `${user.name}'s organisation`, user.id)
+  return user
+}
+
+export async function setActiveOrganization(sessionId: string, userId: string, organizationId: string) {
+  const membership = await db.membership.findUnique({
+    where: { userId_organizationId: { userId, organizationId } },
+  })
+  if (!membership) return false
+  await db.session.update({ where: { id: sessionId }, data: { activeOrganizationId: organizationId } })
+  return true
+}

@@ -1,0 +1,36 @@
+import { db } from './db.server'
+
+export const PROJECTS_PAGE_SIZE = 20
+
+export async function listProjects(
+  organizationId: string,
+  { archived = false, page = 1 }: { archived?: boolean; page?: number } = {},
+) {
+  const where = { organizationId, archivedAt: archived ? { not: null } : null }
+  const [projects, total] = await Promise.all([
+    db.project.findMany({
+      where,
+      orderBy: { updatedAt: 'desc' },
+      skip: (page - 1) * PROJECTS_PAGE_SIZE,
+      take: PROJECTS_PAGE_SIZE,
+    }),
+    db.project.count({ where }),
+  ])
+  return { projects, total, page, pageCount: Math.max(1, Math.ceil(total / PROJECTS_PAGE_SIZE)) }
+}
+
+export function createProject(organizationId: string, input: { name: string; description?: string }) {
+  return db.project.create({
+    data: { organizationId, name: input.name.trim(), description: input.description?.trim() ?? '' },
+  })
+}
+
+/** All writes take the organisation id too: no update by bare id. */
+export async function updateProject(
+  organizationId: string,
+  projectId: string,
+  data: { name?: string; description?: string; archivedAt?: Date | null },
+) {
+  await db.project.updateMany({ where: { id: projectId, organizationId }, data })
+  return db.project.findFirstOrThrow({ where: { id: projectId, organizationId } })
+}

@@ -1,0 +1,15 @@
+/** Bundles server.ts (and the MOCKS=true handlers, separately) into server-build/. */
+import { build } from 'esbuild'
+
+await build({
+  entryPoints: { index: 'server.ts', mocks: 'tests/mocks/index.ts' },
+  outdir: 'server-build',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+})
+console.log('Built server-build/index.js')

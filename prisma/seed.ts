@@ -1,0 +1,79 @@
+/**
+ * Demo data (idempotent): npm run db:seed. Every password is `demo-password`.
+ */
+import { createApiTokenWithSecret } from '~/server/api-tokens.server'
+import { hashPassword } from '~/server/auth.server'
+import { db } from '~/server/db.server'
+
+export const DEMO_PASSWORD = 'demo-password'
+export const DEMO_PROJECT_NAME = 'Acme Payments API'
+
+export const DEMO_LOGINS = [
+  { email: 'owner@acme.test', name: 'Olivia Owner', org: 'acme-payments', role: 'OWNER' },
+  { email: 'vendor@acme.test', name: 'Victor Vendor', org: 'acme-payments', role: 'VENDOR' },
+  { email: 'viewer@acme.test', name: 'Vera Viewer', org: 'acme-payments', role: 'VIEWER' },
+  { email: 'owner@initech.test', name: 'Ian Initech', org: 'initech', role: 'OWNER' },
+  { email: 'partner@globex.test', name: 'Greta Globex', org: null, role: 'PARTNER' },
+] as const
+
+async function upsertUser(email: string, name: string, passwordHash: string) {
+  return db.user.upsert({ where: { email }, create: { email, name, passwordHash }, update: {} })
+}
+
+export async function seed() {
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const orgs = {
+    'acme-payments': await db.organization.upsert({ where: { slug: 'acme-payments' }, create: { slug: 'acme-payments', name: 'Acme Payments' }, update: {} }),
+    initech: await db.organization.upsert({ where: { slug: 'initech' }, create: { slug: 'initech', name: 'Initech' }, update: {} }),
+  }
+  const users: Record<string, { id: string }> = {}
+  for (const login of DEMO_LOGINS) {
+    const user = await upsertUser(login.email, login.name, passwordHash)
+    users[login.email] = user
+    if (login.org) {
+      const organizationId = orgs[login.org].id
+      await db.membership.upsert({
+        where: { userId_organizationId: { userId: user.id, organizationId } },
+        create: { userId: user.id, organizationId, role: login.role },
+        update: {},
+      })
+    }
+  }
+  const acme = orgs['acme-payments']
+  const project =
+    (await db.project.findFirst({ where: { organizationId: acme.id, name: DEMO_PROJECT_NAME } })) ??
+    (await db.project.create({
+      data: { organizationId: acme.id, name: DEMO_PROJECT_NAME, description: 'Card payments, refunds and payouts for partner platforms.' },
+    }))
+  const globex = await db.partnerProject.upsert({
+    where: { projectId_slug: { projectId: project.id, slug: 'globex' } },
+    create: { projectId: project.id, slug: 'globex', name: 'Globex' },
+    update: {},
+  })
+  const partner = users['partner@globex.test']!
+  await db.partnerMembership.upsert({
+    where: { userId_partnerProjectId: { userId: partner.id, partnerProjectId: globex.id } },
+    create: { userId: partner.id, partnerProjectId: globex.id },
+    update: {},
+  })
+  if (process.env.DEMO_API_TOKEN) {
+    await createApiTokenWithSecret({
+      projectId: project.id,
+      name: 'Demo token (DEMO_API_TOKEN)',
+      createdById: users['owner@acme.test']!.id,
+      secret: process.env.DEMO_API_TOKEN,
+    })
+  }
+  return { project }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('prisma/seed.ts')
+if (isMain) {
+  const { project } = await seed()
+  console.log('\nDemo organisation seeded. Sign in at http://localhost:3000/login with:')
+  for (const login of DEMO_LOGINS) {
+    console.log(`  ${login.email.padEnd(22)} ${DEMO_PASSWORD}   (${login.role.toLowerCase()}${login.org ? ` of ${login.org}` : ' of Globex'})`)
+  }
+  console.log(`Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}\n`)
+  await db.$disconnect()
+}

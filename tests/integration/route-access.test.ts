@@ -1,0 +1,78 @@
+/**
+ * Walks every project route module as an outsider, a viewer and a member.
+ * A new project route whose loader/action skips requireProjectAccess fails here.
+ */
+import type { ActionFunction, LoaderFunction } from '@remix-run/node'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cookieFor, createMember, createOrg, createProject, formRequest, getRequest, settle } from '../helpers'
+
+type RouteModule = { loader?: LoaderFunction; action?: ActionFunction }
+
+const modules = import.meta.glob<RouteModule>('../../app/routes/projects.$projectId*.{ts,tsx}', { eager: true })
+const routeFiles = Object.keys(modules)
+
+let projectId: string
+const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = { outsider: '', viewer: '', vendor: '', owner: '' }
+
+beforeAll(async () => {
+  const org = await createOrg('Vendor Co')
+  const otherOrg = await createOrg('Other Co')
+  projectId = (await createProject(org.id)).id
+  cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
+  cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
+  cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
+  cookies.owner = await cookieFor((await createMember(org.id, 'OWNER')).user.id)
+})
+
+function pathFor(file: string) {
+  const name = file.split('/').pop()!.replace(/\.tsx?$/, '')
+  const segments = name.split('.').filter((segment) => segment !== '_index')
+  return '/' + segments.map((segment) => (segment === '$projectId' ? projectId : segment === '$tab' ? 'specs' : segment)).join('/')
+}
+
+const params = () => ({ projectId, tab: 'specs' })
+
+it('finds the project routes', () => {
+  expect(routeFiles.length).toBeGreaterThanOrEqual(5)
+})
+
+describe.each(routeFiles)('%s', (file) => {
+  const mod = modules[file]!
+
+  it('hides the project from another organisation (404)', async () => {
+    if (mod.loader) {
+      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies.outsider), params: params(), context: {} }) as Promise<unknown>)
+      expect(result.status).toBe(404)
+    }
+    if (mod.action) {
+      const result = await settle(() => mod.action!({ request: formRequest(pathFor(file), { intent: 'rename', name: 'x' }, cookies.outsider), params: params(), context: {} }) as Promise<unknown>)
+      expect(result.status).toBe(404)
+    }
+  })
+
+  it('lets a viewer read but not write (403)', async () => {
+    if (mod.loader) {
+      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies.viewer), params: params(), context: {} }) as Promise<unknown>)
+      expect([200, 302]).toContain(result.status)
+    }
+    if (mod.action) {
+      const result = await settle(() => mod.action!({ request: formRequest(pathFor(file), { intent: 'rename', name: 'Renamed' }, cookies.viewer), params: params(), context: {} }) as Promise<unknown>)
+      expect(result.status).toBe(403)
+    }
+  })
+
+  it('serves members of the organisation', async () => {
+    for (const role of ['vendor', 'owner'] as const) {
+      if (!mod.loader) continue
+      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies[role]), params: params(), context: {} }) as Promise<unknown>)
+      expect([200, 302]).toContain(result.status)
+    }
+  })
+
+  it('sends an anonymous visitor to sign in', async () => {
+    if (!mod.loader) return
+    const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file)), params: params(), context: {} }) as Promise<unknown>)
+    expect(result.status).toBe(302)
+    expect(result.response?.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
+  })
+})

@@ -31,7 +31,9 @@ async function applyMigrations() {
     return
   }
   const applied = await deployMigrations({ databaseUrl: DATABASE_URL })
-  console.log(applied.length ? `[migrate] applied ${applied.join(', ')}` : '[migrate] database is up to date')
+  console.log(
+    applied.length ? `[migrate] applied ${applied.join(', ')}` : '[migrate] database is up to date',
+  )
 }
 
 async function startMocks() {

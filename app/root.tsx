@@ -34,7 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (session) {
     const memberships = await listMemberships(session.userId)
     const active =
-      memberships.find((membership) => membership.organizationId === session.activeOrganizationId) ?? memberships[0]
+      memberships.find(
+        (membership) => membership.organizationId === session.activeOrganizationId,
+      ) ?? memberships[0]
     account = {
       user: { id: session.user.id, name: session.user.name, email: session.user.email },
       organizations: memberships.map((membership) => ({

@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
 if (!existsSync('node_modules/prisma/package.json')) {
-  console.log('[generate] prisma CLI not installed (production install?): skipping client generation')
+  console.log(
+    '[generate] prisma CLI not installed (production install?): skipping client generation',
+  )
   process.exit(0)
 }
 const result = spawnSync('node', ['node_modules/prisma/build/index.js', 'generate'], {

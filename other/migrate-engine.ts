@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import Database from 'better-sqlite3'
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -19,6 +20,7 @@ import type {
   MigrationList,
   SchemaEngine as SchemaEngineType,
 } from '@prisma/schema-engine-wasm/schema_engine_bg'
+import type * as EngineModuleTypes from '@prisma/schema-engine-wasm/schema_engine_bg'
 
 const require = createRequire(import.meta.url)
 const NO_FILTERS = { externalTables: [], externalEnums: [] }
@@ -26,7 +28,7 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] }
 export const DEFAULT_MIGRATIONS_DIR = path.resolve('prisma/migrations')
 export const DEFAULT_SCHEMA_PATH = path.resolve('prisma/schema.prisma')
 
-type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg')
+type EngineModule = typeof EngineModuleTypes
 let enginePromise: Promise<EngineModule> | undefined
 
 /** Instantiates the wasm module once per process; Node cannot `import` .wasm files directly. */
@@ -134,26 +136,135 @@ export type DeployOptions = {
   schemaPath?: string
 }
 
+/** Migration directories not finished in the database yet (all of them for a new database). */
+function pendingMigrations(dbPath: string, migrationsDir: string): string[] {
+  const all = readMigrations(migrationsDir).migrationDirectories.map((dir) => dir.path)
+  if (!fs.existsSync(dbPath)) return all
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    const table = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+      .get()
+    if (!table) return all
+    const done = new Set(
+      db
+        .prepare(
+          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+        )
+        .pluck()
+        .all() as string[],
+    )
+    return all.filter((name) => !done.has(name))
+  } finally {
+    db.close()
+  }
+}
+
+/** The pending migration the engine started and did not finish, read from `_prisma_migrations`. */
+function failedMigration(dbPath: string, pending: string[]): string | undefined {
+  if (!fs.existsSync(dbPath)) return undefined
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    const started = db
+      .prepare(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NULL AND rolled_back_at IS NULL',
+      )
+      .pluck()
+      .all() as string[]
+    return started.find((name) => pending.includes(name))
+  } catch {
+    return undefined
+  } finally {
+    db.close()
+  }
+}
+
+type Snapshot = { restore: () => Promise<void>; discard: () => void }
+
+/**
+ * Copies the database with SQLite's backup API (consistent whatever the
+ * journal mode, and a regular SQLite write when restoring, so LiteFS sees it).
+ * A database that did not exist is restored by deleting it.
+ */
+async function snapshotDatabase(dbPath: string): Promise<Snapshot> {
+  if (!fs.existsSync(dbPath)) {
+    return {
+      restore: async () => {
+        for (const suffix of ['', '-journal', '-wal', '-shm']) {
+          fs.rmSync(`${dbPath}${suffix}`, { force: true })
+        }
+      },
+      discard: () => {},
+    }
+  }
+  const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-migrate-backup-'))
+  const backupPath = path.join(backupDir, 'backup.db')
+  const discard = () => fs.rmSync(backupDir, { recursive: true, force: true })
+  try {
+    const source = new Database(dbPath, { readonly: true })
+    try {
+      await source.backup(backupPath)
+    } finally {
+      source.close()
+    }
+  } catch (error) {
+    discard()
+    throw error
+  }
+  return {
+    restore: async () => {
+      const backup = new Database(backupPath, { readonly: true })
+      try {
+        await backup.backup(dbPath)
+      } finally {
+        backup.close()
+      }
+    },
+    discard,
+  }
+}
+
 /**
  * Applies every migration not yet recorded in `_prisma_migrations`, as
  * `prisma migrate deploy` does. Returns the names applied (empty = no-op).
- * A failing migration throws; SQLite runs each migration in a transaction,
- * so the database is left as it was before that migration.
+ * A failing migration throws an error naming it and giving SQLite's message,
+ * and the database is restored to what it was before this deploy.
  */
 export async function deployMigrations({
   databaseUrl,
   migrationsDir = DEFAULT_MIGRATIONS_DIR,
   schemaPath = DEFAULT_SCHEMA_PATH,
 }: DeployOptions): Promise<string[]> {
-  const { engine, close } = await openEngine(databaseUrl, fs.readFileSync(schemaPath, 'utf8'))
+  const schema = fs.readFileSync(schemaPath, 'utf8')
+  const dbPath = sqlitePathFromUrl(databaseUrl)
+  const pending = pendingMigrations(dbPath, migrationsDir)
+  // The engine runs SQLite migration scripts outside a transaction, so a failure half way would leave
+  // its first statements applied: snapshot first and restore on failure.
+  const snapshot = pending.length > 0 ? await snapshotDatabase(dbPath) : undefined
   try {
-    const result = await engine.applyMigrations({
-      migrationsList: readMigrations(migrationsDir),
-      filters: NO_FILTERS,
-    })
-    return result.appliedMigrationNames
+    const { engine, close } = await openEngine(databaseUrl, schema)
+    try {
+      const result = await engine.applyMigrations({
+        migrationsList: readMigrations(migrationsDir),
+        filters: NO_FILTERS,
+      })
+      return result.appliedMigrationNames
+    } finally {
+      await close()
+    }
+  } catch (error) {
+    const failed = failedMigration(dbPath, pending)
+    await snapshot?.restore()
+    // The engine's message is SQLite's error followed by a span trace ("   0: ...").
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+    throw new Error(
+      failed
+        ? `Migration ${failed} failed and was rolled back: ${reason}`
+        : `Applying migrations failed: ${reason}`,
+      { cause: error },
+    )
   } finally {
-    await close()
+    snapshot?.discard()
   }
 }
 
@@ -204,8 +315,12 @@ export async function createMigration(
   name: string,
   options: Omit<DeployOptions, 'databaseUrl'> = {},
 ): Promise<string | null> {
-  const safeName = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')
-  if (!safeName) throw new Error('Give the migration a name, e.g. `npm run db:migrate:new -- add_specs`.')
+  const safeName = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+  if (!safeName)
+    throw new Error('Give the migration a name, e.g. `npm run db:migrate:new -- add_specs`.')
   const sql = await diffMigrationsToSchema(options)
   if (!sql) return null
   const migrationsDir = options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR

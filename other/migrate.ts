@@ -20,7 +20,11 @@ async function main() {
   }
   if (command === 'new') {
     const dir = await createMigration(name ?? '')
-    console.log(dir ? `Wrote ${dir}/migration.sql` : 'schema.prisma matches the migrations: nothing to write.')
+    console.log(
+      dir
+        ? `Wrote ${dir}/migration.sql`
+        : 'schema.prisma matches the migrations: nothing to write.',
+    )
     return
   }
   console.error('Usage: tsx other/migrate.ts deploy | new NAME')

@@ -7,13 +7,18 @@ import { deployMigrations } from './migrate-engine.ts'
 
 function run(command: string, args: string[]) {
   const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`)
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`)
 }
 
 run('node', ['other/generate-client.mjs'])
 const databaseUrl = process.env.DATABASE_URL || 'file:./data/app.db'
 const applied = await deployMigrations({ databaseUrl })
-console.log(applied.length ? `[setup] applied ${applied.length} migration(s)` : '[setup] database is up to date')
+console.log(
+  applied.length
+    ? `[setup] applied ${applied.length} migration(s)`
+    : '[setup] database is up to date',
+)
 if (process.env.SEED_DEMO === 'false') {
   console.log('[setup] SEED_DEMO=false: demo data not seeded')
 } else {

@@ -23,8 +23,16 @@ async function upsertUser(email: string, name: string, passwordHash: string) {
 export async function seed() {
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   const orgs = {
-    'acme-payments': await db.organization.upsert({ where: { slug: 'acme-payments' }, create: { slug: 'acme-payments', name: 'Acme Payments' }, update: {} }),
-    initech: await db.organization.upsert({ where: { slug: 'initech' }, create: { slug: 'initech', name: 'Initech' }, update: {} }),
+    'acme-payments': await db.organization.upsert({
+      where: { slug: 'acme-payments' },
+      create: { slug: 'acme-payments', name: 'Acme Payments' },
+      update: {},
+    }),
+    initech: await db.organization.upsert({
+      where: { slug: 'initech' },
+      create: { slug: 'initech', name: 'Initech' },
+      update: {},
+    }),
   }
   const users: Record<string, { id: string }> = {}
   for (const login of DEMO_LOGINS) {
@@ -43,7 +51,11 @@ export async function seed() {
   const project =
     (await db.project.findFirst({ where: { organizationId: acme.id, name: DEMO_PROJECT_NAME } })) ??
     (await db.project.create({
-      data: { organizationId: acme.id, name: DEMO_PROJECT_NAME, description: 'Card payments, refunds and payouts for partner platforms.' },
+      data: {
+        organizationId: acme.id,
+        name: DEMO_PROJECT_NAME,
+        description: 'Card payments, refunds and payouts for partner platforms.',
+      },
     }))
   const globex = await db.partnerProject.upsert({
     where: { projectId_slug: { projectId: project.id, slug: 'globex' } },
@@ -67,13 +79,18 @@ export async function seed() {
   return { project }
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('prisma/seed.ts')
+const isMain =
+  import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('prisma/seed.ts')
 if (isMain) {
   const { project } = await seed()
   console.log('\nDemo organisation seeded. Sign in at http://localhost:3000/login with:')
   for (const login of DEMO_LOGINS) {
-    console.log(`  ${login.email.padEnd(22)} ${DEMO_PASSWORD}   (${login.role.toLowerCase()}${login.org ? ` of ${login.org}` : ' of Globex'})`)
+    console.log(
+      `  ${login.email.padEnd(22)} ${DEMO_PASSWORD}   (${login.role.toLowerCase()}${login.org ? ` of ${login.org}` : ' of Globex'})`,
+    )
   }
-  console.log(`Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}\n`)
+  console.log(
+    `Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}\n`,
+  )
   await db.$disconnect()
 }

@@ -6,16 +6,19 @@ import type { Role } from '~/shared/roles'
 
 export const BASE_URL = 'http://localhost:3000'
 
-
 export function uniqueEmail(prefix = 'user') {
   return `${prefix}-${crypto.randomBytes(4).toString('hex')}@example.test`
 }
 
 export async function createOrg(name = 'Test Org') {
-  return db.organization.create({ data: { name, slug: `org-${crypto.randomBytes(5).toString('hex')}` } })
+  return db.organization.create({
+    data: { name, slug: `org-${crypto.randomBytes(5).toString('hex')}` },
+  })
 }
 
-export async function createUser(options: { email?: string; name?: string; passwordHash?: string | null } = {}) {
+export async function createUser(
+  options: { email?: string; name?: string; passwordHash?: string | null } = {},
+) {
   return db.user.create({
     data: {
       email: options.email ?? uniqueEmail(),
@@ -44,22 +47,34 @@ export async function cookieFor(userId: string) {
 export function formRequest(path: string, fields: Record<string, string>, cookie?: string) {
   return new Request(`${BASE_URL}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
     body: new URLSearchParams(fields).toString(),
   })
 }
 
 export function getRequest(path: string, cookie?: string, headers: Record<string, string> = {}) {
-  return new Request(`${BASE_URL}${path}`, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } })
+  return new Request(`${BASE_URL}${path}`, {
+    headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
+  })
 }
 
 /** Runs a loader/action and returns the Response it returned or threw (or the plain data). */
-export async function settle(run: () => Promise<unknown>): Promise<{ status: number; response?: Response; data?: unknown }> {
+export async function settle(
+  run: () => Promise<unknown>,
+): Promise<{ status: number; response?: Response; data?: unknown }> {
   try {
     const result = await run()
     if (result instanceof Response) return { status: result.status, response: result }
-    if (result && typeof result === 'object' && 'type' in result && (result as { type: string }).type === 'DataWithResponseInit') {
-      const { data, init } = result as { data: unknown; init?: ResponseInit }
+    if (
+      result &&
+      typeof result === 'object' &&
+      'type' in result &&
+      (result as { type: string }).type === 'DataWithResponseInit'
+    ) {
+      const { data, init } = result as unknown as { data: unknown; init?: ResponseInit }
       return { status: init?.status ?? 200, data }
     }
     return { status: 200, data: result }

@@ -35,7 +35,11 @@ export function AppHeader({ account, showOutbox }: { account: Account; showOutbo
         <div className="ml-auto flex flex-wrap items-center gap-3">
           {account.organizations.length > 0 ? (
             <Form method="post" action="/orgs/switch" className="flex items-center gap-2">
-              <input type="hidden" name="redirectTo" value={location.pathname.startsWith('/projects/') ? '/projects' : location.pathname} />
+              <input
+                type="hidden"
+                name="redirectTo"
+                value={location.pathname.startsWith('/projects/') ? '/projects' : location.pathname}
+              />
               <label htmlFor="org-switcher" className="text-xs font-medium text-slate-400">
                 Organisation
               </label>

@@ -12,23 +12,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (process.env.NODE_ENV === 'production') throw new Response('Not found', { status: 404 })
   await requireUser(request)
   const emails = await db.outboxEmail.findMany({ orderBy: { createdAt: 'desc' }, take: 50 })
-  return { emails: emails.map((email) => ({ ...email, createdAt: email.createdAt.toISOString(), sentAt: email.sentAt?.toISOString() ?? null })) }
+  return {
+    emails: emails.map((email) => ({
+      ...email,
+      createdAt: email.createdAt.toISOString(),
+      sentAt: email.sentAt?.toISOString() ?? null,
+    })),
+  }
 }
 
 export default function OutboxPage() {
   const { emails } = useLoaderData<typeof loader>()
   return (
-    <Page title="Outbox" description="Emails written by the app (latest 50). Shown in development only.">
+    <Page
+      title="Outbox"
+      description="Emails written by the app (latest 50). Shown in development only."
+    >
       {emails.length === 0 ? (
         <EmptyState title="No emails yet">Invitations you send appear here.</EmptyState>
       ) : (
         <ul className="space-y-3">
           {emails.map((email) => (
-            <li key={email.id} className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+            <li
+              key={email.id}
+              className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm"
+            >
               <p className="font-semibold text-slate-900">{email.subject}</p>
               <p className="text-xs text-slate-500">
                 To {email.to} · {new Date(email.createdAt).toLocaleString('en-GB')} ·{' '}
-                {email.sentAt ? 'sent via SMTP' : email.error ? `SMTP error: ${email.error}` : 'not sent (no SMTP_URL)'}
+                {email.sentAt
+                  ? 'sent via SMTP'
+                  : email.error
+                    ? `SMTP error: ${email.error}`
+                    : 'not sent (no SMTP_URL)'}
               </p>
               <pre className="mt-2 whitespace-pre-wrap font-sans text-slate-700">{email.text}</pre>
             </li>

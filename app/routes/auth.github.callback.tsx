@@ -16,6 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof Response) throw error
     console.error('[auth] GitHub sign-in failed', error instanceof Error ? error.message : error)
     const reason = error instanceof Error ? error.message : 'unknown error'
-    return redirectWithToast('/login', { type: 'error', message: `GitHub sign-in failed (${reason}). Try again or sign in with email.` })
+    return redirectWithToast('/login', {
+      type: 'error',
+      message: `GitHub sign-in failed (${reason}). Try again or sign in with email.`,
+    })
   }
 }

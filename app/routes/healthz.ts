@@ -12,7 +12,10 @@ export async function loader() {
   }
   try {
     await db.$queryRawUnsafe('SELECT 1')
-    return Response.json({ status: 'ok', database: 'ok', ...body }, { headers: { 'Cache-Control': 'no-store' } })
+    return Response.json(
+      { status: 'ok', database: 'ok', ...body },
+      { headers: { 'Cache-Control': 'no-store' } },
+    )
   } catch (error) {
     console.error('[healthz] database check failed', error)
     return Response.json({ status: 'error', database: 'unreachable', ...body }, { status: 503 })

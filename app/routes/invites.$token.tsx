@@ -38,8 +38,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const invite = await acceptInvite(params.token ?? '', user)
     const sessionId = await getSessionId(request)
     if (sessionId) await setActiveOrganization(sessionId, user.id, invite.organizationId)
-    await audit({ action: 'invite.accepted', actorUserId: user.id, organizationId: invite.organizationId, targetType: 'invite', targetId: invite.id, ip: getClientIp(request) })
-    return redirectWithToast('/projects', { type: 'success', message: 'Welcome aboard: you joined the organisation.' })
+    await audit({
+      action: 'invite.accepted',
+      actorUserId: user.id,
+      organizationId: invite.organizationId,
+      targetType: 'invite',
+      targetId: invite.id,
+      ip: getClientIp(request),
+    })
+    return redirectWithToast('/projects', {
+      type: 'success',
+      message: 'Welcome aboard: you joined the organisation.',
+    })
   } catch (error) {
     if (error instanceof MembershipError) return { error: error.message }
     throw error
@@ -52,7 +62,10 @@ export default function InvitePage() {
     return (
       <AuthLayout title="Invitation unavailable">
         <FormErrors errors={[error ?? 'This invitation cannot be used.']} />
-        <Link to="/projects" className="mt-4 inline-block text-sm font-semibold text-indigo-600 hover:underline">
+        <Link
+          to="/projects"
+          className="mt-4 inline-block text-sm font-semibold text-indigo-600 hover:underline"
+        >
           Go to your projects
         </Link>
       </AuthLayout>
@@ -60,11 +73,18 @@ export default function InvitePage() {
   }
   const redirect = encodeURIComponent(path)
   return (
-    <AuthLayout title={`Join ${invite.organizationName}`} subtitle={`You are invited as ${invite.role} (${invite.email}).`}>
+    <AuthLayout
+      title={`Join ${invite.organizationName}`}
+      subtitle={`You are invited as ${invite.role} (${invite.email}).`}
+    >
       {user ? (
         <Form method="post" className="space-y-4">
           {user.email !== invite.email ? (
-            <FormErrors errors={[`You are signed in as ${user.email}, but this invitation is for ${invite.email}. Sign out and sign in with that address.`]} />
+            <FormErrors
+              errors={[
+                `You are signed in as ${user.email}, but this invitation is for ${invite.email}. Sign out and sign in with that address.`,
+              ]}
+            />
           ) : null}
           <SubmitButton className="w-full" pendingText="Joining…">
             Accept invitation
@@ -72,12 +92,20 @@ export default function InvitePage() {
         </Form>
       ) : (
         <div className="space-y-3 text-sm">
-          <p className="text-slate-700">Sign in or create an account with {invite.email} to accept.</p>
+          <p className="text-slate-700">
+            Sign in or create an account with {invite.email} to accept.
+          </p>
           <div className="flex gap-3">
-            <Link to={`/login?redirectTo=${redirect}`} className="font-semibold text-indigo-600 hover:underline">
+            <Link
+              to={`/login?redirectTo=${redirect}`}
+              className="font-semibold text-indigo-600 hover:underline"
+            >
               Sign in
             </Link>
-            <Link to={`/signup?redirectTo=${redirect}`} className="font-semibold text-indigo-600 hover:underline">
+            <Link
+              to={`/signup?redirectTo=${redirect}`}
+              className="font-semibold text-indigo-600 hover:underline"
+            >
               Create an account
             </Link>
           </div>

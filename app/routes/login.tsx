@@ -32,12 +32,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.clone().formData()
   assertNotBot(formData)
   const submission = parseWithZod(formData, { schema: LoginSchema })
-  if (submission.status !== 'success') return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
+  if (submission.status !== 'success')
+    return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
 
-  const limit = loginLimiter().hit(`${getClientIp(request)}:${submission.value.email.toLowerCase()}`)
+  const limit = loginLimiter().hit(
+    `${getClientIp(request)}:${submission.value.email.toLowerCase()}`,
+  )
   if (!limit.allowed) {
     return data(
-      submission.reply({ formErrors: [tooManyAttemptsMessage(limit.retryAfterSeconds)], hideFields: ['password'] }),
+      submission.reply({
+        formErrors: [tooManyAttemptsMessage(limit.retryAfterSeconds)],
+        hideFields: ['password'],
+      }),
       { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
     )
   }
@@ -46,7 +52,9 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirectWithSession(user.id, request, safeRedirectPath(submission.value.redirectTo))
   } catch (error) {
     if (error instanceof AuthError) {
-      return data(submission.reply({ formErrors: [error.message], hideFields: ['password'] }), { status: 400 })
+      return data(submission.reply({ formErrors: [error.message], hideFields: ['password'] }), {
+        status: 400,
+      })
     }
     throw error
   }
@@ -70,7 +78,10 @@ export default function LoginPage() {
       subtitle={
         <>
           New here?{' '}
-          <Link to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`} className="font-semibold text-indigo-600 hover:underline">
+          <Link
+            to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`}
+            className="font-semibold text-indigo-600 hover:underline"
+          >
             Create an account
           </Link>
         </>
@@ -80,14 +91,29 @@ export default function LoginPage() {
         <FormErrors id={form.errorId} errors={form.errors} />
         <HoneypotField />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field label="Email" type="email" meta={fields.email} inputProps={{ autoComplete: 'email', autoFocus: true }} />
-        <Field label="Password" type="password" meta={fields.password} inputProps={{ autoComplete: 'current-password' }} />
+        <Field
+          label="Email"
+          type="email"
+          meta={fields.email}
+          inputProps={{ autoComplete: 'email', autoFocus: true }}
+        />
+        <Field
+          label="Password"
+          type="password"
+          meta={fields.password}
+          inputProps={{ autoComplete: 'current-password' }}
+        />
         <SubmitButton className="w-full" pendingText="Signing in…">
           Sign in
         </SubmitButton>
       </Form>
       {githubEnabled ? (
-        <Form method="post" action="/auth/github" className="mt-4 border-t border-slate-200 pt-4">
+        <Form
+          method="post"
+          action="/auth/github"
+          reloadDocument
+          className="mt-4 border-t border-slate-200 pt-4"
+        >
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <SubmitButton variant="secondary" className="w-full" pendingText="Redirecting to GitHub…">
             Sign in with GitHub

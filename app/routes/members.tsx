@@ -32,7 +32,11 @@ const InviteSchema = z.object({
   email: z.email('Enter the email address to invite.').max(254),
   role: RoleSchema,
 })
-const ChangeRoleSchema = z.object({ intent: z.literal('change-role'), membershipId: z.string(), role: RoleSchema })
+const ChangeRoleSchema = z.object({
+  intent: z.literal('change-role'),
+  membershipId: z.string(),
+  role: RoleSchema,
+})
 const RemoveSchema = z.object({ intent: z.literal('remove'), membershipId: z.string() })
 const RevokeInviteSchema = z.object({ intent: z.literal('revoke-invite'), inviteId: z.string() })
 
@@ -47,7 +51,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canManage: can(access.role, 'member:manage'),
     currentUserId: access.user.id,
     members: members.map((member) => ({ id: member.id, role: member.role, user: member.user })),
-    invites: invites.map((invite) => ({ id: invite.id, email: invite.email, role: invite.role, expiresAt: invite.expiresAt.toISOString() })),
+    invites: invites.map((invite) => ({
+      id: invite.id,
+      email: invite.email,
+      role: invite.role,
+      expiresAt: invite.expiresAt.toISOString(),
+    })),
   }
 }
 
@@ -60,7 +69,8 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     if (intent === 'invite') {
       const submission = parseWithZod(formData, { schema: InviteSchema })
-      if (submission.status !== 'success') return data({ invite: submission.reply(), inviteLink: null }, { status: 400 })
+      if (submission.status !== 'success')
+        return data({ invite: submission.reply(), inviteLink: null }, { status: 400 })
       const baseUrl = getEnv().APP_URL ?? new URL(request.url).origin
       const { invite, link } = await inviteMember({
         organizationId,
@@ -70,39 +80,80 @@ export async function action({ request }: ActionFunctionArgs) {
         invitedById: access.user.id,
         baseUrl,
       })
-      await audit({ ...context, action: 'member.invited', targetType: 'invite', targetId: invite.id, metadata: { email: invite.email, role: invite.role } })
-      return data({ invite: submission.reply({ resetForm: true }), inviteLink: { email: invite.email, link } })
+      await audit({
+        ...context,
+        action: 'member.invited',
+        targetType: 'invite',
+        targetId: invite.id,
+        metadata: { email: invite.email, role: invite.role },
+      })
+      return data({
+        invite: submission.reply({ resetForm: true }),
+        inviteLink: { email: invite.email, link },
+      })
     }
     if (intent === 'change-role') {
       const value = ChangeRoleSchema.parse(Object.fromEntries(formData))
-      const membership = await changeMemberRole({ organizationId, membershipId: value.membershipId, role: value.role, actorRole: access.role })
-      await audit({ ...context, action: 'member.role_changed', targetType: 'membership', targetId: membership.id, metadata: { role: value.role } })
-      return redirectWithToast('/members', { type: 'success', message: `Role changed to ${ROLE_LABELS[value.role]}.` })
+      const membership = await changeMemberRole({
+        organizationId,
+        membershipId: value.membershipId,
+        role: value.role,
+        actorRole: access.role,
+      })
+      await audit({
+        ...context,
+        action: 'member.role_changed',
+        targetType: 'membership',
+        targetId: membership.id,
+        metadata: { role: value.role },
+      })
+      return redirectWithToast('/members', {
+        type: 'success',
+        message: `Role changed to ${ROLE_LABELS[value.role]}.`,
+      })
     }
     if (intent === 'remove') {
       const value = RemoveSchema.parse(Object.fromEntries(formData))
-      const membership = await removeMember({ organizationId, membershipId: value.membershipId, actorRole: access.role })
-      await audit({ ...context, action: 'member.removed', targetType: 'membership', targetId: membership.id })
+      const membership = await removeMember({
+        organizationId,
+        membershipId: value.membershipId,
+        actorRole: access.role,
+      })
+      await audit({
+        ...context,
+        action: 'member.removed',
+        targetType: 'membership',
+        targetId: membership.id,
+      })
       return redirectWithToast('/members', { type: 'success', message: 'Member removed.' })
     }
     if (intent === 'revoke-invite') {
       const value = RevokeInviteSchema.parse(Object.fromEntries(formData))
       await revokeInvite(organizationId, value.inviteId)
-      await audit({ ...context, action: 'invite.revoked', targetType: 'invite', targetId: value.inviteId })
+      await audit({
+        ...context,
+        action: 'invite.revoked',
+        targetType: 'invite',
+        targetId: value.inviteId,
+      })
       return redirectWithToast('/members', { type: 'success', message: 'Invitation revoked.' })
     }
   } catch (error) {
     if (error instanceof MembershipError) {
       return redirectWithToast('/members', { type: 'error', message: error.message })
     }
-    if (error instanceof z.ZodError) throw new Response('That request was malformed. Reload the page and try again.', { status: 400 })
+    if (error instanceof z.ZodError)
+      throw new Response('That request was malformed. Reload the page and try again.', {
+        status: 400,
+      })
     throw error
   }
   throw new Response(`Unknown action "${String(intent)}".`, { status: 400 })
 }
 
 export default function MembersPage() {
-  const { organization, members, invites, canManage, currentUserId } = useLoaderData<typeof loader>()
+  const { organization, members, invites, canManage, currentUserId } =
+    useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [form, fields] = useForm({
     id: 'invite',
@@ -116,7 +167,11 @@ export default function MembersPage() {
     <Page title="Members" description={`People in ${organization.name} and what they can do.`}>
       {canManage ? (
         <Panel title="Invite a member">
-          <Form method="post" className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start" {...getFormProps(form)}>
+          <Form
+            method="post"
+            className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start"
+            {...getFormProps(form)}
+          >
             <input type="hidden" name="intent" value="invite" />
             <FormErrors errors={form.errors} id={form.errorId} />
             <Field label="Email" type="email" meta={fields.email} />
@@ -124,7 +179,11 @@ export default function MembersPage() {
               <label htmlFor={fields.role.id} className="block text-sm font-medium text-slate-800">
                 Role
               </label>
-              <select {...getSelectProps(fields.role)} key={fields.role.key} className={`${inputClass} mt-1`}>
+              <select
+                {...getSelectProps(fields.role)}
+                key={fields.role.key}
+                className={`${inputClass} mt-1`}
+              >
                 {ROLES.map((role) => (
                   <option key={role} value={role}>
                     {ROLE_LABELS[role]}
@@ -133,14 +192,15 @@ export default function MembersPage() {
               </select>
               <ErrorList id={fields.role.errorId} errors={fields.role.errors} />
             </div>
-            <SubmitButton className="sm:mt-6" name="intent" value="invite" pendingText="Inviting…">
+            <SubmitButton className="sm:mt-6" pendingText="Inviting…">
               Send invite
             </SubmitButton>
           </Form>
           {actionData?.inviteLink ? (
             <div className="mt-4">
               <Notice tone="success">
-                Invitation sent to {actionData.inviteLink.email}. You can also share this link (it works once, for 7 days):
+                Invitation sent to {actionData.inviteLink.email}. You can also share this link (it
+                works once, for 7 days):
                 <input
                   readOnly
                   aria-label="Invite link"
@@ -169,7 +229,9 @@ export default function MembersPage() {
               <tr key={member.id}>
                 <td className="py-3 font-medium text-slate-900">
                   {member.user.name}
-                  {member.user.id === currentUserId ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}
+                  {member.user.id === currentUserId ? (
+                    <span className="ml-2 text-xs text-slate-500">(you)</span>
+                  ) : null}
                 </td>
                 <td className="py-3 text-slate-600">{member.user.email}</td>
                 <td className="py-3">
@@ -180,14 +242,25 @@ export default function MembersPage() {
                       <label className="sr-only" htmlFor={`role-${member.id}`}>
                         Role of {member.user.name}
                       </label>
-                      <select id={`role-${member.id}`} name="role" defaultValue={member.role} className={`${inputClass} !w-32 !py-1`}>
+                      <select
+                        id={`role-${member.id}`}
+                        name="role"
+                        defaultValue={member.role}
+                        className={`${inputClass} !w-32 !py-1`}
+                      >
                         {ROLES.map((role) => (
                           <option key={role} value={role}>
                             {ROLE_LABELS[role]}
                           </option>
                         ))}
                       </select>
-                      <SubmitButton variant="secondary" className="!py-1" name="membershipId" value={member.id} pendingText="Saving…">
+                      <SubmitButton
+                        variant="secondary"
+                        className="!py-1"
+                        name="membershipId"
+                        value={member.id}
+                        pendingText="Saving…"
+                      >
                         Save
                       </SubmitButton>
                     </Form>
@@ -199,7 +272,13 @@ export default function MembersPage() {
                   <td className="py-3 text-right">
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
-                      <SubmitButton variant="danger" className="!py-1" name="membershipId" value={member.id} pendingText="Removing…">
+                      <SubmitButton
+                        variant="danger"
+                        className="!py-1"
+                        name="membershipId"
+                        value={member.id}
+                        pendingText="Removing…"
+                      >
                         Remove<span className="sr-only"> {member.user.name}</span>
                       </SubmitButton>
                     </Form>
@@ -225,7 +304,13 @@ export default function MembersPage() {
                   </span>
                   <Form method="post">
                     <input type="hidden" name="intent" value="revoke-invite" />
-                    <SubmitButton variant="danger" className="!py-1" name="inviteId" value={invite.id} pendingText="Revoking…">
+                    <SubmitButton
+                      variant="danger"
+                      className="!py-1"
+                      name="inviteId"
+                      value={invite.id}
+                      pendingText="Revoking…"
+                    >
                       Revoke<span className="sr-only"> invitation for {invite.email}</span>
                     </SubmitButton>
                   </Form>

@@ -27,11 +27,18 @@ export default function PartnerHome() {
   return (
     <Page title="Partner portal" description="The integrations you are building.">
       {partnerProjects.length === 0 ? (
-        <EmptyState title="No integrations yet">A vendor invites you to a project; it then appears here.</EmptyState>
+        <EmptyState title="No integrations yet">
+          A vendor invites you to a project; it then appears here.
+        </EmptyState>
       ) : (
         partnerProjects.map((partnerProject) => (
-          <Panel key={partnerProject.id} title={`${partnerProject.name} · ${partnerProject.projectName}`}>
-            <p className="text-sm text-slate-600">The partner workspace (playground, test runs, assistant) is not available yet.</p>
+          <Panel
+            key={partnerProject.id}
+            title={`${partnerProject.name} · ${partnerProject.projectName}`}
+          >
+            <p className="text-sm text-slate-600">
+              The partner workspace (playground, test runs, assistant) is not available yet.
+            </p>
           </Panel>
         ))
       )}

@@ -5,7 +5,11 @@ import { requireProjectAccess } from '~/server/access.server'
 import { db } from '~/server/db.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, organization } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project, organization } = await requireProjectAccess(
+    request,
+    params.projectId,
+    'project:read',
+  )
   const [partnerCount, tokenCount] = await Promise.all([
     db.partnerProject.count({ where: { projectId: project.id } }),
     db.apiToken.count({ where: { projectId: project.id, revokedAt: null } }),
@@ -28,7 +32,9 @@ export default function ProjectOverview() {
     <div className="grid gap-6 lg:grid-cols-3">
       <div className="lg:col-span-2">
         <Panel title="About this project">
-          <p className="text-sm text-slate-700">{project.description || 'No description yet. Add one in Settings.'}</p>
+          <p className="text-sm text-slate-700">
+            {project.description || 'No description yet. Add one in Settings.'}
+          </p>
           <dl className="mt-4 grid grid-cols-2 gap-4 text-sm">
             <div>
               <dt className="text-slate-500">Organisation</dt>
@@ -36,7 +42,9 @@ export default function ProjectOverview() {
             </div>
             <div>
               <dt className="text-slate-500">Created</dt>
-              <dd className="font-medium text-slate-900">{new Date(project.createdAt).toLocaleDateString('en-GB')}</dd>
+              <dd className="font-medium text-slate-900">
+                {new Date(project.createdAt).toLocaleDateString('en-GB')}
+              </dd>
             </div>
           </dl>
         </Panel>

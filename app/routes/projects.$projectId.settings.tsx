@@ -19,7 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canManageTokens = can(role, 'token:manage')
   const tokens = canManageTokens ? await listApiTokens(project.id) : []
   return {
-    project: { id: project.id, name: project.name, description: project.description, archived: Boolean(project.archivedAt) },
+    project: {
+      id: project.id,
+      name: project.name,
+      description: project.description,
+      archived: Boolean(project.archivedAt),
+    },
     canManage: can(role, 'project:manage'),
     canManageTokens,
     tokens: tokens.map((token) => ({
@@ -48,38 +53,93 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(formData.get('intent') ?? '')
   const permission = INTENT_PERMISSIONS[intent]
   if (!permission) throw new Response(`Unknown action "${intent}".`, { status: 400 })
-  const { project, organization, user } = await requireProjectAccess(request, params.projectId, permission)
+  const { project, organization, user } = await requireProjectAccess(
+    request,
+    params.projectId,
+    permission,
+  )
   const base = `/projects/${project.id}/settings`
-  const context = { actorUserId: user.id, organizationId: organization.id, projectId: project.id, ip: getClientIp(request) }
+  const context = {
+    actorUserId: user.id,
+    organizationId: organization.id,
+    projectId: project.id,
+    ip: getClientIp(request),
+  }
 
   if (intent === 'rename') {
     const submission = parseWithZod(formData, { schema: ProjectNameSchema })
-    if (submission.status !== 'success') return data({ rename: submission.reply(), token: null, newToken: null }, { status: 400 })
-    await updateProject(organization.id, project.id, { name: submission.value.name, description: submission.value.description ?? '' })
-    await audit({ ...context, action: 'project.renamed', targetType: 'project', targetId: project.id, metadata: { from: project.name, to: submission.value.name } })
+    if (submission.status !== 'success')
+      return data({ rename: submission.reply(), token: null, newToken: null }, { status: 400 })
+    await updateProject(organization.id, project.id, {
+      name: submission.value.name,
+      description: submission.value.description ?? '',
+    })
+    await audit({
+      ...context,
+      action: 'project.renamed',
+      targetType: 'project',
+      targetId: project.id,
+      metadata: { from: project.name, to: submission.value.name },
+    })
     return redirectWithToast(base, { type: 'success', message: 'Project details saved.' })
   }
   if (intent === 'archive' || intent === 'unarchive') {
-    await updateProject(organization.id, project.id, { archivedAt: intent === 'archive' ? new Date() : null })
-    await audit({ ...context, action: `project.${intent}d`, targetType: 'project', targetId: project.id })
+    await updateProject(organization.id, project.id, {
+      archivedAt: intent === 'archive' ? new Date() : null,
+    })
+    await audit({
+      ...context,
+      action: `project.${intent}d`,
+      targetType: 'project',
+      targetId: project.id,
+    })
     return redirectWithToast(intent === 'archive' ? '/projects?archived=1' : base, {
       type: 'success',
-      message: intent === 'archive' ? `“${project.name}” archived. Restore it from its settings.` : 'Project restored.',
+      message:
+        intent === 'archive'
+          ? `“${project.name}” archived. Restore it from its settings.`
+          : 'Project restored.',
     })
   }
   if (intent === 'create-token') {
     const submission = parseWithZod(formData, { schema: ApiTokenSchema })
-    if (submission.status !== 'success') return data({ rename: null, token: submission.reply(), newToken: null }, { status: 400 })
-    const { token, record } = await createApiToken({ projectId: project.id, name: submission.value.name, createdById: user.id })
-    await audit({ ...context, action: 'api_token.created', targetType: 'api_token', targetId: record.id, metadata: { name: record.name } })
-    return data({ rename: null, token: submission.reply({ resetForm: true }), newToken: { name: record.name, value: token } })
+    if (submission.status !== 'success')
+      return data({ rename: null, token: submission.reply(), newToken: null }, { status: 400 })
+    const { token, record } = await createApiToken({
+      projectId: project.id,
+      name: submission.value.name,
+      createdById: user.id,
+    })
+    await audit({
+      ...context,
+      action: 'api_token.created',
+      targetType: 'api_token',
+      targetId: record.id,
+      metadata: { name: record.name },
+    })
+    return data({
+      rename: null,
+      token: submission.reply({ resetForm: true }),
+      newToken: { name: record.name, value: token },
+    })
   }
   const tokenId = String(formData.get('tokenId') ?? '')
   if (!(await revokeApiToken(project.id, tokenId))) {
-    return redirectWithToast(base, { type: 'error', message: 'That token was already revoked or does not exist.' })
+    return redirectWithToast(base, {
+      type: 'error',
+      message: 'That token was already revoked or does not exist.',
+    })
   }
-  await audit({ ...context, action: 'api_token.revoked', targetType: 'api_token', targetId: tokenId })
-  return redirectWithToast(base, { type: 'success', message: 'Token revoked. Requests using it now get 401.' })
+  await audit({
+    ...context,
+    action: 'api_token.revoked',
+    targetType: 'api_token',
+    targetId: tokenId,
+  })
+  return redirectWithToast(base, {
+    type: 'success',
+    message: 'Token revoked. Requests using it now get 401.',
+  })
 }
 
 export default function ProjectSettings() {
@@ -103,7 +163,9 @@ export default function ProjectSettings() {
   if (!canManage && !canManageTokens) {
     return (
       <Panel title="Settings">
-        <p className="text-sm text-slate-600">Only owners and admins can change this project’s settings.</p>
+        <p className="text-sm text-slate-600">
+          Only owners and admins can change this project’s settings.
+        </p>
       </Panel>
     )
   }
@@ -111,7 +173,11 @@ export default function ProjectSettings() {
     <div className="space-y-6">
       {canManage ? (
         <Panel title="Project details">
-          <Form method="post" className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start" {...getFormProps(renameForm)}>
+          <Form
+            method="post"
+            className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start"
+            {...getFormProps(renameForm)}
+          >
             <input type="hidden" name="intent" value="rename" />
             <FormErrors errors={renameForm.errors} id={renameForm.errorId} />
             <Field label="Project name" meta={renameFields.name} />
@@ -126,21 +192,37 @@ export default function ProjectSettings() {
       {canManageTokens ? (
         <Panel title="API tokens">
           <p className="text-sm text-slate-600">
-            Tokens let CI pipelines call <code className="rounded bg-slate-100 px-1">/api/v1/projects/{project.id}</code> with{' '}
-            <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. A token is shown once.
+            Tokens let CI pipelines call{' '}
+            <code className="rounded bg-slate-100 px-1">/api/v1/projects/{project.id}</code> with{' '}
+            <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>.
+            A token is shown once.
           </p>
           {actionData?.newToken ? (
             <div className="mt-4">
               <Notice tone="success">
                 Token “{actionData.newToken.name}” created. Copy it now: it will not be shown again.
-                <input readOnly aria-label="New API token" data-testid="new-token" value={actionData.newToken.value} className={`${inputClass} mt-2 font-mono text-xs`} />
+                <input
+                  readOnly
+                  aria-label="New API token"
+                  data-testid="new-token"
+                  value={actionData.newToken.value}
+                  className={`${inputClass} mt-2 font-mono text-xs`}
+                />
               </Notice>
             </div>
           ) : null}
-          <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start" {...getFormProps(tokenForm)}>
+          <Form
+            method="post"
+            className="mt-4 grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start"
+            {...getFormProps(tokenForm)}
+          >
             <input type="hidden" name="intent" value="create-token" />
             <FormErrors errors={tokenForm.errors} id={tokenForm.errorId} />
-            <Field label="Token name" meta={tokenFields.name} hint="Where it will be used, e.g. “GitHub Actions”." />
+            <Field
+              label="Token name"
+              meta={tokenFields.name}
+              hint="Where it will be used, e.g. “GitHub Actions”."
+            />
             <SubmitButton className="sm:mt-6" pendingText="Creating…">
               Create token
             </SubmitButton>
@@ -166,14 +248,24 @@ export default function ProjectSettings() {
                     <td className="py-2 text-slate-600">
                       {new Date(token.createdAt).toLocaleDateString('en-GB')} by {token.createdBy}
                     </td>
-                    <td className="py-2 text-slate-600">{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString('en-GB') : 'Never'}</td>
+                    <td className="py-2 text-slate-600">
+                      {token.lastUsedAt
+                        ? new Date(token.lastUsedAt).toLocaleString('en-GB')
+                        : 'Never'}
+                    </td>
                     <td className="py-2 text-right">
                       {token.revokedAt ? (
                         <span className="text-xs text-slate-500">Revoked</span>
                       ) : (
                         <Form method="post">
                           <input type="hidden" name="intent" value="revoke-token" />
-                          <SubmitButton variant="danger" className="!py-1" name="tokenId" value={token.id} pendingText="Revoking…">
+                          <SubmitButton
+                            variant="danger"
+                            className="!py-1"
+                            name="tokenId"
+                            value={token.id}
+                            pendingText="Revoking…"
+                          >
                             Revoke<span className="sr-only"> {token.name}</span>
                           </SubmitButton>
                         </Form>
@@ -195,7 +287,12 @@ export default function ProjectSettings() {
                 ? 'This project is archived. Restore it to list it among active projects again.'
                 : 'Archiving hides the project from the list. Nothing is deleted; you can restore it.'}
             </p>
-            <SubmitButton variant={project.archived ? 'secondary' : 'danger'} name="intent" value={project.archived ? 'unarchive' : 'archive'} pendingText="Saving…">
+            <SubmitButton
+              variant={project.archived ? 'secondary' : 'danger'}
+              name="intent"
+              value={project.archived ? 'unarchive' : 'archive'}
+              pendingText="Saving…"
+            >
               {project.archived ? 'Restore project' : 'Archive project'}
             </SubmitButton>
           </Form>

@@ -23,7 +23,9 @@ export default function ProjectLayout() {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold text-slate-900">{project.name}</h1>
         {project.archived ? (
-          <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">Archived</span>
+          <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
+            Archived
+          </span>
         ) : null}
         <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700">
           Your role: {role.toLowerCase()}

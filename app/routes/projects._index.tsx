@@ -51,11 +51,15 @@ export async function action({ request }: ActionFunctionArgs) {
     targetId: project.id,
     ip: getClientIp(request),
   })
-  return redirectWithToast(`/projects/${project.id}/overview`, { type: 'success', message: `Project “${project.name}” created.` })
+  return redirectWithToast(`/projects/${project.id}/overview`, {
+    type: 'success',
+    message: `Project “${project.name}” created.`,
+  })
 }
 
 export default function ProjectsPage() {
-  const { organizationName, projects, canCreate, archived, page, pageCount, total } = useLoaderData<typeof loader>()
+  const { organizationName, projects, canCreate, archived, page, pageCount, total } =
+    useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const [form, fields] = useForm({
     id: 'create-project',
@@ -64,17 +68,26 @@ export default function ProjectsPage() {
     shouldRevalidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ProjectNameSchema }),
   })
-  const pageLink = (target: number) => `?${new URLSearchParams({ ...(archived ? { archived: '1' } : {}), page: String(target) })}`
+  const pageLink = (target: number) =>
+    `?${new URLSearchParams({ ...(archived ? { archived: '1' } : {}), page: String(target) })}`
   return (
     <Page
       title="Projects"
       description={`${organizationName}: each project onboards partners onto one API.`}
       actions={
         <nav aria-label="Project filter" className="flex gap-2 text-sm">
-          <Link to="/projects" aria-current={!archived ? 'page' : undefined} className={`rounded-md px-3 py-1.5 ${!archived ? 'bg-white font-semibold shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:text-slate-900'}`}>
+          <Link
+            to="/projects"
+            aria-current={!archived ? 'page' : undefined}
+            className={`rounded-md px-3 py-1.5 ${!archived ? 'bg-white font-semibold shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:text-slate-900'}`}
+          >
             Active
           </Link>
-          <Link to="/projects?archived=1" aria-current={archived ? 'page' : undefined} className={`rounded-md px-3 py-1.5 ${archived ? 'bg-white font-semibold shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:text-slate-900'}`}>
+          <Link
+            to="/projects?archived=1"
+            aria-current={archived ? 'page' : undefined}
+            className={`rounded-md px-3 py-1.5 ${archived ? 'bg-white font-semibold shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:text-slate-900'}`}
+          >
             Archived
           </Link>
         </nav>
@@ -82,7 +95,11 @@ export default function ProjectsPage() {
     >
       {canCreate && !archived ? (
         <Panel title="New project">
-          <Form method="post" className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start" {...getFormProps(form)}>
+          <Form
+            method="post"
+            className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start"
+            {...getFormProps(form)}
+          >
             <FormErrors errors={form.errors} id={form.errorId} />
             <Field label="Project name" meta={fields.name} hint="For example “Payments API v2”." />
             <Field label="Description" meta={fields.description} hint="Optional." />
@@ -111,20 +128,37 @@ export default function ProjectsPage() {
                   className="block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow"
                 >
                   <h2 className="font-semibold text-slate-900">{project.name}</h2>
-                  {project.description ? <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p> : null}
-                  <p className="mt-3 text-xs text-slate-500">Updated {new Date(project.updatedAt).toLocaleDateString('en-GB')}</p>
+                  {project.description ? (
+                    <p className="mt-1 line-clamp-2 text-sm text-slate-600">
+                      {project.description}
+                    </p>
+                  ) : null}
+                  <p className="mt-3 text-xs text-slate-500">
+                    Updated {new Date(project.updatedAt).toLocaleDateString('en-GB')}
+                  </p>
                 </Link>
               </li>
             ))}
           </ul>
           {pageCount > 1 ? (
-            <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-600">
+            <nav
+              aria-label="Pagination"
+              className="flex items-center justify-between text-sm text-slate-600"
+            >
               <span>
                 Page {page} of {pageCount} · {total} projects
               </span>
               <span className="flex gap-2">
-                {page > 1 ? <Link to={pageLink(page - 1)} className="font-semibold text-indigo-600">Previous</Link> : null}
-                {page < pageCount ? <Link to={pageLink(page + 1)} className="font-semibold text-indigo-600">Next</Link> : null}
+                {page > 1 ? (
+                  <Link to={pageLink(page - 1)} className="font-semibold text-indigo-600">
+                    Previous
+                  </Link>
+                ) : null}
+                {page < pageCount ? (
+                  <Link to={pageLink(page + 1)} className="font-semibold text-indigo-600">
+                    Next
+                  </Link>
+                ) : null}
               </span>
             </nav>
           ) : null}

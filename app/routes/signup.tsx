@@ -18,7 +18,11 @@ import { redirectWithSession } from '~/server/session.server'
 export const meta: MetaFunction = () => [{ title: 'Create an account · Integration Copilot' }]
 
 const SignupSchema = z.object({
-  name: z.string({ error: 'Enter your name.' }).trim().min(1, 'Enter your name.').max(100, 'Keep your name under 100 characters.'),
+  name: z
+    .string({ error: 'Enter your name.' })
+    .trim()
+    .min(1, 'Enter your name.')
+    .max(100, 'Keep your name under 100 characters.'),
   email: z.email('Enter a valid email address.').max(254, 'That email address is too long.'),
   password: z
     .string({ error: `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters.` })
@@ -46,11 +50,16 @@ export async function action({ request }: ActionFunctionArgs) {
     schema: SignupSchema.superRefine(async (value, ctx) => {
       const existing = await db.user.findUnique({ where: { email: normalizeEmail(value.email) } })
       if (existing) {
-        ctx.addIssue({ code: 'custom', path: ['email'], message: 'An account with this email already exists. Sign in instead.' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: 'An account with this email already exists. Sign in instead.',
+        })
       }
     }),
   })
-  if (submission.status !== 'success') return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
+  if (submission.status !== 'success')
+    return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
   const user = await createUserWithOrganization(submission.value)
   return redirectWithSession(user.id, request, safeRedirectPath(submission.value.redirectTo))
 }
@@ -72,7 +81,10 @@ export default function SignupPage() {
       subtitle={
         <>
           Already have one?{' '}
-          <Link to={`/login${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`} className="font-semibold text-indigo-600 hover:underline">
+          <Link
+            to={`/login${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`}
+            className="font-semibold text-indigo-600 hover:underline"
+          >
             Sign in
           </Link>
         </>
@@ -82,8 +94,17 @@ export default function SignupPage() {
         <FormErrors id={form.errorId} errors={form.errors} />
         <HoneypotField />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field label="Your name" meta={fields.name} inputProps={{ autoComplete: 'name', autoFocus: true }} />
-        <Field label="Work email" type="email" meta={fields.email} inputProps={{ autoComplete: 'email' }} />
+        <Field
+          label="Your name"
+          meta={fields.name}
+          inputProps={{ autoComplete: 'name', autoFocus: true }}
+        />
+        <Field
+          label="Work email"
+          type="email"
+          meta={fields.email}
+          inputProps={{ autoComplete: 'email' }}
+        />
         <Field
           label="Password"
           type="password"

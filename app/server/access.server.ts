@@ -42,7 +42,12 @@ export function can(role: string, action: Action): boolean {
   return isRole(role) && PERMISSIONS[action].includes(role)
 }
 
-export type OrgAccess = { user: User; organization: Organization; membership: Membership; role: Role }
+export type OrgAccess = {
+  user: User
+  organization: Organization
+  membership: Membership
+  role: Role
+}
 export type ProjectAccess = OrgAccess & { project: Project }
 
 /** Resolves the project through the user's memberships: another organisation's project is a 404. */
@@ -62,7 +67,13 @@ export async function requireProjectAccess(
   if (!can(membership.role, action)) throw forbidden()
   const { organization, ...projectRow } = project
   const { memberships: _memberships, ...organizationRow } = organization
-  return { user, organization: organizationRow, membership, role: membership.role as Role, project: projectRow }
+  return {
+    user,
+    organization: organizationRow,
+    membership,
+    role: membership.role as Role,
+    project: projectRow,
+  }
 }
 
 export async function listMemberships(userId: string) {
@@ -83,11 +94,14 @@ export async function requireOrgAccess(request: Request, action: Action): Promis
   const session = await getSession(request)
   const memberships = await listMemberships(user.id)
   const membership =
-    memberships.find((entry) => entry.organizationId === session?.activeOrganizationId) ?? memberships[0]
+    memberships.find((entry) => entry.organizationId === session?.activeOrganizationId) ??
+    memberships[0]
   if (!membership) {
     const partnerMembership = await db.partnerMembership.findFirst({ where: { userId: user.id } })
     if (partnerMembership) throw redirect('/partner')
-    throw forbidden('You do not belong to any organisation yet. Ask an administrator for an invite link.')
+    throw forbidden(
+      'You do not belong to any organisation yet. Ask an administrator for an invite link.',
+    )
   }
   if (!can(membership.role, action)) throw forbidden()
   const { organization, ...membershipRow } = membership

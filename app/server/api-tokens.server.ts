@@ -4,7 +4,11 @@ import { jsonError } from './http.server'
 
 const TOKEN_PREFIX = 'ic_'
 
-export async function createApiToken(input: { projectId: string; name: string; createdById: string }) {
+export async function createApiToken(input: {
+  projectId: string
+  name: string
+  createdById: string
+}) {
   return createApiTokenWithSecret({ ...input, secret: `${TOKEN_PREFIX}${randomToken(24)}` })
 }
 
@@ -58,7 +62,8 @@ export async function requireApiToken(request: Request, projectId: string | unde
     throw jsonError(401, 'Missing bearer token. Send "Authorization: Bearer <project API token>".')
   }
   const token = await db.apiToken.findUnique({ where: { tokenHash: sha256(match[1]!) } })
-  if (!token || token.revokedAt) throw jsonError(401, 'The API token is invalid or has been revoked.')
+  if (!token || token.revokedAt)
+    throw jsonError(401, 'The API token is invalid or has been revoked.')
   if (!projectId || token.projectId !== projectId) throw jsonError(404, 'Project not found.')
   const project = await db.project.findFirst({ where: { id: projectId } })
   if (!project) throw jsonError(404, 'Project not found.')

@@ -35,7 +35,11 @@ type GitHubEmail = { email: string; primary: boolean; verified: boolean }
 
 async function githubGet<T>(path: string, accessToken: string): Promise<T> {
   const response = await fetch(`https://api.github.com${path}`, {
-    headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/vnd.github+json', 'User-Agent': 'integration-copilot' },
+    headers: {
+      Authorization: `Bearer ${accessToken}`,
+      Accept: 'application/vnd.github+json',
+      'User-Agent': 'integration-copilot',
+    },
     signal: AbortSignal.timeout(10_000),
   })
   if (!response.ok) throw new AuthError(`GitHub answered ${response.status} for ${path}.`)
@@ -46,7 +50,9 @@ async function githubGet<T>(path: string, accessToken: string): Promise<T> {
 export async function upsertGitHubUser(accessToken: string): Promise<User> {
   const profile = await githubGet<GitHubProfile>('/user', accessToken)
   const emails = await githubGet<GitHubEmail[]>('/user/emails', accessToken)
-  const primary = emails.find((entry) => entry.primary && entry.verified) ?? emails.find((entry) => entry.verified)
+  const primary =
+    emails.find((entry) => entry.primary && entry.verified) ??
+    emails.find((entry) => entry.verified)
   if (!primary) throw new AuthError('Your GitHub account has no verified email address.')
   const githubId = String(profile.id)
   const byGitHub = await db.user.findUnique({ where: { githubId } })
@@ -65,7 +71,8 @@ export function getAuthenticator(origin: string): Authenticator<User> {
     new FormStrategy(async ({ form }) => {
       const email = form.get('email')
       const password = form.get('password')
-      if (typeof email !== 'string' || typeof password !== 'string') throw new AuthError('Email and password are required.')
+      if (typeof email !== 'string' || typeof password !== 'string')
+        throw new AuthError('Email and password are required.')
       return verifyLogin(email, password)
     }),
     'form',
@@ -81,7 +88,9 @@ export function getAuthenticator(origin: string): Authenticator<User> {
           scopes: ['read:user', 'user:email'],
           cookie: {
             name: 'github-oauth',
-            ...(env.NODE_ENV === 'production' && !process.env.INSECURE_COOKIES ? { secure: true as const } : {}),
+            ...(env.NODE_ENV === 'production' && !process.env.INSECURE_COOKIES
+              ? { secure: true as const }
+              : {}),
           },
         },
         async ({ tokens }) => upsertGitHubUser(tokens.accessToken()),

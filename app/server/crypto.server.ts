@@ -24,15 +24,25 @@ export function encryptSecret(plaintext: string): string {
   const iv = crypto.randomBytes(12)
   const cipher = crypto.createCipheriv('aes-256-gcm', secretsKey(), iv)
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
-  return ['v1', iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.')
+  return ['v1', iv, cipher.getAuthTag(), ciphertext]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.')
 }
 
 export function decryptSecret(sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split('.')
-  if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('Not an encrypted secret')
-  const decipher = crypto.createDecipheriv('aes-256-gcm', secretsKey(), Buffer.from(iv, 'base64url'))
+  if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
+    throw new Error('Not an encrypted secret')
+  const decipher = crypto.createDecipheriv(
+    'aes-256-gcm',
+    secretsKey(),
+    Buffer.from(iv, 'base64url'),
+  )
   decipher.setAuthTag(Buffer.from(tag, 'base64url'))
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8')
+  return Buffer.concat([
+    decipher.update(Buffer.from(ciphertext, 'base64url')),
+    decipher.final(),
+  ]).toString('utf8')
 }
 
 /** Shows the last four characters only. */

@@ -67,14 +67,18 @@ export function getEnv(): Env {
   if (cached) return cached
   const parsed = EnvSchema.safeParse(process.env)
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+    )
     throw new Error(`Invalid environment:\n${problems.join('\n')}`)
   }
   const env = parsed.data
   let { SESSION_SECRET, SECRETS_KEY } = env
   if (!SESSION_SECRET || !SECRETS_KEY) {
     const generated = loadGeneratedSecrets(env.DATA_DIR)
-    const missing = [!SESSION_SECRET && 'SESSION_SECRET', !SECRETS_KEY && 'SECRETS_KEY'].filter(Boolean)
+    const missing = [!SESSION_SECRET && 'SESSION_SECRET', !SECRETS_KEY && 'SECRETS_KEY'].filter(
+      Boolean,
+    )
     if (env.NODE_ENV !== 'test') {
       console.warn(
         `[env] ${missing.join(' and ')} not set: using generated values kept in ${path.join(env.DATA_DIR, 'secrets.json')}. Set them in production (see .env.example).`,

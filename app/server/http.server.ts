@@ -9,7 +9,11 @@ export function getClientIp(request: Request): string {
   return request.headers.get('x-remote-address') ?? 'unknown'
 }
 
-export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {
+export function jsonError(
+  status: number,
+  error: string,
+  extra: Record<string, unknown> = {},
+): Response {
   return new Response(JSON.stringify({ error, ...extra }), {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
@@ -17,8 +21,12 @@ export function jsonError(status: number, error: string, extra: Record<string, u
 }
 
 /** Only same-site relative paths are followed after sign-in. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/projects'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+export function safeRedirectPath(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = '/projects',
+): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\'))
+    return fallback
   return to
 }
 

@@ -19,7 +19,10 @@ export async function listProjects(
   return { projects, total, page, pageCount: Math.max(1, Math.ceil(total / PROJECTS_PAGE_SIZE)) }
 }
 
-export function createProject(organizationId: string, input: { name: string; description?: string }) {
+export function createProject(
+  organizationId: string,
+  input: { name: string; description?: string },
+) {
   return db.project.create({
     data: { organizationId, name: input.name.trim(), description: input.description?.trim() ?? '' },
   })

@@ -51,7 +51,10 @@ export async function getSession(request: Request) {
 export async function revokeSession(request: Request): Promise<string> {
   const sessionId = await getSessionId(request)
   if (sessionId) {
-    await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } })
+    await db.session.updateMany({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    })
   }
   return sessionCookie().serialize('', { maxAge: 0 })
 }

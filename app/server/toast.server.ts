@@ -24,8 +24,11 @@ export async function redirectWithToast(to: string, toast: Toast, init: Response
 }
 
 /** Reads the toast, if any, and the header that clears it. */
-export async function readToast(request: Request): Promise<{ toast: Toast | null; clearHeader: string | null }> {
+export async function readToast(
+  request: Request,
+): Promise<{ toast: Toast | null; clearHeader: string | null }> {
   const value: unknown = await toastCookie().parse(request.headers.get('cookie'))
-  if (!value || typeof value !== 'object' || !('message' in value)) return { toast: null, clearHeader: null }
+  if (!value || typeof value !== 'object' || !('message' in value))
+    return { toast: null, clearHeader: null }
   return { toast: value as Toast, clearHeader: await toastCookie().serialize('', { maxAge: 0 }) }
 }

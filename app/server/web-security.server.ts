@@ -32,11 +32,21 @@ export function checkSameOrigin(input: {
   } catch {
     return 'Cross-site request refused: malformed Origin header.'
   }
-  const allowed = new Set([input.host, input.appUrl ? new URL(input.appUrl).host : undefined].filter(Boolean))
-  return allowed.has(sourceHost) ? null : `Cross-site request refused: ${sourceHost} may not post to this site.`
+  const allowed = new Set(
+    [input.host, input.appUrl ? new URL(input.appUrl).host : undefined].filter(Boolean),
+  )
+  return allowed.has(sourceHost)
+    ? null
+    : `Cross-site request refused: ${sourceHost} may not post to this site.`
 }
 
-export function securityHeaders({ nonce, production }: { nonce: string; production: boolean }): Record<string, string> {
+export function securityHeaders({
+  nonce,
+  production,
+}: {
+  nonce: string
+  production: boolean
+}): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,

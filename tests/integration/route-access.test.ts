@@ -1,18 +1,34 @@
+/// <reference types="vite/client" />
 /**
  * Walks every project route module as an outsider, a viewer and a member.
  * A new project route whose loader/action skips requireProjectAccess fails here.
  */
 import type { ActionFunction, LoaderFunction } from '@remix-run/node'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cookieFor, createMember, createOrg, createProject, formRequest, getRequest, settle } from '../helpers'
+import {
+  cookieFor,
+  createMember,
+  createOrg,
+  createProject,
+  formRequest,
+  getRequest,
+  settle,
+} from '../helpers'
 
 type RouteModule = { loader?: LoaderFunction; action?: ActionFunction }
 
-const modules = import.meta.glob<RouteModule>('../../app/routes/projects.$projectId*.{ts,tsx}', { eager: true })
+const modules = import.meta.glob<RouteModule>('../../app/routes/projects.$projectId*.{ts,tsx}', {
+  eager: true,
+})
 const routeFiles = Object.keys(modules)
 
 let projectId: string
-const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = { outsider: '', viewer: '', vendor: '', owner: '' }
+const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
+  outsider: '',
+  viewer: '',
+  vendor: '',
+  owner: '',
+}
 
 beforeAll(async () => {
   const org = await createOrg('Vendor Co')
@@ -25,9 +41,19 @@ beforeAll(async () => {
 })
 
 function pathFor(file: string) {
-  const name = file.split('/').pop()!.replace(/\.tsx?$/, '')
+  const name = file
+    .split('/')
+    .pop()!
+    .replace(/\.tsx?$/, '')
   const segments = name.split('.').filter((segment) => segment !== '_index')
-  return '/' + segments.map((segment) => (segment === '$projectId' ? projectId : segment === '$tab' ? 'specs' : segment)).join('/')
+  return (
+    '/' +
+    segments
+      .map((segment) =>
+        segment === '$projectId' ? projectId : segment === '$tab' ? 'specs' : segment,
+      )
+      .join('/')
+  )
 }
 
 const params = () => ({ projectId, tab: 'specs' })
@@ -41,22 +67,54 @@ describe.each(routeFiles)('%s', (file) => {
 
   it('hides the project from another organisation (404)', async () => {
     if (mod.loader) {
-      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies.outsider), params: params(), context: {} }) as Promise<unknown>)
+      const result = await settle(
+        () =>
+          mod.loader!({
+            request: getRequest(pathFor(file), cookies.outsider),
+            params: params(),
+            context: {},
+          }) as Promise<unknown>,
+      )
       expect(result.status).toBe(404)
     }
     if (mod.action) {
-      const result = await settle(() => mod.action!({ request: formRequest(pathFor(file), { intent: 'rename', name: 'x' }, cookies.outsider), params: params(), context: {} }) as Promise<unknown>)
+      const result = await settle(
+        () =>
+          mod.action!({
+            request: formRequest(pathFor(file), { intent: 'rename', name: 'x' }, cookies.outsider),
+            params: params(),
+            context: {},
+          }) as Promise<unknown>,
+      )
       expect(result.status).toBe(404)
     }
   })
 
   it('lets a viewer read but not write (403)', async () => {
     if (mod.loader) {
-      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies.viewer), params: params(), context: {} }) as Promise<unknown>)
+      const result = await settle(
+        () =>
+          mod.loader!({
+            request: getRequest(pathFor(file), cookies.viewer),
+            params: params(),
+            context: {},
+          }) as Promise<unknown>,
+      )
       expect([200, 302]).toContain(result.status)
     }
     if (mod.action) {
-      const result = await settle(() => mod.action!({ request: formRequest(pathFor(file), { intent: 'rename', name: 'Renamed' }, cookies.viewer), params: params(), context: {} }) as Promise<unknown>)
+      const result = await settle(
+        () =>
+          mod.action!({
+            request: formRequest(
+              pathFor(file),
+              { intent: 'rename', name: 'Renamed' },
+              cookies.viewer,
+            ),
+            params: params(),
+            context: {},
+          }) as Promise<unknown>,
+      )
       expect(result.status).toBe(403)
     }
   })
@@ -64,14 +122,28 @@ describe.each(routeFiles)('%s', (file) => {
   it('serves members of the organisation', async () => {
     for (const role of ['vendor', 'owner'] as const) {
       if (!mod.loader) continue
-      const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file), cookies[role]), params: params(), context: {} }) as Promise<unknown>)
+      const result = await settle(
+        () =>
+          mod.loader!({
+            request: getRequest(pathFor(file), cookies[role]),
+            params: params(),
+            context: {},
+          }) as Promise<unknown>,
+      )
       expect([200, 302]).toContain(result.status)
     }
   })
 
   it('sends an anonymous visitor to sign in', async () => {
     if (!mod.loader) return
-    const result = await settle(() => mod.loader!({ request: getRequest(pathFor(file)), params: params(), context: {} }) as Promise<unknown>)
+    const result = await settle(
+      () =>
+        mod.loader!({
+          request: getRequest(pathFor(file)),
+          params: params(),
+          context: {},
+        }) as Promise<unknown>,
+    )
     expect(result.status).toBe(302)
     expect(result.response?.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
   })

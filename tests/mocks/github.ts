@@ -17,13 +17,22 @@ export const githubHandlers = [
     if (!body.get('code')) {
       return HttpResponse.json({ error: 'bad_verification_code' }, { status: 400 })
     }
-    return HttpResponse.json({ access_token: 'mock-access-token', token_type: 'bearer', scope: 'read:user,user:email' })
+    return HttpResponse.json({
+      access_token: 'mock-access-token',
+      token_type: 'bearer',
+      scope: 'read:user,user:email',
+    })
   }),
   http.get('https://api.github.com/user', ({ request }) => {
     if (request.headers.get('authorization') !== 'Bearer mock-access-token') {
       return HttpResponse.json({ message: 'Bad credentials' }, { status: 401 })
     }
-    return HttpResponse.json({ id: MOCK_GITHUB_USER.id, login: MOCK_GITHUB_USER.login, name: MOCK_GITHUB_USER.name, email: null })
+    return HttpResponse.json({
+      id: MOCK_GITHUB_USER.id,
+      login: MOCK_GITHUB_USER.login,
+      name: MOCK_GITHUB_USER.name,
+      email: null,
+    })
   }),
   http.get('https://api.github.com/user/emails', () =>
     HttpResponse.json([{ email: MOCK_GITHUB_USER.email, primary: true, verified: true }]),

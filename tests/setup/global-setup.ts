@@ -1,11 +1,13 @@
 /** Migrates one base database per run; each test file copies it (setup-test-env.ts). */
 import fs from 'node:fs'
+import path from 'node:path'
 import { deployMigrations } from '../../other/migrate-engine.ts'
-import { BASE_DB, TMP_DIR } from './paths.ts'
+import { baseDbPath, TMP_ROOT } from './paths.ts'
 
 export default async function setup() {
-  fs.rmSync(TMP_DIR, { recursive: true, force: true })
-  fs.mkdirSync(TMP_DIR, { recursive: true })
-  await deployMigrations({ databaseUrl: `file:${BASE_DB}` })
-  return () => fs.rmSync(TMP_DIR, { recursive: true, force: true })
+  const dir = path.join(TMP_ROOT, `run-${process.pid}`)
+  fs.mkdirSync(dir, { recursive: true })
+  process.env.TEST_RUN_DIR = dir
+  await deployMigrations({ databaseUrl: `file:${baseDbPath(dir)}` })
+  return () => fs.rmSync(dir, { recursive: true, force: true })
 }

@@ -3,16 +3,17 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll } from 'vitest'
-import { BASE_DB, TMP_DIR } from './paths.ts'
+import { baseDbPath, runDir } from './paths.ts'
 
 const id = crypto.randomBytes(6).toString('hex')
-const dbFile = path.join(TMP_DIR, `test-${id}.db`)
-fs.copyFileSync(BASE_DB, dbFile)
+const dir = runDir()
+const dbFile = path.join(dir, `test-${id}.db`)
+fs.copyFileSync(baseDbPath(dir), dbFile)
 
 Object.assign(process.env, {
   NODE_ENV: 'test',
   DATABASE_URL: `file:${dbFile}`,
-  DATA_DIR: path.join(TMP_DIR, `data-${id}`),
+  DATA_DIR: path.join(dir, `data-${id}`),
   SESSION_SECRET: 'test-session-secret-0123456789',
   SECRETS_KEY: '0'.repeat(64),
 })
@@ -25,5 +26,6 @@ delete process.env.APP_URL
 afterAll(async () => {
   const { getDb } = await import('~/server/db.server')
   await getDb().$disconnect()
-  for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(`${dbFile}${suffix}`, { force: true })
+  for (const suffix of ['', '-journal', '-wal', '-shm'])
+    fs.rmSync(`${dbFile}${suffix}`, { force: true })
 })

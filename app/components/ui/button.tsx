@@ -3,8 +3,10 @@ import type { ButtonHTMLAttributes } from 'react'
 
 const VARIANTS = {
   primary: 'bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-400',
-  secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400',
-  danger: 'bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300',
+  secondary:
+    'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400',
+  danger:
+    'bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300',
   ghost: 'text-slate-700 hover:bg-slate-100',
 } as const
 

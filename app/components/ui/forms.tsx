@@ -51,7 +51,14 @@ export function HoneypotField() {
   return (
     <div aria-hidden className="absolute -left-[9999px] h-px w-px overflow-hidden">
       <label htmlFor="website">Leave this field empty</label>
-      <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+      <input
+        id="website"
+        name="website"
+        type="text"
+        tabIndex={-1}
+        autoComplete="off"
+        defaultValue=""
+      />
     </div>
   )
 }
@@ -60,7 +67,11 @@ export function FormErrors({ errors, id }: { errors?: string[] | null; id?: stri
   const messages = errors?.filter(Boolean) ?? []
   if (messages.length === 0) return null
   return (
-    <div id={id} role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+    <div
+      id={id}
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+    >
       {messages.map((message) => (
         <p key={message}>{message}</p>
       ))}

@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react'
 
-export function Panel({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function Panel({
+  title,
+  children,
+  actions,
+}: {
+  title?: ReactNode
+  children: ReactNode
+  actions?: ReactNode
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
       {title || actions ? (
@@ -23,7 +31,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   )
 }
 
-export function Notice({ tone = 'info', children }: { tone?: 'info' | 'success' | 'warning'; children: ReactNode }) {
+export function Notice({
+  tone = 'info',
+  children,
+}: {
+  tone?: 'info' | 'success' | 'warning'
+  children: ReactNode
+}) {
   const tones = {
     info: 'border-sky-200 bg-sky-50 text-sky-900',
     success: 'border-emerald-200 bg-emerald-50 text-emerald-900',

@@ -19,7 +19,13 @@ export function listMembers(organizationId: string) {
 
 export function listPendingInvites(organizationId: string) {
   return db.invite.findMany({
-    where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() }, partnerProjectId: null },
+    where: {
+      organizationId,
+      acceptedAt: null,
+      revokedAt: null,
+      expiresAt: { gt: new Date() },
+      partnerProjectId: null,
+    },
     orderBy: { createdAt: 'desc' },
   })
 }
@@ -36,7 +42,8 @@ export async function inviteMember(input: {
   const existing = await db.membership.findFirst({
     where: { organizationId: input.organizationId, user: { email } },
   })
-  if (existing) throw new MembershipError(`${email} is already a member of ${input.organizationName}.`)
+  if (existing)
+    throw new MembershipError(`${email} is already a member of ${input.organizationName}.`)
   await db.invite.updateMany({
     where: { organizationId: input.organizationId, email, acceptedAt: null, revokedAt: null },
     data: { revokedAt: new Date() },
@@ -67,9 +74,11 @@ export async function findUsableInvite(token: string) {
     where: { tokenHash: sha256(token) },
     include: { organization: true },
   })
-  if (!invite || invite.revokedAt) return { error: 'This invitation link is not valid. Ask for a new one.' } as const
+  if (!invite || invite.revokedAt)
+    return { error: 'This invitation link is not valid. Ask for a new one.' } as const
   if (invite.acceptedAt) return { error: 'This invitation has already been used.' } as const
-  if (invite.expiresAt < new Date()) return { error: 'This invitation has expired. Ask for a new one.' } as const
+  if (invite.expiresAt < new Date())
+    return { error: 'This invitation has expired. Ask for a new one.' } as const
   return { invite } as const
 }
 
@@ -78,7 +87,9 @@ export async function acceptInvite(token: string, user: { id: string; email: str
   if ('error' in found) throw new MembershipError(found.error)
   const { invite } = found
   if (normalizeEmail(user.email) !== invite.email) {
-    throw new MembershipError(`This invitation is for ${invite.email}. Sign in with that address to accept it.`)
+    throw new MembershipError(
+      `This invitation is for ${invite.email}. Sign in with that address to accept it.`,
+    )
   }
   return db.$transaction(async (tx) => {
     const claimed = await tx.invite.updateMany({
@@ -115,13 +126,21 @@ export async function changeMemberRole(input: {
   if (input.actorRole !== 'OWNER' && (membership.role === 'OWNER' || input.role === 'OWNER')) {
     throw new MembershipError('Only an owner can grant or change the owner role.')
   }
-  if (membership.role === 'OWNER' && input.role !== 'OWNER' && (await ownerCount(input.organizationId)) <= 1) {
+  if (
+    membership.role === 'OWNER' &&
+    input.role !== 'OWNER' &&
+    (await ownerCount(input.organizationId)) <= 1
+  ) {
     throw new MembershipError('The last owner cannot be demoted. Make another member owner first.')
   }
   return db.membership.update({ where: { id: membership.id }, data: { role: input.role } })
 }
 
-export async function removeMember(input: { organizationId: string; membershipId: string; actorRole: Role }) {
+export async function removeMember(input: {
+  organizationId: string
+  membershipId: string
+  actorRole: Role
+}) {
   const membership = await findMember(input.organizationId, input.membershipId)
   if (membership.role === 'OWNER' && input.actorRole !== 'OWNER') {
     throw new MembershipError('Only an owner can remove an owner.')

@@ -52,11 +52,18 @@ export async function createUserWithOrganization(input: NewUser) {
   return user
 }
 
-export async function setActiveOrganization(sessionId: string, userId: string, organizationId: string) {
+export async function setActiveOrganization(
+  sessionId: string,
+  userId: string,
+  organizationId: string,
+) {
   const membership = await db.membership.findUnique({
     where: { userId_organizationId: { userId, organizationId } },
   })
   if (!membership) return false
-  await db.session.update({ where: { id: sessionId }, data: { activeOrganizationId: organizationId } })
+  await db.session.update({
+    where: { id: sessionId },
+    data: { activeOrganizationId: organizationId },
+  })
   return true
 }

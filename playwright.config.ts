@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { defineConfig, devices } from '@playwright/test'
+
+/** One free port per run, shared with the workers through the environment. */
+function freePort(): string {
+  process.env.E2E_PORT ??= execFileSync(process.execPath, [
+    '-e',
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+  ]).toString()
+  return process.env.E2E_PORT
+}
+
+const port = freePort()
+const dataDir = path.resolve(`tests/.tmp/e2e-${port}`)
+export const E2E_BASE_URL = `http://localhost:${port}`
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The production build against a fresh database, with msw standing in for GitHub.
+    command: `rm -rf ${dataDir} && node --import tsx other/migrate.ts deploy && node --import tsx prisma/seed.ts && node server-build/index.js`,
+    url: `${E2E_BASE_URL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    env: {
+      NODE_ENV: 'production',
+      PORT: port,
+      DATABASE_URL: `file:${dataDir}/app.db`,
+      DATA_DIR: dataDir,
+      SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
+      SECRETS_KEY: 'a'.repeat(64),
+      MOCKS: 'true',
+      GITHUB_CLIENT_ID: 'e2e-client',
+      GITHUB_CLIENT_SECRET: 'e2e-secret',
+      INSECURE_COOKIES: '1',
+      LOGIN_RATE_LIMIT: '50',
+    },
+  },
+})

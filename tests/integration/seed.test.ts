@@ -1,0 +1,41 @@
+import { expect, it } from 'vitest'
+import { db } from '~/server/db.server'
+import { verifyLogin } from '~/server/auth.server'
+import { sha256 } from '~/server/crypto.server'
+import { DEMO_LOGINS, DEMO_PASSWORD, seed } from '../../prisma/seed'
+
+it('seeds the demo organisations idempotently, with DEMO_API_TOKEN registered', async () => {
+  process.env.DEMO_API_TOKEN = 'ic_demo_token_for_tests'
+  await seed()
+  const counts = async () => ({
+    users: await db.user.count(),
+    orgs: await db.organization.count(),
+    memberships: await db.membership.count(),
+    projects: await db.project.count(),
+    tokens: await db.apiToken.count(),
+  })
+  const first = await counts()
+  await seed()
+  expect(await counts()).toEqual(first)
+  delete process.env.DEMO_API_TOKEN
+
+  for (const login of DEMO_LOGINS)
+    await expect(verifyLogin(login.email, DEMO_PASSWORD)).resolves.toMatchObject({
+      email: login.email,
+    })
+  const viewer = await db.membership.findFirstOrThrow({
+    where: { user: { email: 'viewer@acme.test' } },
+    include: { organization: true },
+  })
+  expect(viewer).toMatchObject({ role: 'VIEWER', organization: { name: 'Acme Payments' } })
+  const globex = await db.partnerProject.findFirstOrThrow({
+    where: { slug: 'globex' },
+    include: { members: { include: { user: true } }, project: { include: { organization: true } } },
+  })
+  expect(globex.members[0]!.user.email).toBe('partner@globex.test')
+  expect(globex.project.organization.name).toBe('Acme Payments')
+  const token = await db.apiToken.findUniqueOrThrow({
+    where: { tokenHash: sha256('ic_demo_token_for_tests') },
+  })
+  expect(token.projectId).toBe(globex.projectId)
+})

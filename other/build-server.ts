@@ -1,8 +1,8 @@
-/** Bundles server.ts (and the MOCKS=true handlers, separately) into server-build/. */
+/** Bundles server.ts, the migrate CLI (for LiteFS's exec) and the MOCKS=true handlers into server-build/. */
 import { build } from 'esbuild'
 
 await build({
-  entryPoints: { index: 'server.ts', mocks: 'tests/mocks/index.ts' },
+  entryPoints: { index: 'server.ts', migrate: 'other/migrate.ts', mocks: 'tests/mocks/index.ts' },
   outdir: 'server-build',
   bundle: true,
   platform: 'node',

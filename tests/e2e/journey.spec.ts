@@ -42,7 +42,7 @@ test('a vendor signs up, creates a project, walks every tab, invites a colleague
   await page.getByRole('button', { name: 'Send invite' }).click()
   const inviteLink = await page.getByTestId('invite-link').inputValue()
   expect(inviteLink).toContain('/invites/')
-  await expect(page.getByText(inviteeEmail)).toBeVisible()
+  await expect(page.getByText(`${inviteeEmail} · Viewer`)).toBeVisible()
   await signOut(page)
 
   await page.goto(inviteLink)

@@ -69,7 +69,9 @@ export default function LoginPage() {
     id: 'login',
     lastResult,
     constraint: getZodConstraint(LoginSchema),
-    shouldRevalidate: 'onBlur',
+    // Errors change only on submit: clearing the banner on blur would move the button under the pointer.
+    shouldValidate: 'onSubmit',
+    shouldRevalidate: 'onSubmit',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   })
   return (
@@ -89,8 +91,6 @@ export default function LoginPage() {
     >
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
-        <HoneypotField />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="Email"
           type="email"
@@ -106,6 +106,8 @@ export default function LoginPage() {
         <SubmitButton className="w-full" pendingText="Signing in…">
           Sign in
         </SubmitButton>
+        <HoneypotField />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
       </Form>
       {githubEnabled ? (
         <Form

@@ -92,8 +92,6 @@ export default function SignupPage() {
     >
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
-        <HoneypotField />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="Your name"
           meta={fields.name}
@@ -121,6 +119,8 @@ export default function SignupPage() {
         <SubmitButton className="w-full" pendingText="Creating account…">
           Create account
         </SubmitButton>
+        <HoneypotField />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
       </Form>
     </AuthLayout>
   )

@@ -21,3 +21,14 @@ test('a viewer reads but cannot write; another organisation gets a 404', async (
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible()
 })
+
+test('after a wrong password, the corrected one signs in (JavaScript on)', async ({ page }) => {
+  await page.goto('/login')
+  await page.getByLabel('Email').fill('vendor@acme.test')
+  await page.getByLabel('Password').fill('not-the-password')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.')
+  await page.getByLabel('Password').fill('demo-password')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible()
+})

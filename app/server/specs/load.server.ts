@@ -1,0 +1,301 @@
+/**
+ * Parse, resolve (inside the upload only) and validate a spec with
+ * @apidevtools/swagger-parser. Returns one bundled document whose remaining
+ * $refs are internal ("#/..."), or throws SpecImportError listing every problem.
+ */
+import path from 'node:path'
+import SwaggerParser from '@apidevtools/swagger-parser'
+import { createLocator, parseSpecText } from './parse.server'
+import { refuse, SpecImportError, type SpecProblem } from './problems.server'
+import type { SpecSource } from './source.server'
+
+const VIRTUAL_BASE = 'https://upload.invalid/'
+const MAX_PROBLEMS = 100
+
+export type SpecFlavour = 'swagger-2.0' | 'openapi-3.0' | 'openapi-3.1'
+
+export type LoadedSpec = {
+  document: Record<string, unknown>
+  flavour: SpecFlavour
+  openapiVersion: string
+  /** Problems that did not block the import (e.g. keys beside a $ref, which OpenAPI ignores). */
+  warnings: SpecProblem[]
+}
+
+export function detectFlavour(root: Record<string, unknown>): {
+  flavour: SpecFlavour
+  openapiVersion: string
+} {
+  if ('swagger' in root) {
+    if (String(root.swagger) !== '2.0')
+      refuse(
+        `Unsupported Swagger version "${String(root.swagger)}": only 2.0 exists.`,
+        422,
+        '/swagger',
+      )
+    return { flavour: 'swagger-2.0', openapiVersion: '2.0' }
+  }
+  if ('openapi' in root) {
+    const version = String(root.openapi)
+    if (/^3\.0\.\d+$/.test(version)) return { flavour: 'openapi-3.0', openapiVersion: version }
+    if (/^3\.1\.\d+$/.test(version)) return { flavour: 'openapi-3.1', openapiVersion: version }
+    refuse(
+      `Unsupported OpenAPI version "${version}": Swagger 2.0, OpenAPI 3.0.x and 3.1.x are supported.`,
+      422,
+      '/openapi',
+    )
+  }
+  const keys = Object.keys(root).slice(0, 8).join(', ') || 'none'
+  return refuse(
+    `Not an OpenAPI document: it has no "openapi" or "swagger" key (top-level keys: ${keys}).`,
+    422,
+  )
+}
+
+function escapePointer(segment: string) {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** Every $ref in a parsed file, with its JSON pointer. Iterative: documents may be large. */
+function collectRefs(value: unknown): { ref: string; pointer: string }[] {
+  const refs: { ref: string; pointer: string }[] = []
+  const stack: [unknown, string][] = [[value, '']]
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    if (!Array.isArray(node) && typeof (node as { $ref?: unknown }).$ref === 'string') {
+      refs.push({ ref: (node as { $ref: string }).$ref, pointer: `${pointer}/$ref` })
+    }
+    for (const [key, child] of Object.entries(node))
+      stack.push([child, `${pointer}/${escapePointer(key)}`])
+  }
+  return refs
+}
+
+/**
+ * Checks every reference before anything is resolved: internal ones are fine,
+ * relative ones must name a file of the upload, anything else (http, file://,
+ * absolute paths) is refused.
+ */
+function checkReferences(source: SpecSource, parsed: Map<string, unknown>): void {
+  const problems: SpecProblem[] = []
+  const queue = [source.root]
+  const seen = new Set(queue)
+  while (queue.length > 0) {
+    const file = queue.shift()!
+    for (const { ref, pointer } of collectRefs(parsed.get(file))) {
+      const target = ref.split('#')[0]!
+      if (target === '') continue
+      const located = { pointer, ...(file === source.root ? {} : { file }) }
+      if (
+        /^[a-z][a-z0-9+.-]*:/i.test(target) ||
+        target.startsWith('/') ||
+        target.startsWith('\\')
+      ) {
+        problems.push({
+          ...located,
+          message: `External reference "${ref}" refused: references resolve only to files inside the upload (send a .zip holding them).`,
+        })
+        continue
+      }
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), target))
+      if (resolved.startsWith('../') || !(resolved in source.files)) {
+        problems.push({
+          ...located,
+          message: `Reference "${ref}" points to "${resolved}", which is not in the upload.`,
+        })
+        continue
+      }
+      if (!seen.has(resolved)) {
+        seen.add(resolved)
+        parsed.set(resolved, parseSpecText(source.files[resolved]!, resolved))
+        queue.push(resolved)
+      }
+    }
+    if (problems.length >= MAX_PROBLEMS) break
+  }
+  if (problems.length > 0) throw new SpecImportError(withLocations(problems, source))
+}
+
+function withLocations(problems: SpecProblem[], source: SpecSource): SpecProblem[] {
+  const locators = new Map<string, ReturnType<typeof createLocator>>()
+  return problems.slice(0, MAX_PROBLEMS).map((problem) => {
+    if (problem.line !== undefined) return problem
+    const file = problem.file ?? source.root
+    const text = source.files[file]
+    if (text === undefined) return problem
+    if (!locators.has(file)) locators.set(file, createLocator(text))
+    const position = locators.get(file)!(problem.pointer)
+    return position ? { ...problem, ...position } : problem
+  })
+}
+
+/** swagger-parser refuses a document without these before validating anything else. */
+function checkContainers(root: Record<string, unknown>, flavour: SpecFlavour) {
+  if (flavour === 'openapi-3.1') {
+    if (!('paths' in root) && !('webhooks' in root) && !('components' in root)) {
+      refuse(
+        'An OpenAPI 3.1 document needs at least one of "paths", "webhooks" or "components"; this one has none.',
+        422,
+      )
+    }
+  } else if (!('paths' in root)) {
+    refuse('The document has no "paths" object: add the API\'s operations under "paths".', 422)
+  }
+}
+
+type AjvLikeError = {
+  instancePath?: string
+  message?: string
+  keyword?: string
+  params?: Record<string, unknown>
+}
+
+function problemsFromValidation(error: unknown): SpecProblem[] {
+  const details = (error as { details?: AjvLikeError[] }).details
+  if (Array.isArray(details) && details.length > 0) {
+    const seen = new Set<string>()
+    const problems: SpecProblem[] = []
+    for (const detail of details) {
+      const pointer = detail.instancePath ?? ''
+      let message = detail.message ?? 'is invalid'
+      if (detail.keyword === 'additionalProperties' && detail.params?.additionalProperty) {
+        message = `has an unknown property "${String(detail.params.additionalProperty)}"`
+      } else if (detail.keyword === 'required' && detail.params?.missingProperty) {
+        message = `is missing the required property "${String(detail.params.missingProperty)}"`
+      } else if (detail.keyword === 'enum' && Array.isArray(detail.params?.allowedValues)) {
+        message = `must be one of ${(detail.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`
+      }
+      const text = `${pointer || '(document)'} ${message}`
+      if (seen.has(text)) continue
+      seen.add(text)
+      problems.push({ message: text, pointer })
+    }
+    return problems
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(
+      (line) =>
+        line && !/^Swagger schema validation failed\.?$/.test(line) && !line.startsWith('at '),
+    )
+    .slice(0, MAX_PROBLEMS)
+    .map((line) => ({
+      message: line.replace(/^Validation failed\.\s*/, ''),
+      pointer: (/(\/paths\/\S+|#\/\S+)/.exec(line)?.[1] ?? '').replace(/^#/, ''),
+    }))
+}
+
+/**
+ * Before 3.1, keys beside a $ref are ignored by the spec, and real specs have
+ * them (Xero's do): drop them, as every tool does, and say so in a warning.
+ */
+function dropRefSiblings(document: unknown, file: string | undefined, warnings: SpecProblem[]) {
+  const stack: [unknown, string][] = [[document, '']]
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    const record = node as Record<string, unknown>
+    if (!Array.isArray(node) && typeof record.$ref === 'string') {
+      const siblings = Object.keys(record).filter((key) => key !== '$ref')
+      if (siblings.length > 0) {
+        for (const key of siblings) delete record[key]
+        if (warnings.length < MAX_PROBLEMS) {
+          warnings.push({
+            message: `Ignored ${siblings.map((key) => `"${key}"`).join(', ')} beside a $ref (OpenAPI before 3.1 ignores them).`,
+            pointer,
+            ...(file ? { file } : {}),
+          })
+        }
+      }
+      continue
+    }
+    for (const [key, child] of Object.entries(node))
+      stack.push([child, `${pointer}/${escapePointer(key)}`])
+  }
+}
+
+export async function loadSpec(source: SpecSource): Promise<LoadedSpec> {
+  const rootText = source.files[source.root]
+  if (rootText === undefined) refuse(`The root file "${source.root}" is missing.`, 422)
+  const root = parseSpecText(rootText, source.root) as Record<string, unknown>
+  const { flavour, openapiVersion } = detectFlavour(root)
+  checkContainers(root, flavour)
+  const parsed = new Map<string, unknown>([[source.root, root]])
+  checkReferences(source, parsed)
+  const warnings: SpecProblem[] = []
+  if (flavour !== 'openapi-3.1') {
+    for (const [file, value] of parsed)
+      dropRefSiblings(value, file === source.root ? undefined : file, warnings)
+  }
+  const document = parsed.size === 1 ? root : await bundle(source, root, parsed)
+  const candidate = structuredClone(document)
+  // A components-only 3.1 document is valid, but swagger-parser insists on paths or webhooks.
+  if (flavour === 'openapi-3.1' && !('paths' in candidate) && !('webhooks' in candidate))
+    candidate.paths = {}
+  try {
+    await SwaggerParser.validate(
+      candidate as never,
+      { resolve: { external: false }, dereference: { circular: 'ignore' } } as never,
+    )
+  } catch (error) {
+    throw new SpecImportError(withLocations(problemsFromValidation(error), source))
+  }
+  return { document, flavour, openapiVersion, warnings: withLocations(warnings, source) }
+}
+
+/** Inlines the other files of a multi-file upload; references between them become internal. */
+async function bundle(
+  source: SpecSource,
+  root: Record<string, unknown>,
+  parsed: Map<string, unknown>,
+) {
+  const options = {
+    resolve: {
+      external: true,
+      file: false,
+      http: false,
+      upload: {
+        order: 1,
+        canRead: (file: { url: string }) => file.url.startsWith(VIRTUAL_BASE),
+        read: (file: { url: string }) => {
+          const name = decodeURIComponent(file.url.slice(VIRTUAL_BASE.length).split('#')[0]!)
+          const value = parsed.get(name)
+          if (value === undefined) throw new Error(`"${name}" is not in the upload`)
+          return structuredClone(value) as object
+        },
+      },
+    },
+    parse: {
+      json: false,
+      yaml: false,
+      text: false,
+      binary: false,
+      preParsed: {
+        order: 1,
+        allowEmpty: false,
+        canParse: true,
+        parse: (file: { data: unknown }) => file.data as object,
+      },
+    },
+    validate: { schema: false, spec: false },
+  }
+  try {
+    const rootUrl = VIRTUAL_BASE + source.root.split('/').map(encodeURIComponent).join('/')
+    return (await SwaggerParser.bundle(
+      rootUrl,
+      structuredClone(root) as never,
+      options as never,
+    )) as unknown as Record<string, unknown>
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new SpecImportError(
+      withLocations(
+        [{ message: `References could not be resolved: ${message}`, pointer: '' }],
+        source,
+      ),
+    )
+  }
+}

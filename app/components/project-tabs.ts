@@ -1,7 +1,7 @@
 /** The project tabs, in display order. `built` tabs have their own route module. */
 export const PROJECT_TABS = [
   { slug: 'overview', label: 'Overview', built: true },
-  { slug: 'specs', label: 'Specs', built: false },
+  { slug: 'specs', label: 'Specs', built: true },
   { slug: 'mocks', label: 'Mocks', built: false },
   { slug: 'tests', label: 'Tests', built: false },
   { slug: 'traces', label: 'Traces', built: false },

@@ -37,3 +37,33 @@ export function notFound(message = 'Not found'): Response {
 export function forbidden(message = 'You do not have permission to do that.'): Response {
   return new Response(message, { status: 403, statusText: 'Forbidden' })
 }
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body, refusing (without buffering it all) anything over `maxBytes`. */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? '0')
+  if (declared > maxBytes)
+    throw new BodyTooLargeError(`The body is ${declared} bytes; the limit is ${maxBytes}.`)
+  if (!request.body) return new Uint8Array()
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      throw new BodyTooLargeError(`The body is larger than the limit of ${maxBytes} bytes.`)
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}

@@ -5,6 +5,7 @@
  */
 import type { ActionFunction, LoaderFunction } from '@remix-run/node'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { importSpec } from '~/server/specs/store.server'
 import {
   cookieFor,
   createMember,
@@ -15,6 +16,9 @@ import {
   settle,
 } from '../helpers'
 
+const TINY_SPEC =
+  'openapi: 3.0.3\ninfo: {title: Tiny, version: "1"}\npaths:\n  /ping:\n    get:\n      responses:\n        "200": {description: pong}\n'
+
 type RouteModule = { loader?: LoaderFunction; action?: ActionFunction }
 
 const modules = import.meta.glob<RouteModule>('../../app/routes/projects.$projectId*.{ts,tsx}', {
@@ -23,6 +27,8 @@ const modules = import.meta.glob<RouteModule>('../../app/routes/projects.$projec
 const routeFiles = Object.keys(modules)
 
 let projectId: string
+let specId: string
+let versionId: string
 const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
   outsider: '',
   viewer: '',
@@ -34,6 +40,13 @@ beforeAll(async () => {
   const org = await createOrg('Vendor Co')
   const otherOrg = await createOrg('Other Co')
   projectId = (await createProject(org.id)).id
+  const imported = await importSpec({
+    projectId,
+    raw: new TextEncoder().encode(TINY_SPEC),
+    sourceKind: 'paste',
+  })
+  specId = imported.spec.id
+  versionId = imported.version.id
   cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
   cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
@@ -56,7 +69,7 @@ function pathFor(file: string) {
   )
 }
 
-const params = () => ({ projectId, tab: 'specs' })
+const params = () => ({ projectId, tab: 'plan', specId, versionId })
 
 it('finds the project routes', () => {
   expect(routeFiles.length).toBeGreaterThanOrEqual(5)

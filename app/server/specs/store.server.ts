@@ -1,0 +1,120 @@
+/** Imports a spec into a project as a new version (or finds the identical one), and reads them back. */
+import { createHash } from 'node:crypto'
+import { db } from '../db.server'
+import type { NormalizedSpec, SpecWarning } from '~/shared/normalized-spec'
+import { analyzeSpec } from './analyze.server'
+import { refuse } from './problems.server'
+import { isZip, MAX_SPEC_BYTES, singleFileSource, zipSource } from './source.server'
+
+export type SpecSourceKind = 'upload' | 'paste' | 'url' | 'api'
+
+export type ImportInput = {
+  projectId: string
+  /** Same name as an existing spec of the project = a new version of it. Defaults to the API title. */
+  name?: string
+  raw: Uint8Array
+  sourceKind: SpecSourceKind
+  sourceName?: string
+  /** Root file inside a zip; detected when absent. */
+  root?: string
+  createdById?: string | null
+}
+
+export async function importSpec(input: ImportInput) {
+  if (input.raw.byteLength === 0)
+    refuse('The spec is empty: paste or upload an OpenAPI document.', 400)
+  if (input.raw.byteLength > MAX_SPEC_BYTES)
+    refuse(`The spec is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MB.`, 413)
+  const zipped = isZip(input.raw)
+  const source = zipped
+    ? zipSource(input.raw, input.root)
+    : singleFileSource(
+        new TextDecoder('utf-8').decode(input.raw),
+        input.sourceName || 'openapi.yaml',
+      )
+  const analyzed = await analyzeSpec(source)
+  const contentHash = createHash('sha256').update(input.raw).digest('hex')
+  const name = (input.name?.trim() || analyzed.spec.info.title).slice(0, 120)
+
+  const existingSpec = await db.spec.findUnique({
+    where: { projectId_name: { projectId: input.projectId, name } },
+  })
+  if (existingSpec) {
+    const same = await db.specVersion.findFirst({
+      where: { specId: existingSpec.id, contentHash },
+      orderBy: { number: 'desc' },
+    })
+    if (same) return { spec: existingSpec, version: same, created: false as const, analyzed }
+  }
+  const { spec, version } = await db.$transaction(async (tx) => {
+    const spec =
+      existingSpec ?? (await tx.spec.create({ data: { projectId: input.projectId, name } }))
+    const last = await tx.specVersion.findFirst({
+      where: { specId: spec.id },
+      orderBy: { number: 'desc' },
+      select: { number: true },
+    })
+    const version = await tx.specVersion.create({
+      data: {
+        specId: spec.id,
+        number: (last?.number ?? 0) + 1,
+        contentHash,
+        sourceKind: input.sourceKind,
+        sourceName: (input.sourceName ?? '').slice(0, 500),
+        rawFormat: zipped ? 'zip' : 'text',
+        raw: Buffer.from(input.raw),
+        rootFile: source.root,
+        flavour: analyzed.spec.flavour,
+        openapiVersion: analyzed.spec.openapiVersion,
+        title: analyzed.spec.info.title,
+        apiVersion: analyzed.spec.info.version,
+        operationCount: analyzed.spec.operations.length,
+        normalized: JSON.stringify(analyzed.spec),
+        warnings: JSON.stringify(analyzed.warnings),
+        createdById: input.createdById ?? null,
+      },
+    })
+    await tx.spec.update({ where: { id: spec.id }, data: { updatedAt: new Date() } })
+    return { spec, version }
+  })
+  return { spec, version, created: true as const, analyzed }
+}
+
+export function listSpecs(projectId: string) {
+  return db.spec.findMany({
+    where: { projectId },
+    orderBy: { updatedAt: 'desc' },
+    include: {
+      versions: {
+        orderBy: { number: 'desc' },
+        select: {
+          id: true,
+          number: true,
+          title: true,
+          apiVersion: true,
+          openapiVersion: true,
+          operationCount: true,
+          warnings: true,
+          createdAt: true,
+          sourceKind: true,
+        },
+      },
+    },
+  })
+}
+
+/** A version of a spec of this project; null when any id does not match. */
+export async function getSpecVersion(projectId: string, specId: string, versionId: string) {
+  return db.specVersion.findFirst({
+    where: { id: versionId, specId, spec: { projectId } },
+    include: { spec: true },
+  })
+}
+
+export function readNormalized(version: { normalized: string }): NormalizedSpec {
+  return JSON.parse(version.normalized) as NormalizedSpec
+}
+
+export function readWarnings(version: { warnings: string }): SpecWarning[] {
+  return JSON.parse(version.warnings) as SpecWarning[]
+}

@@ -15,6 +15,7 @@ import { getClientIp } from '~/server/http.server'
 import { SpecImportError, type SpecProblem } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
 import { importSpec, listSpecs } from '~/server/specs/store.server'
+import { downloadSpec } from '~/server/specs/url.server'
 import { redirectWithToast } from '~/server/toast.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionResult = { problems: SpecProblem[]; name: string; pasted: string }
+type ActionResult = { problems: SpecProblem[]; name: string; pasted: string; url: string }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { project, user, organization } = await requireProjectAccess(
@@ -64,6 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ],
           name: '',
           pasted: '',
+          url: '',
         },
         { status: 413 },
       )
@@ -72,30 +74,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const name = String(formData.get('name') ?? '').slice(0, 120)
   const pasted = String(formData.get('pasted') ?? '')
+  const url = String(formData.get('url') ?? '').trim()
   const file = formData.get('file')
   const upload = file instanceof File && file.size > 0 ? file : null
-  if (!upload && pasted.trim() === '') {
+  if (!upload && !url && pasted.trim() === '') {
+    const message = 'Choose a file to upload, give a URL, or paste the spec text.'
     return data<ActionResult>(
-      {
-        problems: [{ message: 'Choose a file to upload or paste the spec text.', pointer: '' }],
-        name,
-        pasted,
-      },
+      { problems: [{ message, pointer: '' }], name, pasted, url },
       { status: 400 },
     )
   }
   try {
+    const fetched = !upload && url ? await downloadSpec(url) : null
     const raw = upload
       ? new Uint8Array(await upload.arrayBuffer())
-      : new TextEncoder().encode(pasted)
+      : (fetched?.raw ?? new TextEncoder().encode(pasted))
     const result = await importSpec({
       projectId: project.id,
       name: name || undefined,
       root: String(formData.get('root') ?? '') || undefined,
       raw,
-      sourceKind: upload ? 'upload' : 'paste',
+      sourceKind: upload ? 'upload' : fetched ? 'url' : 'paste',
       sourceName:
-        upload?.name ?? (pasted.trimStart().startsWith('{') ? 'openapi.json' : 'openapi.yaml'),
+        upload?.name ??
+        fetched?.sourceName ??
+        (pasted.trimStart().startsWith('{') ? 'openapi.json' : 'openapi.yaml'),
       createdById: user.id,
     })
     if (result.created) {
@@ -122,7 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof SpecImportError) {
       return data<ActionResult>(
-        { problems: error.problems, name, pasted: pasted.slice(0, 200_000) },
+        { problems: error.problems, name, pasted: pasted.slice(0, 200_000), url },
         { status: error.status },
       )
     }
@@ -219,6 +222,24 @@ export default function SpecsTab() {
                   </p>
                 </div>
               </div>
+            </div>
+            <div>
+              <label htmlFor="spec-url" className="block text-sm font-medium text-slate-800">
+                …or import from a URL
+              </label>
+              <input
+                id="spec-url"
+                name="url"
+                type="url"
+                defaultValue={result?.url}
+                placeholder="https://api.example.com/openapi.yaml"
+                className={`${inputClass} mt-1`}
+                aria-describedby="spec-url-hint"
+              />
+              <p id="spec-url-hint" className="mt-1 text-xs text-slate-500">
+                Fetched by the server (15 s timeout, 20 MB); private and internal addresses are
+                refused.
+              </p>
             </div>
             <div>
               <label htmlFor="spec-pasted" className="block text-sm font-medium text-slate-800">

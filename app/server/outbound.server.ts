@@ -1,0 +1,188 @@
+/**
+ * The one way out: every outbound HTTP request (spec URL import today; test
+ * runner, playground, connectors later) goes through `fetchGuarded`, an
+ * undici client with timeouts, a response size cap and an SSRF guard that
+ * checks every address a name resolves to, at connect time (no DNS rebinding).
+ */
+import dns from 'node:dns'
+import net from 'node:net'
+import { Agent, request } from 'undici'
+
+export class OutboundError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'blocked' | 'timeout' | 'too-large' | 'failed' | 'bad-url',
+  ) {
+    super(message)
+    this.name = 'OutboundError'
+  }
+}
+
+const ALWAYS_BLOCKED = new net.BlockList()
+ALWAYS_BLOCKED.addSubnet('169.254.0.0', 16, 'ipv4') // link-local, cloud metadata (169.254.169.254)
+ALWAYS_BLOCKED.addSubnet('0.0.0.0', 8, 'ipv4')
+ALWAYS_BLOCKED.addSubnet('224.0.0.0', 4, 'ipv4')
+ALWAYS_BLOCKED.addSubnet('240.0.0.0', 4, 'ipv4')
+ALWAYS_BLOCKED.addSubnet('fe80::', 10, 'ipv6')
+ALWAYS_BLOCKED.addAddress('::', 'ipv6')
+ALWAYS_BLOCKED.addAddress('fd00:ec2::254', 'ipv6') // AWS metadata over IPv6
+
+const PRIVATE = new net.BlockList()
+PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4')
+PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4')
+PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4')
+PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4')
+PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4')
+PRIVATE.addSubnet('198.18.0.0', 15, 'ipv4')
+PRIVATE.addAddress('::1', 'ipv6')
+PRIVATE.addSubnet('fc00::', 7, 'ipv6')
+
+/** OUTBOUND_ALLOW_PRIVATE=true lets requests reach loopback and private networks (tests, on-premise). Link-local and metadata stay blocked. */
+function privateAllowed() {
+  return process.env.OUTBOUND_ALLOW_PRIVATE === 'true'
+}
+
+export function addressRefusal(address: string): string | null {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
+  const ip = mapped ?? address
+  const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4'
+  if (ALWAYS_BLOCKED.check(ip, family)) return `${address} is a link-local or metadata address`
+  if (!privateAllowed() && PRIVATE.check(ip, family))
+    return `${address} is a private or loopback address`
+  return null
+}
+
+const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 4)
+    const list = addresses as dns.LookupAddress[]
+    for (const entry of list) {
+      const refusal = addressRefusal(entry.address)
+      if (refusal)
+        return callback(
+          new OutboundError(`Refused to connect to ${hostname}: ${refusal}.`, 'blocked'),
+          '',
+          4,
+        )
+    }
+    if ((options as dns.LookupOptions).all)
+      return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+    callback(null, list[0]!.address, list[0]!.family)
+  })
+}
+
+let agent: Agent | undefined
+function guardedAgent() {
+  agent ??= new Agent({
+    connect: { lookup: guardedLookup, timeout: 5_000 },
+    headersTimeout: 10_000,
+    bodyTimeout: 15_000,
+  })
+  return agent
+}
+
+export type GuardedResponse = {
+  status: number
+  headers: Record<string, string>
+  body: Uint8Array
+  url: string
+}
+
+export async function fetchGuarded(
+  target: string,
+  {
+    maxBytes = 20 * 1024 * 1024,
+    timeoutMs = 15_000,
+    maxRedirects = 3,
+    headers = {},
+  }: {
+    maxBytes?: number
+    timeoutMs?: number
+    maxRedirects?: number
+    headers?: Record<string, string>
+  } = {},
+): Promise<GuardedResponse> {
+  let url: URL
+  try {
+    url = new URL(target)
+  } catch {
+    throw new OutboundError(`"${target}" is not a valid URL.`, 'bad-url')
+  }
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundError(
+        `Only http and https URLs can be fetched, not ${url.protocol}`,
+        'bad-url',
+      )
+    const literal = url.hostname.replace(/^\[|\]$/g, '')
+    if (net.isIP(literal)) {
+      const refusal = addressRefusal(literal)
+      if (refusal) throw new OutboundError(`Refused to fetch ${url.host}: ${refusal}.`, 'blocked')
+    }
+    let response
+    try {
+      response = await request(url, {
+        dispatcher: guardedAgent(),
+        headers: { 'user-agent': 'IntegrationCopilot/1.0', ...headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+    } catch (error) {
+      if (error instanceof OutboundError) throw error
+      const cause = (error as { cause?: unknown }).cause
+      if (cause instanceof OutboundError) throw cause
+      const name = (error as Error).name
+      if (
+        name === 'TimeoutError' ||
+        name === 'AbortError' ||
+        /timeout/i.test(String((error as Error).message))
+      ) {
+        throw new OutboundError(
+          `${url.host} did not answer within ${timeoutMs / 1000} s.`,
+          'timeout',
+        )
+      }
+      throw new OutboundError(`Could not fetch ${url.href}: ${(error as Error).message}`, 'failed')
+    }
+    const location = response.headers.location
+    if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+      await response.body.dump()
+      if (hop >= maxRedirects)
+        throw new OutboundError(`Too many redirects from ${target}.`, 'failed')
+      url = new URL(location, url)
+      continue
+    }
+    const declared = Number(response.headers['content-length'] ?? '0')
+    if (declared > maxBytes) {
+      await response.body.dump()
+      throw new OutboundError(
+        `The response is ${declared} bytes; the limit is ${maxBytes}.`,
+        'too-large',
+      )
+    }
+    const chunks: Uint8Array[] = []
+    let total = 0
+    for await (const chunk of response.body) {
+      total += (chunk as Uint8Array).byteLength
+      if (total > maxBytes) {
+        response.body.destroy()
+        throw new OutboundError(
+          `The response is larger than the limit of ${maxBytes} bytes.`,
+          'too-large',
+        )
+      }
+      chunks.push(chunk as Uint8Array)
+    }
+    const flatHeaders = Object.fromEntries(
+      Object.entries(response.headers).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.join(', ') : String(value ?? ''),
+      ]),
+    )
+    return {
+      status: response.statusCode,
+      headers: flatHeaders,
+      body: Buffer.concat(chunks),
+      url: url.href,
+    }
+  }
+}

@@ -220,9 +220,14 @@ export default function SpecVersionPage() {
             root {data.version.rootFile}
           </p>
         </div>
-        <a href={`${base}/raw`} className={buttonClass('secondary')} download>
-          Download raw spec
-        </a>
+        <div className="flex gap-2">
+          <a href={`${base}/blueprint`} className={buttonClass('secondary')} download>
+            Download blueprint (Markdown)
+          </a>
+          <a href={`${base}/raw`} className={buttonClass('secondary')} download>
+            Download raw spec
+          </a>
+        </div>
       </div>
 
       <Panel title="Capabilities">

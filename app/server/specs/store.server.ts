@@ -2,9 +2,15 @@
 import { createHash } from 'node:crypto'
 import { db } from '../db.server'
 import type { NormalizedSpec, SpecWarning } from '~/shared/normalized-spec'
-import { analyzeSpec } from './analyze.server'
+import { analyzeSpec, type AnalyzedSpec } from './analyze.server'
 import { refuse } from './problems.server'
-import { isZip, MAX_SPEC_BYTES, singleFileSource, zipSource } from './source.server'
+import {
+  isZip,
+  MAX_SPEC_BYTES,
+  singleFileSource,
+  zipSource,
+  type SpecSource,
+} from './source.server'
 
 export type SpecSourceKind = 'upload' | 'paste' | 'url' | 'api'
 
@@ -25,14 +31,26 @@ export async function importSpec(input: ImportInput) {
     refuse('The spec is empty: paste or upload an OpenAPI document.', 400)
   if (input.raw.byteLength > MAX_SPEC_BYTES)
     refuse(`The spec is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MB.`, 413)
-  const zipped = isZip(input.raw)
-  const source = zipped
+  const source = sourceFromRaw(input)
+  return saveAnalyzedSpec(input, source, await analyzeSpec(source))
+}
+
+export function sourceFromRaw(input: Pick<ImportInput, 'raw' | 'root' | 'sourceName'>): SpecSource {
+  return isZip(input.raw)
     ? zipSource(input.raw, input.root)
     : singleFileSource(
         new TextDecoder('utf-8').decode(input.raw),
         input.sourceName || 'openapi.yaml',
       )
-  const analyzed = await analyzeSpec(source)
+}
+
+/** Stores an analysed import as a new version, or returns the version with identical content. */
+export async function saveAnalyzedSpec(
+  input: ImportInput,
+  source: SpecSource,
+  analyzed: AnalyzedSpec,
+) {
+  const zipped = isZip(input.raw)
   const contentHash = createHash('sha256').update(input.raw).digest('hex')
   const name = (input.name?.trim() || analyzed.spec.info.title).slice(0, 120)
 

@@ -7,7 +7,8 @@ import { getSpecVersion, readNormalized } from '~/server/specs/store.server'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
   const version = await getSpecVersion(project.id, params.specId ?? '', params.versionId ?? '')
-  if (!version) throw new Response('That spec version does not exist in this project.', { status: 404 })
+  if (!version)
+    throw new Response('That spec version does not exist in this project.', { status: 404 })
   const filename = `${version.spec.name.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'spec'}-v${version.number}-blueprint.md`
   return new Response(blueprintMarkdown(readNormalized(version)), {
     headers: {

@@ -268,7 +268,20 @@ export default function SpecsTab() {
         </EmptyState>
       ) : (
         specs.map((spec) => (
-          <Panel key={spec.id} title={spec.name}>
+          <Panel
+            key={spec.id}
+            title={spec.name}
+            actions={
+              spec.versions.length > 1 ? (
+                <Link
+                  to={`/projects/${projectId}/specs/${spec.id}/diff`}
+                  className="text-sm font-semibold text-indigo-700 hover:underline"
+                >
+                  Compare versions
+                </Link>
+              ) : null
+            }
+          >
             <table className="w-full text-left text-sm">
               <thead className="text-xs uppercase text-slate-500">
                 <tr>

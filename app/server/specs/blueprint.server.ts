@@ -1,5 +1,11 @@
 /** The blueprint: a Markdown document of the API, generated from the NormalizedSpec. */
-import type { Capability, JsonSchema, MediaTypeContent, NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
+import type {
+  Capability,
+  JsonSchema,
+  MediaTypeContent,
+  NormalizedOperation,
+  NormalizedSpec,
+} from '~/shared/normalized-spec'
 
 const MAX_EXAMPLE_CHARS = 1500
 
@@ -8,16 +14,23 @@ export function schemaSummary(schema: JsonSchema | undefined): string {
   if (schema === undefined) return '—'
   if (typeof schema === 'boolean') return schema ? 'any' : 'never'
   if (typeof schema.$ref === 'string') return schema.$ref.split('/').pop()!
-  const type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type as string | undefined)
+  const type = Array.isArray(schema.type)
+    ? schema.type.join('|')
+    : (schema.type as string | undefined)
   if (type === 'array') return `array<${schemaSummary(schema.items as JsonSchema | undefined)}>`
   for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
-    if (Array.isArray(schema[key])) return `${key}(${(schema[key] as JsonSchema[]).map(schemaSummary).join(', ')})`
+    if (Array.isArray(schema[key]))
+      return `${key}(${(schema[key] as JsonSchema[]).map(schemaSummary).join(', ')})`
   }
   if (type === 'object' || schema.properties) {
     const names = Object.keys((schema.properties ?? {}) as object)
-    return names.length ? `object{${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}}` : 'object'
+    return names.length
+      ? `object{${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}}`
+      : 'object'
   }
-  const enumValues = Array.isArray(schema.enum) ? ` enum(${schema.enum.map((value) => JSON.stringify(value)).join(', ')})` : ''
+  const enumValues = Array.isArray(schema.enum)
+    ? ` enum(${schema.enum.map((value) => JSON.stringify(value)).join(', ')})`
+    : ''
   return `${type ?? 'any'}${schema.format ? `(${String(schema.format)})` : ''}${enumValues}`
 }
 
@@ -36,24 +49,36 @@ function example(media: MediaTypeContent): string[] {
 }
 
 function operationSection(operation: NormalizedOperation): string[] {
-  const lines = [`### ${operation.method} ${operation.path}${operation.deprecated ? ' (deprecated)' : ''}`, '']
+  const lines = [
+    `### ${operation.method} ${operation.path}${operation.deprecated ? ' (deprecated)' : ''}`,
+    '',
+  ]
   if (operation.summary) lines.push(operation.summary, '')
   lines.push(`- Operation id: \`${operation.id}\``)
-  const security = operation.security.map((requirement) => requirement.map((entry) => entry.scheme).join(' + ') || 'none').join(' or ')
+  const security = operation.security
+    .map((requirement) => requirement.map((entry) => entry.scheme).join(' + ') || 'none')
+    .join(' or ')
   lines.push(`- Authentication: ${security || 'none'}`)
-  if (operation.capabilities.length) lines.push(`- Capabilities: ${capabilityLine(operation.capabilities)}`)
+  if (operation.capabilities.length)
+    lines.push(`- Capabilities: ${capabilityLine(operation.capabilities)}`)
   if (operation.parameters.length) {
     lines.push('', '| Parameter | In | Required | Type |', '|---|---|---|---|')
-    for (const param of operation.parameters) lines.push(`| \`${cell(param.name)}\` | ${param.in} | ${param.required ? 'yes' : 'no'} | ${cell(schemaSummary(param.schema))} |`)
+    for (const param of operation.parameters)
+      lines.push(
+        `| \`${cell(param.name)}\` | ${param.in} | ${param.required ? 'yes' : 'no'} | ${cell(schemaSummary(param.schema))} |`,
+      )
   }
   if (operation.requestBody) {
     lines.push('', `Request body${operation.requestBody.required ? ' (required)' : ''}:`)
-    for (const [type, media] of Object.entries(operation.requestBody.content)) lines.push(`- \`${type}\`: ${schemaSummary(media.schema)}`, ...example(media))
+    for (const [type, media] of Object.entries(operation.requestBody.content))
+      lines.push(`- \`${type}\`: ${schemaSummary(media.schema)}`, ...example(media))
   }
   lines.push('', 'Responses:')
   for (const response of operation.responses) {
     const media = Object.entries(response.content)
-    lines.push(`- **${response.status}** ${response.description}${media.length ? `: ${media.map(([type, content]) => `\`${type}\` ${schemaSummary(content.schema)}`).join(', ')}` : ''}`)
+    lines.push(
+      `- **${response.status}** ${response.description}${media.length ? `: ${media.map(([type, content]) => `\`${type}\` ${schemaSummary(content.schema)}`).join(', ')}` : ''}`,
+    )
   }
   const firstSuccess = operation.responses.find((response) => /^2/.test(response.status))
   const successMedia = firstSuccess ? Object.values(firstSuccess.content)[0] : undefined
@@ -64,21 +89,36 @@ function operationSection(operation: NormalizedOperation): string[] {
 export function blueprintMarkdown(spec: NormalizedSpec): string {
   const lines = [`# ${spec.info.title} ${spec.info.version}`, '']
   if (spec.info.description) lines.push(spec.info.description.trim(), '')
-  lines.push(`Format: ${spec.flavour === 'swagger-2.0' ? 'Swagger 2.0' : `OpenAPI ${spec.openapiVersion}`} · ${spec.operations.length} operations${spec.webhooks.length ? ` · ${spec.webhooks.length} webhooks` : ''}`, '')
+  lines.push(
+    `Format: ${spec.flavour === 'swagger-2.0' ? 'Swagger 2.0' : `OpenAPI ${spec.openapiVersion}`} · ${spec.operations.length} operations${spec.webhooks.length ? ` · ${spec.webhooks.length} webhooks` : ''}`,
+    '',
+  )
   lines.push('## Environments', '')
-  for (const server of spec.servers) lines.push(`- \`${server.url}\`${server.description ? ` — ${server.description}` : ''}`)
+  for (const server of spec.servers)
+    lines.push(`- \`${server.url}\`${server.description ? ` — ${server.description}` : ''}`)
   lines.push('', '## Authentication', '')
   const schemes = Object.values(spec.securitySchemes)
   if (schemes.length === 0) lines.push('No security schemes are declared.')
   for (const scheme of schemes) {
-    const detail = scheme.kind === 'apiKey' ? ` in ${scheme.in} \`${scheme.parameterName}\`` : scheme.flows ? ` (flows: ${Object.keys(scheme.flows).join(', ')})` : ''
-    lines.push(`- **${scheme.name}**: ${scheme.kind}${detail}${scheme.description ? ` — ${scheme.description}` : ''}`)
+    const detail =
+      scheme.kind === 'apiKey'
+        ? ` in ${scheme.in} \`${scheme.parameterName}\``
+        : scheme.flows
+          ? ` (flows: ${Object.keys(scheme.flows).join(', ')})`
+          : ''
+    lines.push(
+      `- **${scheme.name}**: ${scheme.kind}${detail}${scheme.description ? ` — ${scheme.description}` : ''}`,
+    )
   }
   lines.push('', '## Capabilities', '')
   if (spec.capabilities.length === 0) lines.push('None detected.')
-  for (const capability of spec.capabilities) lines.push(`- **${capability.kind}**: ${capability.value} (evidence: ${capability.evidence.slice(0, 3).join('; ')}${capability.evidence.length > 3 ? '; …' : ''})`)
+  for (const capability of spec.capabilities)
+    lines.push(
+      `- **${capability.kind}**: ${capability.value} (evidence: ${capability.evidence.slice(0, 3).join('; ')}${capability.evidence.length > 3 ? '; …' : ''})`,
+    )
   const groups = new Map<string, NormalizedOperation[]>()
-  for (const operation of [...spec.operations, ...spec.webhooks]) groups.set(operation.group, [...(groups.get(operation.group) ?? []), operation])
+  for (const operation of [...spec.operations, ...spec.webhooks])
+    groups.set(operation.group, [...(groups.get(operation.group) ?? []), operation])
   for (const [group, operations] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push('', `## ${group}`, '')
     for (const operation of operations) lines.push(...operationSection(operation))

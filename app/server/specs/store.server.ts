@@ -136,3 +136,20 @@ export function readNormalized(version: { normalized: string }): NormalizedSpec 
 export function readWarnings(version: { warnings: string }): SpecWarning[] {
   return JSON.parse(version.warnings) as SpecWarning[]
 }
+
+/** A version of a spec of this project by id or by number (`3` or `v3`); null when not found. */
+export async function findSpecVersion(projectId: string, specId: string, ref: string) {
+  const number = /^v?(\d+)$/i.exec(ref.trim())?.[1]
+  return db.specVersion.findFirst({
+    where: { specId, spec: { projectId }, ...(number ? { number: Number(number) } : { id: ref }) },
+    include: { spec: true },
+  })
+}
+
+export function listVersionNumbers(projectId: string, specId: string) {
+  return db.specVersion.findMany({
+    where: { specId, spec: { projectId } },
+    orderBy: { number: 'desc' },
+    select: { id: true, number: true, apiVersion: true, createdAt: true },
+  })
+}

@@ -30,12 +30,19 @@ components:
         weight: {type: number, minimum: 0}
 `
 
-test('import a spec by pasting it, see its problems, then browse it (no JavaScript)', async ({ page }) => {
+test('import a spec by pasting it, see its problems, then browse it (no JavaScript)', async ({
+  page,
+}) => {
   await signIn(page, 'vendor@acme.test')
   await page.getByRole('link', { name: /Acme Payments API/ }).click()
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Specs' }).click()
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Specs' })
+    .click()
 
-  await page.getByLabel('…or paste the spec').fill(SPEC.replace('responses:\n        "200"', 'responsez:\n        "200"'))
+  await page
+    .getByLabel('…or paste the spec')
+    .fill(SPEC.replace('responses:\n        "200"', 'responsez:\n        "200"'))
   await page.getByRole('button', { name: 'Import spec' }).click()
   const problems = page.getByRole('alert')
   await expect(problems).toContainText('The spec was not imported')
@@ -51,7 +58,10 @@ test('import a spec by pasting it, see its problems, then browse it (no JavaScri
   await page.getByText('/parcels', { exact: true }).click()
   await expect(page.getByText('query.cursor').first()).toBeHidden()
   await expect(page.locator('section[aria-label="Operations"]')).toContainText('weight')
-  await expect(page.getByRole('link', { name: 'Download blueprint (Markdown)' })).toHaveAttribute('href', /\/blueprint$/)
+  await expect(page.getByRole('link', { name: 'Download blueprint (Markdown)' })).toHaveAttribute(
+    'href',
+    /\/blueprint$/,
+  )
 
   await page.getByRole('link', { name: '← All specs' }).click()
   await expect(page.getByRole('link', { name: 'v1' })).toBeVisible()

@@ -12,27 +12,55 @@ it('downloads the raw spec byte for byte, the blueprint as Markdown, and serves 
   const projectId = (await createProject(org.id)).id
   const cookie = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   const raw = fs.readFileSync(path.resolve('../shared/specs/adyen-TransferService-v4.yaml'))
-  const { spec, version } = await importSpec({ projectId, raw, sourceKind: 'upload', sourceName: 'adyen.yaml' })
+  const { spec, version } = await importSpec({
+    projectId,
+    raw,
+    sourceKind: 'upload',
+    sourceName: 'adyen.yaml',
+  })
   const params = { projectId, specId: spec.id, versionId: version.id }
   const base = `/projects/${projectId}/specs/${spec.id}/v/${version.id}`
 
-  const rawResponse = (await settle(() => rawLoader({ request: getRequest(`${base}/raw`, cookie), params, context: {} }))).response!
+  const rawResponse = (
+    await settle(() =>
+      rawLoader({ request: getRequest(`${base}/raw`, cookie), params, context: {} }),
+    )
+  ).response!
   expect(Buffer.from(await rawResponse.arrayBuffer()).equals(raw)).toBe(true)
-  expect(rawResponse.headers.get('Content-Disposition')).toMatch(/attachment; filename=".*-v1\.yaml"/)
+  expect(rawResponse.headers.get('Content-Disposition')).toMatch(
+    /attachment; filename=".*-v1\.yaml"/,
+  )
 
-  const blueprint = await (await settle(() => blueprintLoader({ request: getRequest(`${base}/blueprint`, cookie), params, context: {} }))).response!.text()
+  const blueprint = await (
+    await settle(() =>
+      blueprintLoader({ request: getRequest(`${base}/blueprint`, cookie), params, context: {} }),
+    )
+  ).response!.text()
   expect(blueprint).toMatch(/^# Transfers API/)
-  for (const heading of ['## Environments', '## Authentication', '## Capabilities']) expect(blueprint).toContain(heading)
+  for (const heading of ['## Environments', '## Authentication', '## Capabilities'])
+    expect(blueprint).toContain(heading)
   expect(blueprint).toContain('### POST /transfers')
   expect(blueprint).toMatch(/\*\*idempotency\*\*: header/)
   expect(blueprint).toContain('| Parameter | In | Required | Type |')
 
-  const page = await settle(() => versionLoader({ request: getRequest(`${base}?group=Transfers`, cookie), params, context: {} }))
-  const data = page.data as { group: string; operations: { group: string }[]; groups: { name: string }[] }
+  const page = await settle(() =>
+    versionLoader({ request: getRequest(`${base}?group=Transfers`, cookie), params, context: {} }),
+  )
+  const data = page.data as {
+    group: string
+    operations: { group: string }[]
+    groups: { name: string }[]
+  }
   expect(data.group).toBe('Transfers')
   expect(data.operations.every((operation) => operation.group === 'Transfers')).toBe(true)
   expect(data.groups.length).toBeGreaterThan(1)
 
-  const missing = await settle(() => rawLoader({ request: getRequest(`${base}/raw`, cookie), params: { ...params, versionId: 'nope' }, context: {} }))
+  const missing = await settle(() =>
+    rawLoader({
+      request: getRequest(`${base}/raw`, cookie),
+      params: { ...params, versionId: 'nope' },
+      context: {},
+    }),
+  )
   expect(missing.status).toBe(404)
 })

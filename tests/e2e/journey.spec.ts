@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { signOut, uniqueEmail } from './fixtures'
 
-const TABS = ['Overview', 'Specs', 'Mocks', 'Tests', 'Traces', 'Plan', 'Reports', 'Settings']
+import { PROJECT_TABS } from '../../app/components/project-tabs'
 
 test('a vendor signs up, creates a project, walks every tab, invites a colleague who accepts', async ({
   page,
@@ -21,14 +21,16 @@ test('a vendor signs up, creates a project, walks every tab, invites a colleague
   await expect(page.getByText('Project “Checkout API” created.')).toBeVisible()
 
   const tabs = page.getByRole('navigation', { name: 'Project sections' })
-  for (const tab of TABS) {
-    await tabs.getByRole('link', { name: tab }).click()
-    await expect(page).toHaveURL(new RegExp(`/${tab.toLowerCase()}$`))
-    if (!['Overview', 'Settings'].includes(tab)) {
+  for (const tab of PROJECT_TABS) {
+    await tabs.getByRole('link', { name: tab.label }).click()
+    await expect(page).toHaveURL(new RegExp(`/${tab.slug}$`))
+    if (!tab.built) {
       await expect(page.getByTestId('not-available')).toHaveText(
-        `${tab} is not available yet. This part of Integration Copilot is still being built.`,
+        `${tab.label} is not available yet. This part of Integration Copilot is still being built.`,
       )
     }
+    if (tab.slug === 'specs')
+      await expect(page.getByRole('heading', { name: 'No specs yet' })).toBeVisible()
   }
   await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible()
   await page.getByLabel('Token name').fill('GitHub Actions')

@@ -1,0 +1,456 @@
+/**
+ * The mock runtime: one request in, one response out, from the NormalizedSpec.
+ * Routing, credentials, rate limits, faults, request validation, idempotency,
+ * stateful CRUD and response selection (examples first, then generated data).
+ * Pure of I/O: the mock process (process.server.ts) puts HTTP around it.
+ */
+import { createHash } from 'node:crypto'
+import type {
+  NormalizedOperation,
+  NormalizedResponse,
+  NormalizedSecurityScheme,
+  NormalizedSpec,
+} from '~/shared/normalized-spec'
+import { generateFromSchema } from './generate.server'
+import { type MockRequest, parseAndValidate } from './request.server'
+import { Router } from './router.server'
+import { SpecSchemas, type Violation } from './schemas.server'
+import { StateStore } from './state.server'
+
+export type MockConfig = {
+  stateful: boolean
+  /** scheme name -> the only credential accepted (API key, bearer token, or `user:password` for basic). */
+  credentials: Record<string, string>
+  rateLimit: { requests: number; windowSeconds: number } | null
+  latency: { fixedMs: number; randomMs: number }
+  /** 0..1: share of requests answered 500 or 503. */
+  errorRate: number
+  maxItemsPerCollection: number
+}
+
+export const DEFAULT_MOCK_CONFIG: MockConfig = {
+  stateful: true,
+  credentials: {},
+  rateLimit: null,
+  latency: { fixedMs: 0, randomMs: 0 },
+  errorRate: 0,
+  maxItemsPerCollection: 1000,
+}
+
+export type MockResponse = {
+  status: number
+  headers: Record<string, string>
+  body?: string
+  /** For the request log. */
+  operationId?: string
+  violations: Violation[]
+  delayMs: number
+}
+
+const PROBLEM = 'application/problem+json'
+
+function problem(
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): MockResponse {
+  return {
+    status,
+    headers: { 'content-type': PROBLEM, ...headers },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }),
+    violations: (extra.violations as Violation[] | undefined) ?? [],
+    delayMs: 0,
+  }
+}
+
+/** `Prefer: code=404, example=big, dynamic=true` -> map. */
+function parsePrefer(header: string | undefined): Record<string, string> {
+  const prefer: Record<string, string> = {}
+  for (const part of (header ?? '').split(/[,;]/)) {
+    const [key, value] = part.split('=').map((piece) => piece?.trim())
+    if (key) prefer[key.toLowerCase()] = (value ?? 'true').replace(/^"|"$/g, '')
+  }
+  return prefer
+}
+
+function accepts(accept: string | undefined, type: string): boolean {
+  if (!accept) return true
+  return accept.split(',').some((entry) => {
+    const wanted = entry.split(';')[0]!.trim().toLowerCase()
+    return (
+      wanted === '*/*' ||
+      wanted === type.toLowerCase() ||
+      (wanted.endsWith('/*') && type.toLowerCase().startsWith(wanted.slice(0, -1)))
+    )
+  })
+}
+
+export class MockEngine {
+  readonly schemas: SpecSchemas
+  private readonly router: Router
+  private readonly state: StateStore
+  private readonly idempotency = new Map<string, { bodyHash: string; response: MockResponse }>()
+  private window = { start: 0, count: 0 }
+  private faultCounter = 0
+
+  constructor(
+    readonly spec: NormalizedSpec,
+    public config: MockConfig = DEFAULT_MOCK_CONFIG,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.schemas = new SpecSchemas(spec)
+    this.router = new Router(spec)
+    this.state = new StateStore(spec, this.schemas)
+  }
+
+  reset() {
+    this.state.clear()
+    this.idempotency.clear()
+    this.window = { start: 0, count: 0 }
+  }
+
+  handle(request: MockRequest): MockResponse {
+    const match = this.router.match(request.method, request.pathname)
+    if (match.kind === 'not-found')
+      return problem(404, 'Not Found', `No operation of this API matches ${request.pathname}.`)
+    if (match.kind === 'method-not-allowed') {
+      return problem(
+        405,
+        'Method Not Allowed',
+        `${request.method} is not an operation on ${request.pathname}. Allowed: ${match.allow.join(', ')}.`,
+        {},
+        { allow: match.allow.join(', ') },
+      )
+    }
+    const { operation, pathParams } = match
+    const response = this.handleOperation(operation, pathParams, request)
+    const delayMs =
+      this.config.latency.fixedMs + Math.floor(Math.random() * this.config.latency.randomMs)
+    return { ...response, operationId: operation.id, delayMs }
+  }
+
+  private handleOperation(
+    operation: NormalizedOperation,
+    pathParams: Record<string, string>,
+    request: MockRequest,
+  ): MockResponse {
+    const unauthorized = this.checkCredentials(operation, request)
+    if (unauthorized) return unauthorized
+    const rateHeaders = this.rateLimitHeaders(operation)
+    if (rateHeaders.limited)
+      return {
+        ...problem(
+          429,
+          'Too Many Requests',
+          'The mock rate limit is exceeded; retry after the window resets.',
+          {},
+          rateHeaders.headers,
+        ),
+      }
+    const fault = this.injectedFault()
+    if (fault) return fault
+
+    const parsed = parseAndValidate(operation, request, pathParams, this.schemas)
+    if (parsed.unsupportedMediaType) {
+      const accepted = Object.keys(operation.requestBody?.content ?? {}).join(', ')
+      return problem(415, 'Unsupported Media Type', `Send the body as ${accepted}.`)
+    }
+    if (parsed.violations.length > 0) {
+      const documented = operation.responses.find(
+        (response) => response.status === '400' || response.status === '422',
+      )
+      const status = documented ? Number(documented.status) : 400
+      return problem(
+        status,
+        'Invalid request',
+        `${parsed.violations.length} problem(s) in the request.`,
+        { violations: parsed.violations },
+      )
+    }
+
+    const idempotencyHeader = operation.parameters.find(
+      (param) => param.in === 'header' && /idempotency[-_]?key/i.test(param.name),
+    )
+    const idempotencyKey = idempotencyHeader
+      ? request.headers[idempotencyHeader.name.toLowerCase()]
+      : undefined
+    const bodyHash = createHash('sha256').update(request.body).digest('hex')
+    if (idempotencyKey) {
+      const stored = this.idempotency.get(`${operation.id}:${idempotencyKey}`)
+      if (stored) {
+        if (stored.bodyHash !== bodyHash) {
+          const documented = operation.responses.find(
+            (response) => response.status === '409' || response.status === '422',
+          )
+          return problem(
+            documented ? Number(documented.status) : 409,
+            'Conflict',
+            'This Idempotency-Key was already used with a different request body.',
+          )
+        }
+        return {
+          ...stored.response,
+          headers: { ...stored.response.headers, 'idempotent-replayed': 'true' },
+        }
+      }
+    }
+
+    const prefer = parsePrefer(request.headers.prefer)
+    const stateful =
+      this.config.stateful && !prefer.code
+        ? this.state.handle(
+            operation,
+            pathParams,
+            parsed,
+            request,
+            this.config.maxItemsPerCollection,
+          )
+        : null
+    const response = stateful
+      ? this.fromState(operation, stateful, request)
+      : this.documentedResponse(operation, request, prefer)
+    response.headers = { ...rateHeaders.headers, ...response.headers }
+    if (idempotencyKey && response.status < 500) {
+      this.idempotency.set(`${operation.id}:${idempotencyKey}`, { bodyHash, response })
+      if (this.idempotency.size > 10_000)
+        this.idempotency.delete(this.idempotency.keys().next().value!)
+    }
+    return response
+  }
+
+  // ---- credentials -----------------------------------------------------------
+
+  private credentialPresent(
+    scheme: NormalizedSecurityScheme,
+    request: MockRequest,
+  ): string | null | undefined {
+    const authorization = request.headers.authorization ?? ''
+    switch (scheme.kind) {
+      case 'apiKey': {
+        const name = scheme.parameterName ?? ''
+        if (scheme.in === 'query') return request.query.get(name)
+        if (scheme.in === 'cookie') {
+          const cookie = (request.headers.cookie ?? '')
+            .split(';')
+            .map((part) => part.trim().split('='))
+          return cookie.find(([key]) => key === name)?.[1] ?? null
+        }
+        return request.headers[name.toLowerCase()]
+      }
+      case 'http-basic': {
+        const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization)?.[1]
+        if (!encoded) return null
+        const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+        return decoded.includes(':') ? decoded : null
+      }
+      case 'http-bearer':
+      case 'oauth2':
+      case 'openIdConnect':
+        return /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? null
+      case 'http-other':
+        return authorization || null
+      case 'mutualTLS':
+        return 'client-certificate'
+    }
+  }
+
+  private checkCredentials(
+    operation: NormalizedOperation,
+    request: MockRequest,
+  ): MockResponse | null {
+    if (operation.security.length === 0) return null
+    const satisfied = operation.security.some((requirement) =>
+      requirement.every(({ scheme: name }) => {
+        const scheme = this.spec.securitySchemes[name]
+        if (!scheme) return true
+        const value = this.credentialPresent(scheme, request)
+        if (!value) return false
+        const expected = this.config.credentials[name]
+        return expected === undefined || expected === value
+      }),
+    )
+    if (satisfied) return null
+    const challenges = [
+      ...new Set(
+        operation.security
+          .flat()
+          .map(({ scheme: name }) => this.challenge(this.spec.securitySchemes[name])),
+      ),
+    ].filter(Boolean)
+    const needed = operation.security
+      .map((requirement) => requirement.map((entry) => entry.scheme).join(' + '))
+      .join(' or ')
+    return problem(
+      401,
+      'Unauthorized',
+      `Missing or invalid credentials: this operation needs ${needed}.`,
+      {},
+      { 'www-authenticate': challenges.join(', ') || 'Bearer realm="mock"' },
+    )
+  }
+
+  private challenge(scheme: NormalizedSecurityScheme | undefined): string {
+    if (!scheme) return ''
+    if (scheme.kind === 'http-basic') return 'Basic realm="mock"'
+    if (scheme.kind === 'apiKey')
+      return `ApiKey realm="mock", in="${scheme.in}", name="${scheme.parameterName}"`
+    return 'Bearer realm="mock"'
+  }
+
+  // ---- rate limits and faults ------------------------------------------------
+
+  private rateLimitHeaders(operation: NormalizedOperation): {
+    limited: boolean
+    headers: Record<string, string>
+  } {
+    const limit = this.config.rateLimit
+    if (!limit) return { limited: false, headers: {} }
+    const now = this.now()
+    const windowMs = limit.windowSeconds * 1000
+    if (now - this.window.start >= windowMs) this.window = { start: now, count: 0 }
+    this.window.count++
+    const remaining = Math.max(0, limit.requests - this.window.count)
+    const reset = Math.max(1, Math.ceil((this.window.start + windowMs - now) / 1000))
+    const documented = operation.responses.flatMap((response) => Object.keys(response.headers))
+    const name = (suffix: RegExp, fallback: string) =>
+      documented.find((header) => /rate-?limit/i.test(header) && suffix.test(header)) ?? fallback
+    const headers: Record<string, string> = {
+      [name(/limit$/i, 'RateLimit-Limit').toLowerCase()]: String(limit.requests),
+      [name(/remaining$/i, 'RateLimit-Remaining').toLowerCase()]: String(remaining),
+      [name(/reset$/i, 'RateLimit-Reset').toLowerCase()]: String(reset),
+    }
+    const limited = this.window.count > limit.requests
+    if (limited) headers['retry-after'] = String(reset)
+    return { limited, headers }
+  }
+
+  /** Deterministic share: every n-th request fails, alternating 500 and 503. */
+  private injectedFault(): MockResponse | null {
+    if (this.config.errorRate <= 0) return null
+    this.faultCounter += this.config.errorRate
+    if (this.faultCounter < 1) return null
+    this.faultCounter -= 1
+    const unavailable = Math.random() < 0.5
+    return problem(
+      unavailable ? 503 : 500,
+      unavailable ? 'Service Unavailable' : 'Internal Server Error',
+      'Injected fault (mock error rate).',
+      {},
+      unavailable ? { 'retry-after': '1' } : {},
+    )
+  }
+
+  // ---- responses -------------------------------------------------------------
+
+  private pickResponse(
+    operation: NormalizedOperation,
+    code: string | undefined,
+  ): NormalizedResponse | undefined {
+    if (code)
+      return (
+        operation.responses.find((response) => response.status === code) ??
+        operation.responses.find((response) => response.status.toUpperCase() === `${code[0]}XX`)
+      )
+    return (
+      [...operation.responses]
+        .filter((response) => /^2/.test(response.status))
+        .sort((a, b) => a.status.localeCompare(b.status))[0] ??
+      operation.responses.find((response) => response.status === 'default') ??
+      operation.responses[0]
+    )
+  }
+
+  private statusNumber(response: NormalizedResponse | undefined, fallback = 200): number {
+    if (!response) return fallback
+    if (/^\d{3}$/.test(response.status)) return Number(response.status)
+    if (/^\dXX$/i.test(response.status)) return Number(response.status[0]) * 100
+    return fallback
+  }
+
+  /** The response documented for the operation: Prefer code/example/dynamic, content negotiation, examples, generated data. */
+  documentedResponse(
+    operation: NormalizedOperation,
+    request: MockRequest,
+    prefer: Record<string, string>,
+    override?: { body?: unknown; status?: number },
+  ): MockResponse {
+    const response = this.pickResponse(operation, prefer.code)
+    if (prefer.code && !response) {
+      return problem(
+        400,
+        'Bad Request',
+        `Prefer code=${prefer.code} is not a documented response of ${operation.id}. Documented: ${operation.responses.map((entry) => entry.status).join(', ')}.`,
+      )
+    }
+    const status =
+      override?.status ?? this.statusNumber(response, operation.method === 'POST' ? 201 : 200)
+    const headers: Record<string, string> = {}
+    const seed =
+      prefer.dynamic === 'true'
+        ? `${Math.random()}`
+        : `${operation.id}|${request.pathname}|${request.query.toString()}|${createHash('sha1').update(request.body).digest('hex')}`
+    for (const [name, header] of Object.entries(response?.headers ?? {})) {
+      if (name.toLowerCase() === 'content-type') continue
+      const value = generateFromSchema(header.schema, this.schemas, `${seed}|header|${name}`)
+      if (value !== undefined && value !== null)
+        headers[name.toLowerCase()] =
+          typeof value === 'object' ? JSON.stringify(value) : String(value)
+    }
+    const content = Object.entries(response?.content ?? {})
+    if (content.length === 0 || status === 204 || request.method === 'HEAD')
+      return { status, headers, violations: [], delayMs: 0 }
+    const negotiated = content.find(([type]) => accepts(request.headers.accept, type))
+    if (!negotiated) {
+      return problem(
+        406,
+        'Not Acceptable',
+        `This operation answers ${content.map(([type]) => type).join(', ')}; the Accept header allows none of them.`,
+      )
+    }
+    const [type, media] = negotiated
+    let body: unknown
+    if (override && 'body' in override) body = override.body
+    else if (prefer.example) {
+      const named = media.examples.find((entry) => entry.name === prefer.example)
+      if (!named)
+        return problem(
+          400,
+          'Bad Request',
+          `No example named "${prefer.example}". Examples: ${media.examples.map((entry) => entry.name).join(', ') || 'none'}.`,
+        )
+      body = named.value
+    } else if (media.examples.length > 0 && prefer.dynamic !== 'true')
+      body = media.examples[0]!.value
+    else body = generateFromSchema(media.schema, this.schemas, seed)
+    headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
+    return {
+      status,
+      headers,
+      body: typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body),
+      violations: [],
+      delayMs: 0,
+    }
+  }
+
+  private fromState(
+    operation: NormalizedOperation,
+    result: NonNullable<ReturnType<StateStore['handle']>>,
+    request: MockRequest,
+  ): MockResponse {
+    if (result.kind === 'not-found') {
+      const documented = operation.responses.find((response) => response.status === '404')
+      if (documented) return this.documentedResponse(operation, request, { code: '404' })
+      return problem(404, 'Not Found', result.detail)
+    }
+    const response = this.documentedResponse(
+      operation,
+      request,
+      {},
+      { body: result.body, status: result.status },
+    )
+    if (result.headers) response.headers = { ...response.headers, ...result.headers }
+    return response
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Request routing from the NormalizedSpec: server base path, path templates,
+ * method. Literal segments win over templated ones (`/pets/mine` before
+ * `/pets/{id}`).
+ */
+import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
+
+type CompiledRoute = {
+  template: string
+  regex: RegExp
+  paramNames: string[]
+  literalSegments: number
+  operations: Map<string, NormalizedOperation>
+}
+
+export type RouteMatch =
+  | { kind: 'operation'; operation: NormalizedOperation; pathParams: Record<string, string> }
+  | { kind: 'not-found' }
+  | { kind: 'method-not-allowed'; allow: string[] }
+
+function escapeRegex(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function compile(template: string): Omit<CompiledRoute, 'operations'> {
+  const paramNames: string[] = []
+  let literalSegments = 0
+  const pattern = template
+    .split('/')
+    .map((segment) => {
+      if (!segment.includes('{')) {
+        if (segment) literalSegments++
+        return escapeRegex(segment)
+      }
+      return segment
+        .split(/(\{[^}]+\})/)
+        .map((part) => {
+          const name = /^\{([^}]+)\}$/.exec(part)?.[1]
+          if (!name) return escapeRegex(part)
+          paramNames.push(name)
+          return '([^/]+)'
+        })
+        .join('')
+    })
+    .join('/')
+  return {
+    template,
+    regex: new RegExp(`^${pattern.replace(/\/$/, '')}/?$`),
+    paramNames,
+    literalSegments,
+  }
+}
+
+export class Router {
+  private readonly routes: CompiledRoute[]
+  private readonly basePaths: string[]
+
+  constructor(spec: NormalizedSpec) {
+    const byTemplate = new Map<string, CompiledRoute>()
+    for (const operation of spec.operations) {
+      let route = byTemplate.get(operation.path)
+      if (!route) {
+        route = { ...compile(operation.path), operations: new Map() }
+        byTemplate.set(operation.path, route)
+      }
+      route.operations.set(operation.method, operation)
+    }
+    this.routes = [...byTemplate.values()].sort(
+      (a, b) => b.literalSegments - a.literalSegments || a.paramNames.length - b.paramNames.length,
+    )
+    const bases = new Set(spec.servers.map((server) => server.basePath).filter(Boolean))
+    this.basePaths = [...bases].sort((a, b) => b.length - a.length)
+  }
+
+  /** Strips the longest matching server base path, if the request carries one. */
+  private stripBase(pathname: string): string[] {
+    const candidates = [pathname]
+    for (const base of this.basePaths) {
+      if (pathname === base || pathname.startsWith(`${base}/`))
+        candidates.unshift(pathname.slice(base.length) || '/')
+    }
+    return candidates
+  }
+
+  match(method: string, pathname: string): RouteMatch {
+    let allow: string[] | null = null
+    for (const candidate of this.stripBase(pathname)) {
+      for (const route of this.routes) {
+        const found = route.regex.exec(candidate)
+        if (!found) continue
+        const operation =
+          route.operations.get(method.toUpperCase()) ??
+          (method.toUpperCase() === 'HEAD' ? route.operations.get('GET') : undefined)
+        if (!operation) {
+          allow ??= [...route.operations.keys()]
+          continue
+        }
+        const pathParams: Record<string, string> = {}
+        route.paramNames.forEach((name, index) => {
+          try {
+            pathParams[name] = decodeURIComponent(found[index + 1]!)
+          } catch {
+            pathParams[name] = found[index + 1]!
+          }
+        })
+        return { kind: 'operation', operation, pathParams }
+      }
+    }
+    return allow ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * One ajv instance per spec version, with the spec's component schemas added
+ * once; operation schemas are compiled on first use and cached.
+ */
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
+import addFormats from 'ajv-formats'
+import type { JsonSchema, NormalizedSpec } from '~/shared/normalized-spec'
+
+const SPEC_ID = 'https://integration-copilot.invalid/spec.json'
+const LOCAL_PREFIX = '#/components/schemas/'
+
+/** Operation-level schemas point at `#/components/...`; compiled on their own they must name the spec document. */
+function anchorRefs(schema: JsonSchema): JsonSchema {
+  if (typeof schema !== 'object' || schema === null) return schema
+  if (Array.isArray(schema))
+    return schema.map((item) => anchorRefs(item as JsonSchema)) as unknown as JsonSchema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith(LOCAL_PREFIX))
+      out[key] = `${SPEC_ID}${value}`
+    else
+      out[key] =
+        typeof value === 'object' && value !== null ? anchorRefs(value as JsonSchema) : value
+  }
+  return out
+}
+
+export class SpecSchemas {
+  private readonly ajv: Ajv2020
+  private readonly cache = new Map<string, ValidateFunction>()
+
+  constructor(readonly spec: NormalizedSpec) {
+    this.ajv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      validateFormats: true,
+      discriminator: false,
+      allowUnionTypes: true,
+    })
+    addFormats(this.ajv)
+    this.ajv.addKeyword({ keyword: 'x-discriminator' })
+    this.ajv.addSchema({ $id: SPEC_ID, components: { schemas: spec.schemas } })
+  }
+
+  /** A cached validator for a schema; `key` must identify the schema within this spec. */
+  validator(key: string, schema: JsonSchema): ValidateFunction {
+    let validate = this.cache.get(key)
+    if (!validate) {
+      validate = this.ajv.compile(
+        typeof schema === 'boolean' ? schema : (anchorRefs(schema) as object),
+      )
+      this.cache.set(key, validate)
+    }
+    return validate
+  }
+
+  /** Follows a top-level `$ref` into the spec's schemas (for coercion and generation). */
+  resolve(schema: JsonSchema | undefined, depth = 0): JsonSchema | undefined {
+    if (schema && typeof schema === 'object' && typeof schema.$ref === 'string' && depth < 20) {
+      return this.resolve(this.spec.schemas[schema.$ref.split('/').pop()!], depth + 1)
+    }
+    return schema
+  }
+}
+
+export type Violation = { location: string; message: string; constraint?: string }
+
+/** ajv errors -> violations located like `query.limit` or `body/items/0/price`. */
+export function toViolations(
+  prefix: string,
+  errors: ErrorObject[] | null | undefined,
+): Violation[] {
+  return (errors ?? []).map((error) => {
+    const params = error.params as Record<string, unknown>
+    const child =
+      error.keyword === 'required'
+        ? `/${String(params.missingProperty)}`
+        : error.keyword === 'additionalProperties'
+          ? `/${String(params.additionalProperty)}`
+          : ''
+    const constraint =
+      error.keyword === 'type'
+        ? `type ${String(params.type)}`
+        : error.keyword === 'enum'
+          ? `one of ${JSON.stringify(params.allowedValues)}`
+          : `${error.keyword}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`
+    return {
+      location: `${prefix}${error.instancePath}${child}`,
+      message: error.message ?? 'is invalid',
+      constraint,
+    }
+  })
+}

@@ -1,0 +1,226 @@
+/**
+ * Stateful mode for the CRUD resources the spec engine found: POST on the
+ * collection stores, GET/PUT/PATCH/DELETE on the item read and change it, GET
+ * on the collection lists with the API's own pagination style. Bounded per
+ * collection; the oldest items go first.
+ */
+import type {
+  Capability,
+  JsonSchema,
+  NormalizedOperation,
+  NormalizedSpec,
+} from '~/shared/normalized-spec'
+import { generateFromSchema } from './generate.server'
+import type { MockRequest, ParsedRequest } from './request.server'
+import type { SpecSchemas } from './schemas.server'
+
+export type StateResult =
+  | { kind: 'ok'; status?: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'not-found'; detail: string }
+
+type Resource = Record<string, unknown>
+type Role = { collection: string; schemaName: string; item: boolean }
+
+const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
+const OFFSET = /^(offset|skip|start)$/i
+const PAGE = /^(page|page_number|pagenumber)$/i
+const CURSOR = /^(starting_after|after|cursor|next|page_token|pagetoken|next_token)$/i
+const BEFORE = /^(ending_before|before)$/i
+
+function crudOf(operation: NormalizedOperation): Capability | undefined {
+  return operation.capabilities.find((capability) => capability.kind === 'crud')
+}
+
+export class StateStore {
+  private readonly collections = new Map<string, Map<string, Resource>>()
+  private counter = 0
+
+  constructor(
+    private readonly spec: NormalizedSpec,
+    private readonly schemas: SpecSchemas,
+  ) {}
+
+  clear() {
+    this.collections.clear()
+    this.counter = 0
+  }
+
+  private role(operation: NormalizedOperation): Role | null {
+    const crud = crudOf(operation)
+    const schemaName = crud?.evidence
+      .find((entry) => entry.startsWith('schema '))
+      ?.slice('schema '.length)
+    if (!crud || !schemaName) return null
+    return { collection: crud.value, schemaName, item: operation.path !== crud.value }
+  }
+
+  private idField(schemaName: string): string | null {
+    const schema = this.schemas.resolve(this.spec.schemas[schemaName]) as
+      { properties?: Record<string, unknown> } | undefined
+    const names = Object.keys(schema?.properties ?? {})
+    return names.find((name) => name === 'id') ?? names.find((name) => /id$/i.test(name)) ?? null
+  }
+
+  private collectionKey(template: string, pathParams: Record<string, string>) {
+    return template.replace(/\{([^}]+)\}/g, (_, name: string) => pathParams[name] ?? `{${name}}`)
+  }
+
+  private store(key: string) {
+    let items = this.collections.get(key)
+    if (!items) {
+      items = new Map()
+      this.collections.set(key, items)
+    }
+    return items
+  }
+
+  handle(
+    operation: NormalizedOperation,
+    pathParams: Record<string, string>,
+    parsed: ParsedRequest,
+    request: MockRequest,
+    maxItems: number,
+  ): StateResult | null {
+    const role = this.role(operation)
+    if (!role) return null
+    const idField = this.idField(role.schemaName)
+    if (!idField) return null
+    const items = this.store(this.collectionKey(role.collection, pathParams))
+    const itemParam = /\{([^}]+)\}$/.exec(operation.path)?.[1]
+    const id = role.item && itemParam ? pathParams[itemParam] : undefined
+    const resourceSchema: JsonSchema = { $ref: `#/components/schemas/${role.schemaName}` }
+
+    if (!role.item && operation.method === 'POST') {
+      const generated = generateFromSchema(
+        resourceSchema,
+        this.schemas,
+        `create:${++this.counter}`,
+      ) as Resource
+      const body =
+        parsed.body && typeof parsed.body === 'object' && !Buffer.isBuffer(parsed.body)
+          ? (parsed.body as Resource)
+          : {}
+      const resource: Resource = { ...generated, ...body }
+      resource[idField] = this.newId(generated[idField])
+      items.set(String(resource[idField]), resource)
+      if (items.size > maxItems) items.delete(items.keys().next().value!)
+      return { kind: 'ok', body: this.shape(operation, resource, 'item') }
+    }
+    if (!role.item && operation.method === 'GET')
+      return this.list(operation, [...items.values()], parsed, idField, request)
+    if (!id) return null
+    const existing = items.get(id)
+    if (!existing)
+      return {
+        kind: 'not-found',
+        detail: `No ${role.schemaName} with ${idField} "${id}" in this mock (create one with POST ${role.collection}).`,
+      }
+    switch (operation.method) {
+      case 'GET':
+        return { kind: 'ok', body: this.shape(operation, existing, 'item') }
+      case 'PUT':
+      case 'PATCH':
+      case 'POST': {
+        const body =
+          parsed.body && typeof parsed.body === 'object' && !Buffer.isBuffer(parsed.body)
+            ? (parsed.body as Resource)
+            : {}
+        const updated =
+          operation.method === 'PUT'
+            ? { ...body, [idField]: existing[idField] }
+            : { ...existing, ...body, [idField]: existing[idField] }
+        items.set(id, updated)
+        return { kind: 'ok', body: this.shape(operation, updated, 'item') }
+      }
+      case 'DELETE': {
+        items.delete(id)
+        const body = this.shape(operation, existing, 'item')
+        return { kind: 'ok', ...(body === undefined ? {} : { body }) }
+      }
+      default:
+        return null
+    }
+  }
+
+  private newId(generated: unknown): string | number {
+    this.counter++
+    if (typeof generated === 'number') return this.counter
+    return `${typeof generated === 'string' && /^[a-z]+_/.test(generated) ? generated.split('_')[0] : 'id'}_${this.counter.toString().padStart(6, '0')}`
+  }
+
+  /** The success response body for this operation, built around the stored resource(s); undefined = let the documented response speak. */
+  private shape(
+    operation: NormalizedOperation,
+    value: Resource | Resource[],
+    mode: 'item' | 'list',
+  ): unknown {
+    const success = operation.responses.find((response) => /^2/.test(response.status))
+    const media = success ? Object.values(success.content)[0] : undefined
+    if (!media?.schema) return mode === 'item' ? value : undefined
+    const schema = this.schemas.resolve(media.schema) as Record<string, unknown> | undefined
+    if (!schema) return value
+    if (mode === 'item') return schema.type === 'array' ? [value] : value
+    if (schema.type === 'array') return value
+    const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>
+    const arrayProperty = Object.entries(properties).find(
+      ([, property]) =>
+        (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
+    )?.[0]
+    if (!arrayProperty) return undefined
+    const wrapper = generateFromSchema(
+      media.schema,
+      this.schemas,
+      `list:${operation.id}`,
+    ) as Resource
+    return { ...wrapper, [arrayProperty]: value }
+  }
+
+  private list(
+    operation: NormalizedOperation,
+    all: Resource[],
+    parsed: ParsedRequest,
+    idField: string,
+    request: MockRequest,
+  ): StateResult {
+    const query = parsed.params.query ?? {}
+    const param = (pattern: RegExp) => Object.keys(query).find((name) => pattern.test(name))
+    const limitName = param(LIMIT)
+    const limit = Math.max(1, Math.min(1000, Number(limitName ? query[limitName] : 10) || 10))
+    let start = 0
+    const offsetName = param(OFFSET)
+    const pageName = param(PAGE)
+    const cursorName = param(CURSOR)
+    const beforeName = param(BEFORE)
+    if (offsetName) start = Math.max(0, Number(query[offsetName]) || 0)
+    else if (pageName) start = (Math.max(1, Number(query[pageName]) || 1) - 1) * limit
+    else if (cursorName)
+      start = all.findIndex((item) => String(item[idField]) === String(query[cursorName])) + 1
+    let page = all.slice(start, start + limit)
+    if (beforeName) {
+      const end = all.findIndex((item) => String(item[idField]) === String(query[beforeName]))
+      page = all.slice(Math.max(0, end - limit), Math.max(0, end))
+    }
+    const more = start + limit < all.length
+    const headers: Record<string, string> = {}
+    const documentsLink = operation.responses.some((response) =>
+      Object.keys(response.headers).some((header) => header.toLowerCase() === 'link'),
+    )
+    if (documentsLink && more) {
+      const next = new URLSearchParams(request.query)
+      if (offsetName || (!pageName && !cursorName))
+        next.set(offsetName ?? 'offset', String(start + limit))
+      else if (pageName) next.set(pageName, String(Math.floor(start / limit) + 2))
+      else if (cursorName) next.set(cursorName, String(page[page.length - 1]?.[idField] ?? ''))
+      headers.link = `<${request.pathname}?${next}>; rel="next"`
+    }
+    const body = this.shape(operation, page, 'list')
+    if (
+      body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      'has_more' in (body as Resource)
+    )
+      (body as Resource).has_more = more
+    return body === undefined ? { kind: 'ok', headers } : { kind: 'ok', body, headers }
+  }
+}

@@ -1,0 +1,288 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { analyzeSpec } from '../specs/analyze.server'
+import { singleFileSource } from '../specs/source.server'
+import { DEFAULT_MOCK_CONFIG, MockEngine, type MockResponse } from './engine.server'
+
+const SPEC = `openapi: 3.0.3
+info: {title: Pets, version: "1"}
+servers: [{url: "https://api.pets.test/v1"}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-API-Key}
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string, minLength: 1}
+        price: {type: number, minimum: 0}
+        status: {type: string, enum: [available, sold]}
+    PetList:
+      type: object
+      properties:
+        data: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+        has_more: {type: boolean}
+security: [{key: []}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 50}}
+        - {name: starting_after, in: query, schema: {type: string}}
+        - {name: tags, in: query, style: form, explode: false, schema: {type: array, items: {type: string}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/PetList"}}}}
+    post:
+      operationId: createPet
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+              examples:
+                rex: {value: {id: p_1, name: Rex, price: 10}}
+                tom: {value: {id: p_2, name: Tom, price: 5}}
+        "422": {description: invalid}
+  /pets/{petId}:
+    parameters:
+      - {name: petId, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getPet
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+        "404": {description: missing, content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}}
+    patch:
+      operationId: updatePet
+      requestBody: {content: {application/json: {schema: {type: object, properties: {price: {type: number}}}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+    delete:
+      operationId: deletePet
+      responses:
+        "204": {description: gone}
+  /health:
+    get:
+      security: []
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}, example: ok}}}
+`
+
+let spec: NormalizedSpec
+beforeAll(async () => {
+  spec = (await analyzeSpec(singleFileSource(SPEC, 'pets.yaml'))).spec
+})
+
+const KEY = { 'x-api-key': 'k1' }
+function call(
+  engine: MockEngine,
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+): MockResponse & { json: () => unknown } {
+  const parsed = new URL(url, 'http://mock.test')
+  const body =
+    options.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body))
+  const headers: Record<string, string> = {
+    ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...KEY,
+    ...options.headers,
+  }
+  const response = engine.handle({
+    method,
+    pathname: parsed.pathname,
+    query: parsed.searchParams,
+    headers,
+    body,
+  })
+  return { ...response, json: () => (response.body ? JSON.parse(response.body) : undefined) }
+}
+
+describe('routing', () => {
+  it('answers 404 and 405 (with Allow) as problem+json, with or without the base path', () => {
+    const engine = new MockEngine(spec)
+    expect(call(engine, 'GET', '/nowhere')).toMatchObject({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+    })
+    const wrongMethod = call(engine, 'PUT', '/v1/pets')
+    expect(wrongMethod.status).toBe(405)
+    expect(wrongMethod.headers.allow).toBe('GET, POST')
+    expect(call(engine, 'GET', '/v1/health').status).toBe(200)
+    expect(call(engine, 'GET', '/health').status).toBe(200)
+  })
+})
+
+describe('validation and credentials', () => {
+  it('lists every violation with its location, using the documented 422', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const query = call(engine, 'GET', '/pets?limit=500&tags=a,b')
+    expect(query.status).toBe(400)
+    expect(query.violations).toEqual([
+      expect.objectContaining({
+        location: 'query.limit',
+        constraint: expect.stringContaining('maximum'),
+      }),
+    ])
+    const body = call(engine, 'POST', '/pets', { body: { name: '', price: -1, status: 'lost' } })
+    expect(body.status).toBe(422)
+    expect(body.violations.map((violation) => violation.location).sort()).toEqual([
+      'body/name',
+      'body/price',
+      'body/status',
+    ])
+    expect(call(engine, 'POST', '/pets', { body: '{oops' }).violations[0]).toMatchObject({
+      location: 'body',
+      message: expect.stringContaining('not valid JSON'),
+    })
+    expect(
+      call(engine, 'POST', '/pets', { body: 'name=x', headers: { 'content-type': 'text/csv' } })
+        .status,
+    ).toBe(415)
+  })
+
+  it('requires well-formed credentials (or the configured ones) with WWW-Authenticate', () => {
+    const engine = new MockEngine(spec)
+    const missing = call(engine, 'GET', '/pets', { headers: { 'x-api-key': '' } })
+    expect(missing.status).toBe(401)
+    expect(missing.headers['www-authenticate']).toContain('X-API-Key')
+    const strict = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, credentials: { key: 'secret' } })
+    expect(call(strict, 'GET', '/pets').status).toBe(401)
+    expect(call(strict, 'GET', '/pets', { headers: { 'x-api-key': 'secret' } }).status).toBe(200)
+  })
+})
+
+describe('responses', () => {
+  it('uses examples first, honours Prefer example/code/dynamic, and is deterministic', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    expect(call(engine, 'POST', '/pets', { body: { name: 'A' } }).json()).toMatchObject({
+      name: 'Rex',
+    })
+    expect(
+      call(engine, 'POST', '/pets', {
+        body: { name: 'A' },
+        headers: { prefer: 'example=tom' },
+      }).json(),
+    ).toMatchObject({ name: 'Tom' })
+    const notFound = call(engine, 'GET', '/pets/p9', { headers: { prefer: 'code=404' } })
+    expect(notFound.status).toBe(404)
+    expect(call(engine, 'GET', '/pets/p9', { headers: { prefer: 'code=418' } }).status).toBe(400)
+    const first = call(engine, 'GET', '/pets/p1').body
+    expect(call(engine, 'GET', '/pets/p1').body).toBe(first)
+    const dynamic = new Set(
+      Array.from(
+        { length: 5 },
+        () => call(engine, 'GET', '/pets/p1', { headers: { prefer: 'dynamic=true' } }).body,
+      ),
+    )
+    expect(dynamic.size).toBeGreaterThan(1)
+    expect(call(engine, 'GET', '/pets/p1', { headers: { accept: 'application/xml' } }).status).toBe(
+      406,
+    )
+  })
+})
+
+describe('stateful CRUD', () => {
+  it('creates, reads, updates, lists with cursor pagination, deletes, and resets', () => {
+    const engine = new MockEngine(spec)
+    const created = call(engine, 'POST', '/pets', { body: { name: 'Rex', price: 10 } })
+    expect(created.status).toBe(201)
+    const pet = created.json() as { id: string; name: string }
+    expect(pet).toMatchObject({ name: 'Rex', price: 10 })
+    expect(pet.id).toMatch(/^\w+_\d{6}$/)
+    expect(call(engine, 'GET', `/pets/${pet.id}`).json()).toEqual(pet)
+    expect(call(engine, 'PATCH', `/pets/${pet.id}`, { body: { price: 12 } }).json()).toMatchObject({
+      id: pet.id,
+      price: 12,
+    })
+    for (const name of ['A', 'B', 'C']) call(engine, 'POST', '/pets', { body: { name } })
+    const page = call(engine, 'GET', '/pets?limit=2').json() as {
+      data: { id: string }[]
+      has_more: boolean
+    }
+    expect(page.data).toHaveLength(2)
+    expect(page.has_more).toBe(true)
+    const next = call(engine, 'GET', `/pets?limit=2&starting_after=${page.data[1]!.id}`).json() as {
+      data: unknown[]
+      has_more: boolean
+    }
+    expect(next.data).toHaveLength(2)
+    expect(next.has_more).toBe(false)
+    expect(call(engine, 'DELETE', `/pets/${pet.id}`).status).toBe(204)
+    expect(call(engine, 'GET', `/pets/${pet.id}`).status).toBe(404)
+    engine.reset()
+    expect((call(engine, 'GET', '/pets').json() as { data: unknown[] }).data).toEqual([])
+  })
+
+  it('bounds each collection, dropping the oldest', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, maxItemsPerCollection: 3 })
+    const ids = ['a', 'b', 'c', 'd'].map(
+      (name) => (call(engine, 'POST', '/pets', { body: { name } }).json() as { id: string }).id,
+    )
+    expect(call(engine, 'GET', `/pets/${ids[0]}`).status).toBe(404)
+    expect(call(engine, 'GET', `/pets/${ids[3]}`).status).toBe(200)
+  })
+})
+
+describe('idempotency, rate limits and faults', () => {
+  it('replays the same key and body, and refuses the same key with another body (409)', () => {
+    const engine = new MockEngine(spec)
+    const first = call(engine, 'POST', '/pets', {
+      body: { name: 'Rex' },
+      headers: { 'idempotency-key': 'k-1' },
+    })
+    const replay = call(engine, 'POST', '/pets', {
+      body: { name: 'Rex' },
+      headers: { 'idempotency-key': 'k-1' },
+    })
+    expect(replay.status).toBe(first.status)
+    expect(replay.body).toBe(first.body)
+    expect(replay.headers['idempotent-replayed']).toBe('true')
+    expect(
+      call(engine, 'POST', '/pets', {
+        body: { name: 'Other' },
+        headers: { 'idempotency-key': 'k-1' },
+      }).status,
+    ).toBe(409)
+  })
+
+  it('sets RateLimit headers and answers 429 with Retry-After past the limit', () => {
+    let now = 1_000_000
+    const engine = new MockEngine(
+      spec,
+      { ...DEFAULT_MOCK_CONFIG, rateLimit: { requests: 2, windowSeconds: 60 } },
+      () => now,
+    )
+    expect(call(engine, 'GET', '/pets').headers).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+    })
+    call(engine, 'GET', '/pets')
+    const limited = call(engine, 'GET', '/pets')
+    expect(limited.status).toBe(429)
+    expect(limited.headers['retry-after']).toBe('60')
+    now += 60_000
+    expect(call(engine, 'GET', '/pets').status).toBe(200)
+  })
+
+  it('injects faults at the configured rate and delays responses', () => {
+    const engine = new MockEngine(spec, {
+      ...DEFAULT_MOCK_CONFIG,
+      errorRate: 0.5,
+      latency: { fixedMs: 40, randomMs: 0 },
+    })
+    const statuses = Array.from({ length: 10 }, () => call(engine, 'GET', '/pets').status)
+    expect(statuses.filter((status) => status >= 500)).toHaveLength(5)
+    expect(call(engine, 'GET', '/pets').delayMs).toBe(40)
+  })
+})

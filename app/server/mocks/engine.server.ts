@@ -181,11 +181,8 @@ export class MockEngine {
       const stored = this.idempotency.get(`${operation.id}:${idempotencyKey}`)
       if (stored) {
         if (stored.bodyHash !== bodyHash) {
-          const documented = operation.responses.find(
-            (response) => response.status === '409' || response.status === '422',
-          )
           return problem(
-            documented ? Number(documented.status) : 409,
+            409,
             'Conflict',
             'This Idempotency-Key was already used with a different request body.',
           )

@@ -1,0 +1,161 @@
+/**
+ * Entry of a mock process (forked by the supervisor): an HTTP server on the
+ * given port around the MockEngine. Request logs go back to the parent in
+ * batches; secrets are redacted before they leave the process.
+ */
+import http from 'node:http'
+import { MockEngine } from './engine.server'
+import type { FromMock, MockLogEntry, ToMock } from './protocol'
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024
+const LOGGED_BODY_CHARS = 4096
+const SECRET_HEADERS =
+  /^(authorization|cookie|set-cookie|x-api-key|api-key|proxy-authorization)$|token|secret|key$/i
+
+function send(message: FromMock) {
+  process.send?.(message)
+}
+
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name] = SECRET_HEADERS.test(name)
+      ? '[redacted]'
+      : Array.isArray(value)
+        ? value.join(', ')
+        : value
+  }
+  return out
+}
+
+export function redactQuery(query: URLSearchParams, secretNames: string[]): string {
+  const copy = new URLSearchParams(query)
+  for (const name of [...copy.keys()])
+    if (secretNames.includes(name) || /token|secret|key|password/i.test(name))
+      copy.set(name, '[redacted]')
+  return copy.toString()
+}
+
+let engine: MockEngine | undefined
+let pending: MockLogEntry[] = []
+
+function flushLogs() {
+  if (pending.length === 0) return
+  send({ type: 'log', entries: pending })
+  pending = []
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        resolve(null)
+        request.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+async function handle(request: http.IncomingMessage, response: http.ServerResponse) {
+  const started = performance.now()
+  const url = new URL(request.url ?? '/', 'http://mock.local')
+  if (url.pathname === '/__mock/health') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"up"}')
+    return
+  }
+  const body = await readBody(request)
+  if (!engine) {
+    response.writeHead(503).end()
+    return
+  }
+  if (body === null) {
+    response
+      .writeHead(413, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ title: 'Payload Too Large', status: 413 }))
+    return
+  }
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(', ') : value,
+    ]),
+  )
+  const result = engine.handle({
+    method: request.method ?? 'GET',
+    pathname: url.pathname,
+    query: url.searchParams,
+    headers,
+    body,
+  })
+  if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
+  response.writeHead(result.status, result.headers).end(result.body)
+  const secretQuery = Object.values(engine.spec.securitySchemes)
+    .filter((scheme) => scheme.in === 'query')
+    .map((scheme) => scheme.parameterName ?? '')
+  pending.push({
+    at: Date.now(),
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    status: result.status,
+    durationMs: Math.round(performance.now() - started),
+    operationId: result.operationId ?? '',
+    violations: result.violations,
+    request: {
+      headers: redactHeaders(request.headers),
+      query: redactQuery(url.searchParams, secretQuery),
+      body: body.toString('utf8').slice(0, LOGGED_BODY_CHARS),
+    },
+    response: {
+      headers: redactHeaders(result.headers),
+      body: (result.body ?? '').slice(0, LOGGED_BODY_CHARS),
+    },
+  })
+  if (pending.length >= 50) flushLogs()
+}
+
+export function startMockProcess() {
+  let server: http.Server | undefined
+  setInterval(flushLogs, 500).unref()
+  process.on('message', (message: ToMock) => {
+    switch (message.type) {
+      case 'start':
+        engine = new MockEngine(message.spec, message.config)
+        server = http.createServer((request, response) => {
+          handle(request, response).catch((error: unknown) => {
+            send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
+            if (!response.headersSent) response.writeHead(500).end()
+          })
+        })
+        server.keepAliveTimeout = 5_000
+        server.on('error', (error) => {
+          send({
+            type: 'error',
+            message: `Could not listen on port ${message.port}: ${error.message}`,
+          })
+          process.exit(1)
+        })
+        server.listen(message.port, '127.0.0.1', () => send({ type: 'ready', port: message.port }))
+        break
+      case 'ping':
+        send({ type: 'pong', id: message.id, memoryBytes: process.memoryUsage().rss })
+        break
+      case 'reset':
+        engine?.reset()
+        break
+      case 'config':
+        if (engine) engine.config = message.config
+        break
+    }
+  })
+  process.on('disconnect', () => process.exit(0))
+}

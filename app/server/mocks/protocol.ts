@@ -1,0 +1,27 @@
+/** Messages between the supervisor (web process) and a mock process, over the fork IPC channel. */
+import type { NormalizedSpec } from '~/shared/normalized-spec'
+import type { MockConfig } from './engine.server'
+
+export type ToMock =
+  | { type: 'start'; spec: NormalizedSpec; config: MockConfig; port: number }
+  | { type: 'ping'; id: number }
+  | { type: 'reset' }
+  | { type: 'config'; config: MockConfig }
+
+export type MockLogEntry = {
+  at: number
+  method: string
+  path: string
+  status: number
+  durationMs: number
+  operationId: string
+  violations: unknown[]
+  request: { headers: Record<string, string>; query: string; body: string }
+  response: { headers: Record<string, string>; body: string }
+}
+
+export type FromMock =
+  | { type: 'ready'; port: number }
+  | { type: 'pong'; id: number; memoryBytes: number }
+  | { type: 'log'; entries: MockLogEntry[] }
+  | { type: 'error'; message: string }

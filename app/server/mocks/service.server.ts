@@ -1,0 +1,125 @@
+/** Mocks of a project: create (and start), list, control, delete. Every query is scoped by project. */
+import { db } from '../db.server'
+import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
+import { getSupervisor, readMockConfig, writeMockConfig } from './supervisor.server'
+
+export class MockError extends Error {}
+
+export function listMocks(projectId: string) {
+  return db.mock.findMany({
+    where: { projectId },
+    orderBy: { createdAt: 'desc' },
+    include: {
+      specVersion: {
+        select: { id: true, number: true, title: true, spec: { select: { id: true, name: true } } },
+      },
+    },
+  })
+}
+
+export function getMock(projectId: string, mockId: string) {
+  return db.mock.findFirst({
+    where: { id: mockId, projectId },
+    include: {
+      specVersion: {
+        select: { id: true, number: true, title: true, spec: { select: { id: true, name: true } } },
+      },
+    },
+  })
+}
+
+async function startQuietly(mockId: string) {
+  await getSupervisor()
+    .start(mockId)
+    .catch(() => undefined) // the failure is recorded on the mock (status failed, lastError)
+}
+
+export async function createMock(
+  projectId: string,
+  specVersionId: string,
+  overrides: Partial<MockConfig> = {},
+) {
+  const version = await db.specVersion.findFirst({
+    where: { id: specVersionId, spec: { projectId } },
+  })
+  if (!version) throw new MockError('That spec version does not exist in this project.')
+  const mock = await db.mock.create({
+    data: {
+      projectId,
+      specVersionId,
+      desiredState: 'running',
+      status: 'starting',
+      config: writeMockConfig({ ...DEFAULT_MOCK_CONFIG, ...overrides }),
+    },
+  })
+  await startQuietly(mock.id)
+  return db.mock.findUniqueOrThrow({ where: { id: mock.id } })
+}
+
+/**
+ * After an import: the spec's existing mock moves to the new version (same
+ * URL for partners) and restarts; a spec without a mock gets one.
+ */
+export async function mockNewVersion(projectId: string, specId: string, specVersionId: string) {
+  const existing = await db.mock.findFirst({
+    where: { projectId, specVersion: { specId } },
+    orderBy: { createdAt: 'asc' },
+  })
+  if (!existing) return createMock(projectId, specVersionId)
+  if (existing.specVersionId === specVersionId) return existing
+  await db.mock.update({
+    where: { id: existing.id },
+    data: { specVersionId, desiredState: 'running' },
+  })
+  await getSupervisor().stop(existing.id)
+  await startQuietly(existing.id)
+  return db.mock.findUniqueOrThrow({ where: { id: existing.id } })
+}
+
+async function owned(projectId: string, mockId: string) {
+  const mock = await db.mock.findFirst({ where: { id: mockId, projectId } })
+  if (!mock) throw new MockError('That mock does not exist in this project.')
+  return mock
+}
+
+export async function controlMock(
+  projectId: string,
+  mockId: string,
+  command: 'start' | 'stop' | 'restart' | 'reset',
+) {
+  await owned(projectId, mockId)
+  const supervisor = getSupervisor()
+  if (command === 'stop') return supervisor.stop(mockId)
+  if (command === 'reset') {
+    if (!supervisor.reset(mockId)) throw new MockError('The mock is not running: start it first.')
+    return
+  }
+  if (command === 'restart') await supervisor.stop(mockId)
+  await db.mock.update({ where: { id: mockId }, data: { desiredState: 'running' } })
+  await startQuietly(mockId)
+}
+
+export async function deleteMock(projectId: string, mockId: string) {
+  await owned(projectId, mockId)
+  await getSupervisor().stop(mockId)
+  await db.mock.delete({ where: { id: mockId } })
+}
+
+export async function updateMockConfig(
+  projectId: string,
+  mockId: string,
+  change: Partial<MockConfig>,
+) {
+  const mock = await owned(projectId, mockId)
+  const config = { ...readMockConfig(mock.config), ...change }
+  await db.mock.update({ where: { id: mockId }, data: { config: writeMockConfig(config) } })
+  await getSupervisor().applyConfig(mockId)
+  return config
+}
+
+export function mockUrls(mock: { id: string; port: number | null }, origin: string) {
+  return {
+    baseUrl: mock.port ? `http://127.0.0.1:${mock.port}` : null,
+    proxyUrl: `${origin}/mock/${mock.id}`,
+  }
+}

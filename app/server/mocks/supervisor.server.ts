@@ -1,0 +1,373 @@
+/**
+ * Runs mocks in background processes: forks one process per running mock on
+ * a port from MOCK_PORT_RANGE, health-checks them, restarts dead or hung ones
+ * with backoff, stores their request logs, brings running mocks back after a
+ * restart of the app and stops idle ones. One crashing mock cannot take down
+ * the others or the web app: each is its own process.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { decryptSecret, encryptSecret } from '../crypto.server'
+import { db } from '../db.server'
+import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
+import type { FromMock, MockLogEntry, ToMock } from './protocol'
+
+const HEALTH_INTERVAL_MS = Number(process.env.MOCK_HEALTH_INTERVAL_MS || 5_000)
+const START_TIMEOUT_MS = 15_000
+const MAX_RESTARTS = 5
+const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
+const IDLE_STOP_MS = Number(process.env.MOCK_IDLE_STOP_MINUTES || 24 * 60) * 60_000
+
+export function portRange(): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(process.env.MOCK_PORT_RANGE ?? '4100-4199')
+  const from = Number(match?.[1] ?? 4100)
+  const to = Number(match?.[2] ?? 4199)
+  return to >= from ? [from, to] : [from, from]
+}
+
+/** Stored config -> runtime config; credentials are sealed with SECRETS_KEY at rest. */
+export function readMockConfig(stored: string): MockConfig {
+  const parsed = JSON.parse(stored || '{}') as Partial<MockConfig> & {
+    credentials?: Record<string, string>
+  }
+  const credentials: Record<string, string> = {}
+  for (const [scheme, sealed] of Object.entries(parsed.credentials ?? {})) {
+    try {
+      credentials[scheme] = decryptSecret(sealed)
+    } catch {
+      // a key rotation made it unreadable: the scheme then accepts any well-formed credential
+    }
+  }
+  return { ...DEFAULT_MOCK_CONFIG, ...parsed, credentials }
+}
+
+export function writeMockConfig(config: MockConfig): string {
+  const credentials = Object.fromEntries(
+    Object.entries(config.credentials).map(([scheme, value]) => [scheme, encryptSecret(value)]),
+  )
+  return JSON.stringify({ ...config, credentials })
+}
+
+function mockProcessModule(): { modulePath: string; execArgv: string[] } {
+  const built = path.resolve('server-build/mock-process.js')
+  if (process.env.NODE_ENV === 'production' && fs.existsSync(built))
+    return { modulePath: built, execArgv: [] }
+  return {
+    modulePath: path.resolve('app/server/mocks/process-entry.ts'),
+    execArgv: ['--import', 'tsx'],
+  }
+}
+
+type Running = {
+  child: ChildProcess
+  port: number
+  startedAt: number
+  missedPings: number
+  memoryBytes: number
+  stopping: boolean
+}
+
+export class MockSupervisor {
+  private readonly running = new Map<string, Running>()
+  private readonly restarts = new Map<string, number>()
+  /** Ports handed out but whose process may not be registered yet (concurrent starts). */
+  private readonly reserved = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private pingId = 0
+
+  /** Resumes mocks that should run and starts the health/retention loop. */
+  async boot() {
+    const mocks = await db.mock.findMany({
+      where: { desiredState: 'running' },
+      select: { id: true },
+    })
+    await Promise.all(mocks.map((mock) => this.start(mock.id).catch(() => undefined)))
+    this.timer ??= setInterval(() => void this.tick(), HEALTH_INTERVAL_MS)
+    this.timer.unref()
+  }
+
+  async shutdown() {
+    clearInterval(this.timer)
+    this.timer = undefined
+    await Promise.all([...this.running.keys()].map((id) => this.kill(id)))
+  }
+
+  portOf(mockId: string): number | undefined {
+    return this.running.get(mockId)?.port
+  }
+
+  pidOf(mockId: string): number | undefined {
+    return this.running.get(mockId)?.child.pid
+  }
+
+  memoryOf(mockId: string): number | undefined {
+    return this.running.get(mockId)?.memoryBytes
+  }
+
+  private allocatePort(): number {
+    const [from, to] = portRange()
+    const used = new Set(
+      [...this.running.values()].map((entry) => entry.port).concat([...this.reserved.values()]),
+    )
+    for (let port = from; port <= to; port++) if (!used.has(port)) return port
+    throw new Error(
+      `No free mock port in MOCK_PORT_RANGE ${from}-${to}: stop a mock or widen the range.`,
+    )
+  }
+
+  async start(mockId: string): Promise<void> {
+    if (this.running.has(mockId) || this.reserved.has(mockId)) return
+    const port = this.allocatePort()
+    this.reserved.set(mockId, port)
+    try {
+      await this.launch(mockId, port)
+    } finally {
+      this.reserved.delete(mockId)
+    }
+  }
+
+  private async launch(mockId: string, port: number): Promise<void> {
+    const mock = await db.mock.findUnique({
+      where: { id: mockId },
+      include: { specVersion: { select: { normalized: true } } },
+    })
+    if (!mock) throw new Error('Mock not found')
+    await db.mock.update({
+      where: { id: mockId },
+      data: {
+        status: this.restarts.get(mockId) ? 'restarting' : 'starting',
+        desiredState: 'running',
+        port,
+        lastError: null,
+      },
+    })
+    const { modulePath, execArgv } = mockProcessModule()
+    const child = fork(modulePath, [], {
+      execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, MOCK_ID: mockId },
+    })
+    const entry: Running = {
+      child,
+      port,
+      startedAt: Date.now(),
+      missedPings: 0,
+      memoryBytes: 0,
+      stopping: false,
+    }
+    this.running.set(mockId, entry)
+    let stderr = ''
+    child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (stderr = `${stderr}${chunk.toString()}`.slice(-2000)),
+    )
+    const ready = new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(
+        () => reject(new Error('The mock process did not start within 15 s.')),
+        START_TIMEOUT_MS,
+      )
+      child.on('message', (message: FromMock) => {
+        if (message.type === 'ready') {
+          clearTimeout(timeout)
+          resolve()
+        } else this.onMessage(mockId, message)
+      })
+      child.once('exit', (code) => {
+        clearTimeout(timeout)
+        reject(
+          new Error(
+            stderr.trim().split('\n').pop() || `The mock process exited with code ${code}.`,
+          ),
+        )
+      })
+    })
+    child.on('exit', (code, signal) => void this.onExit(mockId, entry, code, signal, stderr))
+    this.send(mockId, {
+      type: 'start',
+      spec: JSON.parse(mock.specVersion.normalized),
+      config: readMockConfig(mock.config),
+      port,
+    })
+    try {
+      await ready
+      await db.mock.update({
+        where: { id: mockId },
+        data: { status: 'up', startedAt: new Date(entry.startedAt) },
+      })
+    } catch (error) {
+      await this.kill(mockId)
+      await db.mock.update({
+        where: { id: mockId },
+        data: { status: 'failed', port: null, lastError: (error as Error).message },
+      })
+      throw error
+    }
+  }
+
+  async stop(mockId: string) {
+    await this.kill(mockId)
+    this.restarts.delete(mockId)
+    await db.mock.updateMany({
+      where: { id: mockId },
+      data: { status: 'stopped', desiredState: 'stopped', port: null },
+    })
+  }
+
+  async restart(mockId: string) {
+    await this.kill(mockId)
+    await this.start(mockId)
+  }
+
+  reset(mockId: string) {
+    return this.send(mockId, { type: 'reset' })
+  }
+
+  async applyConfig(mockId: string) {
+    const mock = await db.mock.findUnique({ where: { id: mockId } })
+    if (mock) this.send(mockId, { type: 'config', config: readMockConfig(mock.config) })
+  }
+
+  private send(mockId: string, message: ToMock): boolean {
+    const entry = this.running.get(mockId)
+    if (!entry?.child.connected) return false
+    entry.child.send(message)
+    return true
+  }
+
+  private kill(mockId: string): Promise<void> {
+    const entry = this.running.get(mockId)
+    if (!entry) return Promise.resolve()
+    entry.stopping = true
+    this.running.delete(mockId)
+    return new Promise((resolve) => {
+      if (entry.child.exitCode !== null || entry.child.signalCode !== null) return resolve()
+      const force = setTimeout(() => entry.child.kill('SIGKILL'), 2_000)
+      entry.child.once('exit', () => {
+        clearTimeout(force)
+        resolve()
+      })
+      entry.child.kill('SIGTERM')
+    })
+  }
+
+  private async onExit(
+    mockId: string,
+    entry: Running,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    stderr: string,
+  ) {
+    if (entry.stopping) return
+    this.running.delete(mockId)
+    const attempts = (this.restarts.get(mockId) ?? 0) + 1
+    this.restarts.set(mockId, attempts)
+    const reason = stderr.trim().split('\n').pop() || `exited with ${signal ?? `code ${code}`}`
+    if (attempts > MAX_RESTARTS) {
+      await db.mock.updateMany({
+        where: { id: mockId },
+        data: {
+          status: 'failed',
+          port: null,
+          lastError: `Crashed ${MAX_RESTARTS} times; last: ${reason}`,
+        },
+      })
+      return
+    }
+    await db.mock.updateMany({
+      where: { id: mockId },
+      data: { status: 'restarting', restartCount: { increment: 1 }, lastError: reason },
+    })
+    setTimeout(
+      () => void this.start(mockId).catch(() => undefined),
+      Math.min(30_000, 500 * 2 ** (attempts - 1)),
+    ).unref()
+  }
+
+  private onMessage(mockId: string, message: FromMock) {
+    const entry = this.running.get(mockId)
+    if (message.type === 'pong' && entry) {
+      entry.missedPings = 0
+      entry.memoryBytes = message.memoryBytes
+      this.restarts.delete(mockId)
+    } else if (message.type === 'log')
+      void this.storeLogs(mockId, message.entries).catch((error: unknown) =>
+        console.error('[mocks] log write failed', error),
+      )
+    else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
+  }
+
+  private async storeLogs(mockId: string, entries: MockLogEntry[]) {
+    await db.mockRequestLog.createMany({
+      data: entries.map((entry) => ({
+        mockId,
+        at: new Date(entry.at),
+        method: entry.method,
+        path: entry.path.slice(0, 2000),
+        status: entry.status,
+        durationMs: entry.durationMs,
+        operationId: entry.operationId,
+        violations: JSON.stringify(entry.violations),
+        request: JSON.stringify(entry.request),
+        response: JSON.stringify(entry.response),
+      })),
+    })
+    await db.mock.update({
+      where: { id: mockId },
+      data: {
+        requestCount: { increment: entries.length },
+        lastRequestAt: new Date(entries[entries.length - 1]!.at),
+      },
+    })
+    const cutoff = await db.mockRequestLog.findFirst({
+      where: { mockId },
+      orderBy: { at: 'desc' },
+      skip: LOG_LIMIT,
+      select: { at: true },
+    })
+    if (cutoff) await db.mockRequestLog.deleteMany({ where: { mockId, at: { lte: cutoff.at } } })
+  }
+
+  /** Health check (ping; two missed in a row = hung, restart) and idle retention. */
+  async tick() {
+    for (const [mockId, entry] of this.running) {
+      if (entry.missedPings >= 2) {
+        await db.mock.updateMany({
+          where: { id: mockId },
+          data: { lastError: 'Did not answer health checks: restarted.' },
+        })
+        entry.child.kill('SIGKILL')
+        continue
+      }
+      entry.missedPings++
+      this.send(mockId, { type: 'ping', id: ++this.pingId })
+    }
+    const idleBefore = new Date(Date.now() - IDLE_STOP_MS)
+    const idle = await db.mock.findMany({
+      where: {
+        desiredState: 'running',
+        OR: [
+          { lastRequestAt: { lt: idleBefore } },
+          { lastRequestAt: null, startedAt: { lt: idleBefore } },
+        ],
+      },
+      select: { id: true },
+    })
+    for (const mock of idle) {
+      await this.stop(mock.id)
+      await db.mock.update({
+        where: { id: mock.id },
+        data: { lastError: 'Stopped after being idle longer than MOCK_IDLE_STOP_MINUTES.' },
+      })
+    }
+  }
+}
+
+const GLOBAL_KEY = Symbol.for('integration-copilot.mock-supervisor')
+
+/** One supervisor per process, shared by the server entry and the Remix build (separate bundles). */
+export function getSupervisor(): MockSupervisor {
+  const holder = globalThis as unknown as Record<symbol, MockSupervisor | undefined>
+  holder[GLOBAL_KEY] ??= new MockSupervisor()
+  return holder[GLOBAL_KEY]
+}

@@ -1,0 +1,149 @@
+/** Real mock processes on 127.0.0.1: start, serve, log, crash and come back, reset, stop, resume after an app restart. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { db } from '~/server/db.server'
+import { MockSupervisor, getSupervisor } from '~/server/mocks/supervisor.server'
+import {
+  controlMock,
+  createMock,
+  mockNewVersion,
+  updateMockConfig,
+} from '~/server/mocks/service.server'
+import { importSpec } from '~/server/specs/store.server'
+import { createOrg, createProject } from '../helpers'
+
+const base = 20_000 + Math.floor(Math.random() * 20_000)
+process.env.MOCK_PORT_RANGE = `${base}-${base + 20}`
+
+const SPEC = `openapi: 3.0.3
+info: {title: Ping, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters: [{name: limit, in: query, schema: {type: integer, maximum: 10}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}}}}
+    post:
+      operationId: createItem
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}}
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}}
+components:
+  schemas:
+    Item: {type: object, properties: {id: {type: string}, name: {type: string}}}
+`
+
+let projectId: string
+let versionId: string
+let specId: string
+beforeAll(async () => {
+  projectId = (await createProject((await createOrg()).id)).id
+  const imported = await importSpec({
+    projectId,
+    raw: new TextEncoder().encode(SPEC),
+    sourceKind: 'paste',
+  })
+  versionId = imported.version.id
+  specId = imported.spec.id
+})
+afterAll(async () => {
+  await getSupervisor().shutdown()
+})
+
+const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
+  const started = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('condition not met in time')
+}
+
+describe('mock supervisor', () => {
+  it('starts a mock process that serves the spec, logs requests and validates them', async () => {
+    const mock = await createMock(projectId, versionId)
+    expect(mock).toMatchObject({ status: 'up' })
+    expect(mock.port).toBeGreaterThanOrEqual(base)
+    const ok = await fetch(`http://127.0.0.1:${mock.port}/items`)
+    expect(ok.status).toBe(200)
+    expect(Array.isArray(await ok.json())).toBe(true)
+    const bad = await fetch(`http://127.0.0.1:${mock.port}/items?limit=99`)
+    expect(bad.status).toBe(400)
+    await until(async () => (await db.mockRequestLog.count({ where: { mockId: mock.id } })) === 2)
+    const logged = await db.mockRequestLog.findFirstOrThrow({
+      where: { mockId: mock.id, status: 400 },
+    })
+    expect(JSON.parse(logged.violations)[0]).toMatchObject({ location: 'query.limit' })
+    expect((await db.mock.findUniqueOrThrow({ where: { id: mock.id } })).requestCount).toBe(2)
+    await getSupervisor().stop(mock.id)
+  })
+
+  it('restarts a crashed mock, keeps state until reset, and frees the port on stop', async () => {
+    const mock = await createMock(projectId, versionId)
+    const supervisor = getSupervisor()
+    const created = (await (
+      await fetch(`http://127.0.0.1:${mock.port}/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":"a"}',
+      })
+    ).json()) as { id: string }
+    expect((await fetch(`http://127.0.0.1:${mock.port}/items/${created.id}`)).status).toBe(200)
+    await controlMock(projectId, mock.id, 'reset')
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${mock.port}/items/${created.id}`)).status === 404,
+    )
+
+    const pid = supervisor.pidOf(mock.id)!
+    process.kill(pid, 'SIGKILL')
+    await until(async () => {
+      const row = await db.mock.findUniqueOrThrow({ where: { id: mock.id } })
+      return row.status === 'up' && supervisor.pidOf(mock.id) !== pid
+    })
+    const row = await db.mock.findUniqueOrThrow({ where: { id: mock.id } })
+    expect(row.restartCount).toBe(1)
+    expect((await fetch(`http://127.0.0.1:${row.port}/items`)).status).toBe(200)
+
+    await controlMock(projectId, mock.id, 'stop')
+    expect(await db.mock.findUniqueOrThrow({ where: { id: mock.id } })).toMatchObject({
+      status: 'stopped',
+      port: null,
+      desiredState: 'stopped',
+    })
+    await expect(fetch(`http://127.0.0.1:${row.port}/items`)).rejects.toThrow()
+  })
+
+  it('applies configuration live (rate limit) and moves to a new spec version on import', async () => {
+    const mock = await createMock(projectId, versionId)
+    await updateMockConfig(projectId, mock.id, { rateLimit: { requests: 1, windowSeconds: 60 } })
+    await until(
+      async () =>
+        (await fetch(`http://127.0.0.1:${mock.port}/items`)).headers.get('ratelimit-limit') === '1',
+    )
+    expect((await fetch(`http://127.0.0.1:${mock.port}/items`)).status).toBe(429)
+
+    const next = await importSpec({
+      projectId,
+      raw: new TextEncoder().encode(SPEC.replace('title: Ping', 'title: Ping v2')),
+      sourceKind: 'paste',
+      name: 'Ping',
+    })
+    const moved = await mockNewVersion(projectId, specId, next.version.id)
+    expect(moved.specVersionId).toBe(next.version.id)
+    await getSupervisor().shutdown()
+  })
+
+  it('brings running mocks back when the app restarts', async () => {
+    const mock = await createMock(projectId, versionId)
+    await getSupervisor().shutdown() // the old app process goes away...
+    const fresh = new MockSupervisor() // ...and a new one boots
+    await fresh.boot()
+    const port = fresh.portOf(mock.id)
+    expect(port).toBeDefined()
+    expect((await fetch(`http://127.0.0.1:${port}/items`)).status).toBe(200)
+    await fresh.shutdown()
+  })
+})

@@ -67,6 +67,7 @@ export default defineConfig({
       GITHUB_CLIENT_SECRET: 'e2e-secret',
       INSECURE_COOKIES: '1',
       LOGIN_RATE_LIMIT: '50',
+      MOCK_PORT_RANGE: `${Number(port) + 1}-${Number(port) + 40}`,
     },
   },
 })

@@ -11,7 +11,9 @@ import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node'
 import express from 'express'
+import http from 'node:http'
 import { getInstance } from './app/server/litefs.server.ts'
+import { getSupervisor } from './app/server/mocks/supervisor.server.ts'
 import { checkSameOrigin, securityHeaders } from './app/server/web-security.server.ts'
 import { deployMigrations } from './other/migrate-engine.ts'
 
@@ -47,6 +49,48 @@ async function startMocks() {
   console.log('[mocks] msw handlers loaded for GitHub')
 }
 
+/**
+ * `/mock/:mockId/...` -> the mock's own port, so mocks work behind Fly's single
+ * public port. Streams both ways; no buffering.
+ */
+const proxyToMock: express.RequestHandler = (req, res) => {
+  const port = getSupervisor().portOf(String(req.params.mockId))
+  if (!port) {
+    res
+      .status(503)
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          title: 'Mock not running',
+          status: 503,
+          detail: 'Start this mock from the Mocks tab.',
+        }),
+      )
+    return
+  }
+  const upstream = http.request(
+    {
+      host: '127.0.0.1',
+      port,
+      method: req.method,
+      path: req.url || '/',
+      headers: { ...req.headers, host: `127.0.0.1:${port}` },
+    },
+    (response) => {
+      res.writeHead(response.statusCode ?? 502, response.headers)
+      response.pipe(res)
+    },
+  )
+  upstream.on('error', () => {
+    if (!res.headersSent)
+      res
+        .status(502)
+        .type('application/problem+json')
+        .send(JSON.stringify({ title: 'Mock unreachable', status: 502 }))
+  })
+  req.pipe(upstream)
+}
+
 function createApp(getBuild: () => ServerBuild) {
   const app = express()
   app.disable('x-powered-by')
@@ -76,6 +120,8 @@ function createApp(getBuild: () => ServerBuild) {
     next()
   })
 
+  app.use('/mock/:mockId', proxyToMock)
+
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
 
@@ -99,6 +145,7 @@ function createApp(getBuild: () => ServerBuild) {
 async function main() {
   await applyMigrations()
   await startMocks()
+  await getSupervisor().boot()
   let build = await importBuild()
   if (!production) {
     broadcastDevReady(build)
@@ -115,7 +162,11 @@ async function main() {
   const server = createApp(() => build).listen(port, () => {
     console.log(`Integration Copilot listening on http://localhost:${port}`)
   })
-  const shutdown = () => server.close(() => process.exit(0))
+  const shutdown = () => {
+    void getSupervisor()
+      .shutdown()
+      .finally(() => server.close(() => process.exit(0)))
+  }
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)
 }

@@ -1,8 +1,13 @@
-/** Bundles server.ts, the migrate CLI (for LiteFS's exec) and the MOCKS=true handlers into server-build/. */
+/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process and the MOCKS=true handlers into server-build/. */
 import { build } from 'esbuild'
 
 await build({
-  entryPoints: { index: 'server.ts', migrate: 'other/migrate.ts', mocks: 'tests/mocks/index.ts' },
+  entryPoints: {
+    index: 'server.ts',
+    migrate: 'other/migrate.ts',
+    mocks: 'tests/mocks/index.ts',
+    'mock-process': 'app/server/mocks/process-entry.ts',
+  },
   outdir: 'server-build',
   bundle: true,
   platform: 'node',

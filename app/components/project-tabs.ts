@@ -2,7 +2,7 @@
 export const PROJECT_TABS = [
   { slug: 'overview', label: 'Overview', built: true },
   { slug: 'specs', label: 'Specs', built: true },
-  { slug: 'mocks', label: 'Mocks', built: false },
+  { slug: 'mocks', label: 'Mocks', built: true },
   { slug: 'tests', label: 'Tests', built: false },
   { slug: 'traces', label: 'Traces', built: false },
   { slug: 'plan', label: 'Plan', built: false },

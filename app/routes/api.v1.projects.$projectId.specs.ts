@@ -4,6 +4,7 @@ import { BodyTooLargeError, jsonError, readBodyLimited } from '~/server/http.ser
 import { SpecImportError } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
 import { importSpec } from '~/server/specs/store.server'
+import { autostartMock } from '~/server/mocks/service.server'
 
 const ACCEPTED =
   /^(application\/(json|yaml|x-yaml|zip|x-zip-compressed|octet-stream)|text\/(yaml|x-yaml|plain))\b/i
@@ -47,9 +48,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         (/json/.test(contentType) ? 'openapi.json' : 'openapi.yaml'),
       createdById: token.createdById,
     })
+    const mock = created ? await autostartMock(project.id, spec.id, version.id) : null
     return Response.json(
       {
         specId: spec.id,
+        mockId: mock?.id ?? null,
         versionId: version.id,
         version: version.number,
         title: version.title,

@@ -16,6 +16,7 @@ import { SpecImportError, type SpecProblem } from '~/server/specs/problems.serve
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
 import { importSpec, listSpecs } from '~/server/specs/store.server'
 import { downloadSpec } from '~/server/specs/url.server'
+import { autostartMock } from '~/server/mocks/service.server'
 import { redirectWithToast } from '~/server/toast.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -102,6 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       createdById: user.id,
     })
     if (result.created) {
+      await autostartMock(project.id, result.spec.id, result.version.id)
       await audit({
         action: 'spec.imported',
         actorUserId: user.id,

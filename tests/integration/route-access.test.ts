@@ -5,6 +5,7 @@
  */
 import type { ActionFunction, LoaderFunction } from '@remix-run/node'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { db } from '~/server/db.server'
 import { importSpec } from '~/server/specs/store.server'
 import {
   cookieFor,
@@ -29,6 +30,7 @@ const routeFiles = Object.keys(modules)
 let projectId: string
 let specId: string
 let versionId: string
+let mockId: string
 const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
   outsider: '',
   viewer: '',
@@ -47,6 +49,11 @@ beforeAll(async () => {
   })
   specId = imported.spec.id
   versionId = imported.version.id
+  mockId = (
+    await db.mock.create({
+      data: { projectId, specVersionId: versionId, status: 'stopped', desiredState: 'stopped' },
+    })
+  ).id
   cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
   cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
@@ -69,7 +76,7 @@ function pathFor(file: string) {
   )
 }
 
-const params = () => ({ projectId, tab: 'plan', specId, versionId })
+const params = () => ({ projectId, tab: 'plan', specId, versionId, mockId })
 
 it('finds the project routes', () => {
   expect(routeFiles.length).toBeGreaterThanOrEqual(5)

@@ -16,6 +16,7 @@ Object.assign(process.env, {
   DATA_DIR: path.join(dir, `data-${id}`),
   SESSION_SECRET: 'test-session-secret-0123456789',
   SECRETS_KEY: '0'.repeat(64),
+  MOCK_AUTOSTART: 'false',
 })
 delete process.env.GITHUB_CLIENT_ID
 delete process.env.GITHUB_CLIENT_SECRET

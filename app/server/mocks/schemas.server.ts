@@ -2,7 +2,7 @@
  * One ajv instance per spec version, with the spec's component schemas added
  * once; operation schemas are compiled on first use and cached.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import type { JsonSchema, NormalizedSpec } from '~/shared/normalized-spec'
 

@@ -123,3 +123,9 @@ export function mockUrls(mock: { id: string; port: number | null }, origin: stri
     proxyUrl: `${origin}/mock/${mock.id}`,
   }
 }
+
+/** After a spec import: start (or move) the spec's mock unless MOCK_AUTOSTART=false. */
+export async function autostartMock(projectId: string, specId: string, specVersionId: string) {
+  if (process.env.MOCK_AUTOSTART === 'false') return null
+  return mockNewVersion(projectId, specId, specVersionId)
+}

@@ -1,0 +1,68 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { z } from 'zod'
+import { requireApiToken } from '~/server/api-tokens.server'
+import { db } from '~/server/db.server'
+import { getEnv } from '~/server/env.server'
+import { jsonError } from '~/server/http.server'
+import { mockJson } from '~/server/mocks/api.server'
+import { createMock, listMocks, MockError } from '~/server/mocks/service.server'
+
+const CreateMock = z.object({
+  specId: z.string().min(1),
+  versionId: z.string().min(1).optional(),
+  stateful: z.boolean().optional(),
+})
+
+function origin(request: Request) {
+  return getEnv().APP_URL ?? new URL(request.url).origin
+}
+
+/** GET /api/v1/projects/:projectId/mocks */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { project } = await requireApiToken(request, params.projectId)
+  const mocks = await listMocks(project.id)
+  return Response.json({ mocks: mocks.map((mock) => mockJson(mock, origin(request))) })
+}
+
+/** POST /api/v1/projects/:projectId/mocks {specId, versionId?, stateful?} */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')
+  const { project } = await requireApiToken(request, params.projectId)
+  let body: unknown
+  try {
+    body = JSON.parse((await request.text()).slice(0, 10_000))
+  } catch {
+    return jsonError(
+      400,
+      'Send a JSON body: {"specId": "...", "versionId": "...", "stateful": true}.',
+    )
+  }
+  const parsed = CreateMock.safeParse(body)
+  if (!parsed.success)
+    return jsonError(400, 'Invalid body.', {
+      problems: parsed.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: issue.message,
+      })),
+    })
+  const version = await db.specVersion.findFirst({
+    where: {
+      specId: parsed.data.specId,
+      spec: { projectId: project.id },
+      ...(parsed.data.versionId ? { id: parsed.data.versionId } : {}),
+    },
+    orderBy: { number: 'desc' },
+  })
+  if (!version) return jsonError(404, 'Spec or version not found in this project.')
+  try {
+    const mock = await createMock(
+      project.id,
+      version.id,
+      parsed.data.stateful === undefined ? {} : { stateful: parsed.data.stateful },
+    )
+    return Response.json(mockJson(mock, origin(request)), { status: 201 })
+  } catch (error) {
+    if (error instanceof MockError) return jsonError(422, error.message)
+    throw error
+  }
+}

@@ -1,0 +1,350 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { formatUptime, MockStatus } from '~/components/mock-status'
+import { SubmitButton } from '~/components/ui/button'
+import { FormErrors, inputClass } from '~/components/ui/forms'
+import { EmptyState, Panel } from '~/components/ui/panel'
+import { can, requireProjectAccess } from '~/server/access.server'
+import { audit } from '~/server/audit/log.server'
+import { maskSecret } from '~/server/crypto.server'
+import { db } from '~/server/db.server'
+import { getEnv } from '~/server/env.server'
+import { getClientIp } from '~/server/http.server'
+import { getMock, mockUrls, updateMockConfig } from '~/server/mocks/service.server'
+import { getSupervisor, readMockConfig } from '~/server/mocks/supervisor.server'
+import { readNormalized } from '~/server/specs/store.server'
+import { redirectWithToast } from '~/server/toast.server'
+
+const LOG_PAGE = 50
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const mock = await getMock(project.id, params.mockId ?? '')
+  if (!mock) throw new Response('That mock does not exist in this project.', { status: 404 })
+  const version = await db.specVersion.findUniqueOrThrow({
+    where: { id: mock.specVersionId },
+    select: { normalized: true },
+  })
+  const schemes = Object.values(readNormalized(version).securitySchemes).filter(
+    (scheme) => scheme.kind !== 'mutualTLS',
+  )
+  const config = readMockConfig(mock.config)
+  const requests = await db.mockRequestLog.findMany({
+    where: { mockId: mock.id },
+    orderBy: { at: 'desc' },
+    take: LOG_PAGE,
+  })
+  const memory = getSupervisor().memoryOf(mock.id)
+  return {
+    projectId: project.id,
+    canControl: can(role, 'project:write'),
+    mock: {
+      id: mock.id,
+      spec: `${mock.specVersion.spec.name} v${mock.specVersion.number}`,
+      status: mock.status,
+      lastError: mock.lastError,
+      startedAt: mock.startedAt?.toISOString() ?? null,
+      requestCount: mock.requestCount,
+      memoryMb: memory ? Math.round(memory / 1024 / 1024) : null,
+      ...mockUrls(mock, getEnv().APP_URL ?? new URL(request.url).origin),
+    },
+    config: {
+      stateful: config.stateful,
+      rateLimit: config.rateLimit,
+      latency: config.latency,
+      errorRatePercent: Math.round(config.errorRate * 100),
+      credentials: schemes.map((scheme) => ({
+        scheme: scheme.name,
+        kind: scheme.kind,
+        masked: config.credentials[scheme.name]
+          ? maskSecret(config.credentials[scheme.name]!)
+          : null,
+      })),
+    },
+    requests: requests.map((entry) => ({
+      id: entry.id,
+      at: entry.at.toISOString(),
+      method: entry.method,
+      path: entry.path,
+      status: entry.status,
+      durationMs: entry.durationMs,
+      operationId: entry.operationId,
+      violations: JSON.parse(entry.violations) as { location: string; message: string }[],
+      request: JSON.parse(entry.request) as unknown,
+      response: JSON.parse(entry.response) as unknown,
+    })),
+  }
+}
+
+const number = (max: number) =>
+  z.coerce
+    .number({ error: 'Enter a number.' })
+    .int('Use a whole number.')
+    .min(0, 'Use 0 or more.')
+    .max(max, `Use at most ${max}.`)
+const SettingsSchema = z.object({
+  rateLimitRequests: number(1_000_000),
+  rateLimitWindow: number(86_400),
+  latencyFixed: number(60_000),
+  latencyRandom: number(60_000),
+  errorRatePercent: number(100),
+})
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { project, user, organization } = await requireProjectAccess(
+    request,
+    params.projectId,
+    'project:write',
+  )
+  const mock = await getMock(project.id, params.mockId ?? '')
+  if (!mock) throw new Response('That mock does not exist in this project.', { status: 404 })
+  const formData = await request.formData()
+  const parsed = SettingsSchema.safeParse(Object.fromEntries(formData))
+  if (!parsed.success) {
+    return data(
+      { errors: parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`) },
+      { status: 400 },
+    )
+  }
+  const current = readMockConfig(mock.config)
+  const credentials = { ...current.credentials }
+  for (const [key, value] of formData) {
+    const scheme = /^credential:(.+)$/.exec(key)?.[1]
+    if (!scheme || typeof value !== 'string') continue
+    if (formData.get(`clear:${scheme}`) === 'on') delete credentials[scheme]
+    else if (value.trim()) credentials[scheme] = value.trim().slice(0, 500)
+  }
+  const values = parsed.data
+  await updateMockConfig(project.id, mock.id, {
+    stateful: formData.get('stateful') === 'on',
+    rateLimit:
+      values.rateLimitRequests > 0 && values.rateLimitWindow > 0
+        ? { requests: values.rateLimitRequests, windowSeconds: values.rateLimitWindow }
+        : null,
+    latency: { fixedMs: values.latencyFixed, randomMs: values.latencyRandom },
+    errorRate: values.errorRatePercent / 100,
+    credentials,
+  })
+  await audit({
+    action: 'mock.configured',
+    actorUserId: user.id,
+    organizationId: organization.id,
+    projectId: project.id,
+    targetType: 'mock',
+    targetId: mock.id,
+    ip: getClientIp(request),
+  })
+  return redirectWithToast(`/projects/${project.id}/mocks/${mock.id}`, {
+    type: 'success',
+    message: 'Mock settings saved and applied.',
+  })
+}
+
+function NumberField({
+  name,
+  label,
+  defaultValue,
+  hint,
+}: {
+  name: string
+  label: string
+  defaultValue: number
+  hint?: string
+}) {
+  return (
+    <div>
+      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={name}
+        name={name}
+        type="number"
+        min={0}
+        defaultValue={defaultValue}
+        className={`${inputClass} mt-1`}
+        aria-describedby={hint ? `${name}-hint` : undefined}
+      />
+      {hint ? (
+        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+export default function MockDetail() {
+  const { projectId, mock, config, requests, canControl } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link
+          to={`/projects/${projectId}/mocks`}
+          className="text-sm text-indigo-700 hover:underline"
+        >
+          ← All mocks
+        </Link>
+        <h2 className="mt-1 flex items-center gap-3 text-xl font-bold text-slate-900">
+          {mock.spec} <MockStatus status={mock.status} />
+        </h2>
+        <p className="font-mono text-xs text-slate-600">{mock.proxyUrl}</p>
+        {mock.baseUrl ? (
+          <p className="font-mono text-xs text-slate-400">direct: {mock.baseUrl}</p>
+        ) : null}
+        <p className="mt-1 text-sm text-slate-600">
+          Uptime {formatUptime(mock.startedAt, mock.status)} · {mock.requestCount} requests
+          {mock.memoryMb ? ` · ${mock.memoryMb} MB` : ''}
+        </p>
+        {mock.lastError ? <p className="text-sm text-red-700">{mock.lastError}</p> : null}
+      </div>
+
+      <Panel title="Settings">
+        {canControl ? (
+          <Form method="post" className="space-y-4">
+            <FormErrors errors={result?.errors} />
+            <label className="flex items-center gap-2 text-sm text-slate-800">
+              <input
+                type="checkbox"
+                name="stateful"
+                defaultChecked={config.stateful}
+                className="h-4 w-4 rounded border-slate-300"
+              />
+              Stateful: POST stores resources, GET/PUT/PATCH/DELETE use them
+            </label>
+            <div className="grid gap-4 sm:grid-cols-5">
+              <NumberField
+                name="rateLimitRequests"
+                label="Rate limit (requests)"
+                defaultValue={config.rateLimit?.requests ?? 0}
+                hint="0 = no limit"
+              />
+              <NumberField
+                name="rateLimitWindow"
+                label="per window (s)"
+                defaultValue={config.rateLimit?.windowSeconds ?? 60}
+              />
+              <NumberField
+                name="latencyFixed"
+                label="Fixed delay (ms)"
+                defaultValue={config.latency.fixedMs}
+              />
+              <NumberField
+                name="latencyRandom"
+                label="Random delay up to (ms)"
+                defaultValue={config.latency.randomMs}
+              />
+              <NumberField
+                name="errorRatePercent"
+                label="Error rate (%)"
+                defaultValue={config.errorRatePercent}
+                hint="Answered 500 or 503"
+              />
+            </div>
+            {config.credentials.length > 0 ? (
+              <fieldset className="space-y-2">
+                <legend className="text-sm font-medium text-slate-800">
+                  Accepted credentials (blank: any well-formed credential)
+                </legend>
+                {config.credentials.map((credential) => (
+                  <div
+                    key={credential.scheme}
+                    className="grid items-center gap-2 sm:grid-cols-[12rem_1fr_auto]"
+                  >
+                    <label
+                      htmlFor={`credential-${credential.scheme}`}
+                      className="text-sm text-slate-700"
+                    >
+                      {credential.scheme} ({credential.kind})
+                    </label>
+                    <input
+                      id={`credential-${credential.scheme}`}
+                      name={`credential:${credential.scheme}`}
+                      type="password"
+                      autoComplete="off"
+                      placeholder={
+                        credential.masked ??
+                        (credential.kind === 'http-basic' ? 'user:password' : 'value')
+                      }
+                      className={inputClass}
+                    />
+                    {credential.masked ? (
+                      <label className="flex items-center gap-1 text-xs text-slate-600">
+                        <input type="checkbox" name={`clear:${credential.scheme}`} /> clear
+                      </label>
+                    ) : (
+                      <span />
+                    )}
+                  </div>
+                ))}
+              </fieldset>
+            ) : null}
+            <SubmitButton pendingText="Saving…">Save and apply</SubmitButton>
+          </Form>
+        ) : (
+          <p className="text-sm text-slate-600">
+            Only vendors, admins and owners change mock settings.
+          </p>
+        )}
+      </Panel>
+
+      <Panel title={`Recent requests (${requests.length})`}>
+        {requests.length === 0 ? (
+          <EmptyState title="No requests yet">
+            Call {mock.proxyUrl} and the requests appear here.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm">
+            {requests.map((entry) => (
+              <li key={entry.id}>
+                <details>
+                  <summary className="flex cursor-pointer flex-wrap items-center gap-3 py-2">
+                    <span className="font-mono text-xs text-slate-500">
+                      {new Date(entry.at).toLocaleTimeString('en-GB')}
+                    </span>
+                    <span className="font-mono font-semibold">{entry.method}</span>
+                    <span className="font-mono">{entry.path}</span>
+                    <span
+                      className={`rounded px-2 text-xs font-semibold ${entry.status >= 400 ? 'bg-red-100 text-red-800' : 'bg-emerald-100 text-emerald-800'}`}
+                    >
+                      {entry.status}
+                    </span>
+                    <span className="text-xs text-slate-500">{entry.durationMs} ms</span>
+                    {entry.violations.length ? (
+                      <span className="text-xs text-red-700">
+                        {entry.violations.length} violation(s)
+                      </span>
+                    ) : (
+                      <span className="text-xs text-emerald-700">valid</span>
+                    )}
+                  </summary>
+                  <div className="grid gap-3 pb-3 lg:grid-cols-2">
+                    {entry.violations.length ? (
+                      <ul className="list-disc pl-5 text-xs text-red-800 lg:col-span-2">
+                        {entry.violations.map((violation, index) => (
+                          <li key={index}>
+                            <span className="font-mono">{violation.location}</span>{' '}
+                            {violation.message}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                    <pre className="max-h-80 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+                      {JSON.stringify(entry.request, null, 2)}
+                    </pre>
+                    <pre className="max-h-80 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+                      {JSON.stringify(entry.response, null, 2)}
+                    </pre>
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Panel>
+    </div>
+  )
+}

@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test'
+import { signIn } from './fixtures'
+
+const SPEC = `openapi: 3.0.3
+info: {title: Fleet API, version: "1"}
+paths:
+  /vehicles:
+    get:
+      operationId: listVehicles
+      parameters: [{name: limit, in: query, schema: {type: integer, maximum: 20}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Vehicle"}}}}}
+components:
+  schemas:
+    Vehicle: {type: object, required: [id], properties: {id: {type: string}, plate: {type: string}}}
+`
+
+test('a spec import starts a mock that answers through the app, logs requests, and stops', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, 'vendor@acme.test')
+  await page.getByRole('link', { name: /Acme Payments API/ }).click()
+  const tabs = page.getByRole('navigation', { name: 'Project sections' })
+  await tabs.getByRole('link', { name: 'Specs' }).click()
+  await page.getByLabel('…or paste the spec').fill(SPEC)
+  await page.getByRole('button', { name: 'Import spec' }).click()
+  await expect(page.getByRole('heading', { name: /Fleet API · v1/ })).toBeVisible()
+
+  await tabs.getByRole('link', { name: 'Mocks' }).click()
+  const row = page.getByRole('row', { name: /Fleet API v1/ })
+  await expect(row.getByText('up', { exact: true })).toBeVisible()
+  const proxyUrl = (await row.getByTestId('proxy-url').textContent())!
+
+  const ok = await request.get(`${proxyUrl}/vehicles`)
+  expect(ok.status()).toBe(200)
+  expect(Array.isArray(await ok.json())).toBe(true)
+  const invalid = await request.get(`${proxyUrl}/vehicles?limit=500`)
+  expect(invalid.status()).toBe(400)
+  expect((await invalid.json()).violations[0].location).toBe('query.limit')
+
+  await row.getByRole('link', { name: 'Fleet API v1' }).click()
+  await expect(page.getByRole('heading', { name: 'Recent requests', exact: false })).toBeVisible()
+  await expect(async () => {
+    await page.reload()
+    await expect(page.getByText('/vehicles').first()).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 10_000 })
+  await expect(page.getByText('1 violation(s)')).toBeVisible()
+
+  await page.getByRole('link', { name: '← All mocks' }).click()
+  await row.getByRole('button', { name: /^Stop/ }).click()
+  await expect(row.getByText('stopped', { exact: true })).toBeVisible()
+  expect((await request.get(`${proxyUrl}/vehicles`)).status()).toBe(503)
+})

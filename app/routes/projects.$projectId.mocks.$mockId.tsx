@@ -12,7 +12,20 @@ import { maskSecret } from '~/server/crypto.server'
 import { db } from '~/server/db.server'
 import { getEnv } from '~/server/env.server'
 import { getClientIp } from '~/server/http.server'
-import { getMock, mockUrls, updateMockConfig } from '~/server/mocks/service.server'
+import {
+  getMock,
+  MockError,
+  mockUrls,
+  sendTestEvent,
+  updateMockConfig,
+} from '~/server/mocks/service.server'
+import {
+  maskUrl,
+  setWebhookTarget,
+  webhookEvents,
+  webhookSecret,
+  webhookTarget,
+} from '~/server/mocks/webhooks.server'
 import { getSupervisor, readMockConfig } from '~/server/mocks/supervisor.server'
 import { readNormalized } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
@@ -37,6 +50,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     take: LOG_PAGE,
   })
   const memory = getSupervisor().memoryOf(mock.id)
+  const spec = readNormalized(version)
+  const events = webhookEvents(spec).map((event) => event.name)
+  const deliveries = events.length
+    ? await db.webhookDelivery.findMany({
+        where: { mockId: mock.id },
+        orderBy: { createdAt: 'desc' },
+        take: 20,
+      })
+    : []
+  const target = events.length ? await webhookTarget(mock.id) : null
   return {
     projectId: project.id,
     canControl: can(role, 'project:write'),
@@ -63,6 +86,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           : null,
       })),
     },
+    webhooks: events.length
+      ? {
+          events,
+          target: target ? maskUrl(target) : null,
+          secret: await webhookSecret(mock.id),
+          deliveries: deliveries.map((delivery) => ({
+            id: delivery.id,
+            event: delivery.event,
+            target: delivery.target,
+            status: delivery.status,
+            createdAt: delivery.createdAt.toISOString(),
+            attempts: JSON.parse(delivery.attempts) as {
+              at: string
+              status: number | null
+              error: string | null
+              durationMs: number
+            }[],
+          })),
+        }
+      : null,
     requests: requests.map((entry) => ({
       id: entry.id,
       at: entry.at.toISOString(),
@@ -101,6 +144,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const mock = await getMock(project.id, params.mockId ?? '')
   if (!mock) throw new Response('That mock does not exist in this project.', { status: 404 })
   const formData = await request.formData()
+  const back = `/projects/${project.id}/mocks/${mock.id}`
+  const intent = String(formData.get('intent') ?? 'settings')
+  if (intent === 'webhook-target') {
+    const url = String(formData.get('targetUrl') ?? '').trim()
+    if (url && !/^https?:\/\/[^\s]+$/i.test(url))
+      return data(
+        {
+          errors: ['Enter an http(s) URL for the webhook target, or leave it empty to remove it.'],
+        },
+        { status: 400 },
+      )
+    await setWebhookTarget(mock.id, url ? url.slice(0, 2000) : null)
+    return redirectWithToast(back, {
+      type: 'success',
+      message: url ? 'Webhook target saved.' : 'Webhook target removed.',
+    })
+  }
+  if (intent === 'send-event') {
+    try {
+      await sendTestEvent(project.id, mock.id, String(formData.get('event') ?? ''))
+      return redirectWithToast(back, {
+        type: 'success',
+        message: 'Test event sent: see Deliveries.',
+      })
+    } catch (error) {
+      if (error instanceof MockError)
+        return redirectWithToast(back, { type: 'error', message: error.message })
+      throw error
+    }
+  }
   const parsed = SettingsSchema.safeParse(Object.fromEntries(formData))
   if (!parsed.success) {
     return data(
@@ -177,7 +250,7 @@ function NumberField({
 }
 
 export default function MockDetail() {
-  const { projectId, mock, config, requests, canControl } = useLoaderData<typeof loader>()
+  const { projectId, mock, config, requests, canControl, webhooks } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <div className="space-y-6">
@@ -290,6 +363,100 @@ export default function MockDetail() {
           </p>
         )}
       </Panel>
+
+      {webhooks ? (
+        <Panel title="Webhooks and callbacks">
+          <div className="space-y-4 text-sm">
+            <p className="text-slate-600">
+              Events are POSTed as JSON, signed with HMAC-SHA256 over <code>id.timestamp.body</code>{' '}
+              in <code>Webhook-Id</code>, <code>Webhook-Timestamp</code> and{' '}
+              <code>Webhook-Signature</code> (<code>v1,&lt;base64&gt;</code>), retried with backoff
+              on failure. Signing secret:{' '}
+              <code className="rounded bg-slate-100 px-1" data-testid="webhook-secret">
+                {webhooks.secret}
+              </code>
+            </p>
+            {canControl ? (
+              <Form method="post" className="flex flex-wrap items-end gap-3">
+                <input type="hidden" name="intent" value="webhook-target" />
+                <div className="grow">
+                  <label
+                    htmlFor="webhook-target"
+                    className="block text-sm font-medium text-slate-800"
+                  >
+                    Target URL
+                  </label>
+                  <input
+                    id="webhook-target"
+                    name="targetUrl"
+                    type="url"
+                    placeholder={webhooks.target ?? 'https://partner.example.com/webhooks'}
+                    className={`${inputClass} mt-1`}
+                  />
+                </div>
+                <SubmitButton variant="secondary" pendingText="Saving…">
+                  Save target
+                </SubmitButton>
+              </Form>
+            ) : null}
+            <p className="text-slate-600">Current target: {webhooks.target ?? 'none'}</p>
+            <ul className="flex flex-wrap gap-2">
+              {webhooks.events.map((event) => (
+                <li key={event}>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="send-event" />
+                    <input type="hidden" name="event" value={event} />
+                    <SubmitButton
+                      variant="secondary"
+                      className="!py-1 !text-xs"
+                      disabled={!canControl}
+                      pendingText="Sending…"
+                    >
+                      Send test event: {event}
+                    </SubmitButton>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+            {webhooks.deliveries.length ? (
+              <table className="w-full text-left text-xs">
+                <caption className="mb-1 text-left text-sm font-semibold text-slate-800">
+                  Deliveries
+                </caption>
+                <thead className="text-slate-500">
+                  <tr>
+                    <th className="py-1">When</th>
+                    <th className="py-1">Event</th>
+                    <th className="py-1">Target</th>
+                    <th className="py-1">Status</th>
+                    <th className="py-1">Attempts</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {webhooks.deliveries.map((delivery) => (
+                    <tr key={delivery.id} className="align-top">
+                      <td className="py-1">
+                        {new Date(delivery.createdAt).toLocaleTimeString('en-GB')}
+                      </td>
+                      <td className="py-1">{delivery.event}</td>
+                      <td className="py-1 font-mono">{delivery.target}</td>
+                      <td className="py-1">{delivery.status}</td>
+                      <td className="py-1">
+                        {delivery.attempts
+                          .map(
+                            (entry) =>
+                              `${entry.status ?? 'error'}${entry.error ? ` (${entry.error})` : ''}`,
+                          )
+                          .join(' → ') || '—'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </div>
+        </Panel>
+      ) : null}
 
       <Panel title={`Recent requests (${requests.length})`}>
         {requests.length === 0 ? (

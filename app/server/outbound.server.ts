@@ -95,11 +95,15 @@ export async function fetchGuarded(
     timeoutMs = 15_000,
     maxRedirects = 3,
     headers = {},
+    method = 'GET',
+    body,
   }: {
     maxBytes?: number
     timeoutMs?: number
     maxRedirects?: number
     headers?: Record<string, string>
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+    body?: string
   } = {},
 ): Promise<GuardedResponse> {
   let url: URL
@@ -123,6 +127,8 @@ export async function fetchGuarded(
     try {
       response = await request(url, {
         dispatcher: guardedAgent(),
+        method,
+        ...(body === undefined ? {} : { body }),
         headers: { 'user-agent': 'IntegrationCopilot/1.0', ...headers },
         signal: AbortSignal.timeout(timeoutMs),
       })
@@ -144,7 +150,12 @@ export async function fetchGuarded(
       throw new OutboundError(`Could not fetch ${url.href}: ${(error as Error).message}`, 'failed')
     }
     const location = response.headers.location
-    if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+    if (
+      method === 'GET' &&
+      response.statusCode >= 300 &&
+      response.statusCode < 400 &&
+      typeof location === 'string'
+    ) {
       await response.body.dump()
       if (hop >= maxRedirects)
         throw new OutboundError(`Too many redirects from ${target}.`, 'failed')

@@ -3,8 +3,9 @@ import { signIn } from './fixtures'
 
 test.use({ javaScriptEnabled: false })
 
+const TITLE = `Parcel API ${Date.now().toString(36)}`
 const SPEC = `openapi: 3.0.3
-info: {title: Parcel API, version: "2.1"}
+info: {title: ${TITLE}, version: "2.1"}
 servers: [{url: "https://api.parcel.test/v2"}]
 paths:
   /parcels:
@@ -51,8 +52,8 @@ test('import a spec by pasting it, see its problems, then browse it (no JavaScri
 
   await page.getByLabel('…or paste the spec').fill(SPEC)
   await page.getByRole('button', { name: 'Import spec' }).click()
-  await expect(page.getByRole('heading', { name: 'Parcel API · v1' })).toBeVisible()
-  await expect(page.getByText('Imported “Parcel API” as version 1: 1 operations.')).toBeVisible()
+  await expect(page.getByRole('heading', { name: `${TITLE} · v1` })).toBeVisible()
+  await expect(page.getByText(`Imported “${TITLE}” as version 1: 1 operations.`)).toBeVisible()
   await expect(page.getByText('Pagination: cursor').first()).toBeVisible()
 
   await page.getByText('/parcels', { exact: true }).click()
@@ -64,5 +65,7 @@ test('import a spec by pasting it, see its problems, then browse it (no JavaScri
   )
 
   await page.getByRole('link', { name: '← All specs' }).click()
-  await expect(page.getByRole('link', { name: 'v1' })).toBeVisible()
+  await expect(
+    page.locator('section', { hasText: TITLE }).getByRole('link', { name: 'v1' }),
+  ).toBeVisible()
 })

@@ -11,6 +11,7 @@ import type {
   NormalizedSecurityScheme,
   NormalizedSpec,
 } from '~/shared/normalized-spec'
+import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from './generate.server'
 import { type MockRequest, parseAndValidate } from './request.server'
 import { Router } from './router.server'
@@ -43,6 +44,8 @@ export type MockResponse = {
   body?: string
   /** For the request log. */
   operationId?: string
+  /** Callbacks this request triggers (delivered by the supervisor through the guarded client). */
+  callbacks?: { event: string; url: string; payload: unknown }[]
   violations: Violation[]
   delayMs: number
 }
@@ -209,6 +212,19 @@ export class MockEngine {
       ? this.fromState(operation, stateful, request)
       : this.documentedResponse(operation, request, prefer)
     response.headers = { ...rateHeaders.headers, ...response.headers }
+    if (response.status < 300 && operation.callbacks.length > 0) {
+      response.callbacks = triggeredCallbacks(operation, request, parsed.body, pathParams).map(
+        (callback) => ({
+          event: callback.event,
+          url: callback.url,
+          payload: eventPayload(
+            callback.operation,
+            this.schemas,
+            `${callback.event}|${request.pathname}`,
+          ),
+        }),
+      )
+    }
     if (idempotencyKey && response.status < 500) {
       this.idempotency.set(`${operation.id}:${idempotencyKey}`, { bodyHash, response })
       if (this.idempotency.size > 10_000)

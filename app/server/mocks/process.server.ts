@@ -99,6 +99,7 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   })
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
   response.writeHead(result.status, result.headers).end(result.body)
+  for (const callback of result.callbacks ?? []) send({ type: 'callback', ...callback })
   const secretQuery = Object.values(engine.spec.securitySchemes)
     .filter((scheme) => scheme.in === 'query')
     .map((scheme) => scheme.parameterName ?? '')

@@ -25,3 +25,4 @@ export type FromMock =
   | { type: 'pong'; id: number; memoryBytes: number }
   | { type: 'log'; entries: MockLogEntry[] }
   | { type: 'error'; message: string }
+  | { type: 'callback'; event: string; url: string; payload: unknown }

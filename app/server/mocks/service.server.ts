@@ -1,7 +1,11 @@
 /** Mocks of a project: create (and start), list, control, delete. Every query is scoped by project. */
 import { db } from '../db.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { eventPayload } from './callbacks.server'
+import { SpecSchemas } from './schemas.server'
 import { getSupervisor, readMockConfig, writeMockConfig } from './supervisor.server'
+import { deliverEvent, webhookEvents, webhookTarget } from './webhooks.server'
 
 export class MockError extends Error {}
 
@@ -128,4 +132,20 @@ export function mockUrls(mock: { id: string; port: number | null }, origin: stri
 export async function autostartMock(projectId: string, specId: string, specVersionId: string) {
   if (process.env.MOCK_AUTOSTART === 'false') return null
   return mockNewVersion(projectId, specId, specVersionId)
+}
+
+/** Sends a generated event of the mock's spec (a webhook, or a callback) to the mock's target URL. */
+export async function sendTestEvent(projectId: string, mockId: string, eventName: string) {
+  const mock = await db.mock.findFirst({
+    where: { id: mockId, projectId },
+    include: { specVersion: { select: { normalized: true } } },
+  })
+  if (!mock) throw new MockError('That mock does not exist in this project.')
+  const spec = JSON.parse(mock.specVersion.normalized) as NormalizedSpec
+  const event = webhookEvents(spec).find((entry) => entry.name === eventName)
+  if (!event) throw new MockError(`The spec has no webhook or callback named "${eventName}".`)
+  const url = await webhookTarget(mock.id)
+  if (!url) throw new MockError('Set the webhook target URL of this mock first.')
+  const payload = eventPayload(event.operation, new SpecSchemas(spec), `${eventName}|${Date.now()}`)
+  return deliverEvent({ mockId: mock.id, event: eventName, url, payload })
 }

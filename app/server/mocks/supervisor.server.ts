@@ -12,6 +12,7 @@ import { decryptSecret, encryptSecret } from '../crypto.server'
 import { db } from '../db.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
+import { deliverEvent } from './webhooks.server'
 
 const HEALTH_INTERVAL_MS = Number(process.env.MOCK_HEALTH_INTERVAL_MS || 5_000)
 const START_TIMEOUT_MS = 15_000
@@ -294,7 +295,14 @@ export class MockSupervisor {
       void this.storeLogs(mockId, message.entries).catch((error: unknown) =>
         console.error('[mocks] log write failed', error),
       )
-    else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
+    else if (message.type === 'callback') {
+      void deliverEvent({
+        mockId,
+        event: message.event,
+        url: message.url,
+        payload: message.payload,
+      }).catch((error: unknown) => console.error('[mocks] callback delivery failed', error))
+    } else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
   }
 
   private async storeLogs(mockId: string, entries: MockLogEntry[]) {

@@ -68,6 +68,10 @@ function problem(
   }
 }
 
+function serialise(body: unknown, type: string): string {
+  return typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body)
+}
+
 /** `Prefer: code=404, example=big, dynamic=true` -> map. */
 function parsePrefer(header: string | undefined): Record<string, string> {
   const prefer: Record<string, string> = {}
@@ -97,6 +101,7 @@ export class MockEngine {
   private readonly idempotency = new Map<string, { bodyHash: string; response: MockResponse }>()
   private window = { start: 0, count: 0 }
   private faultCounter = 0
+  private readonly generatedBodies = new Map<string, string>()
 
   constructor(
     readonly spec: NormalizedSpec,
@@ -436,15 +441,25 @@ export class MockEngine {
       body = named.value
     } else if (media.examples.length > 0 && prefer.dynamic !== 'true')
       body = media.examples[0]!.value
-    else body = generateFromSchema(media.schema, this.schemas, seed)
-    headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
-    return {
-      status,
-      headers,
-      body: typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body),
-      violations: [],
-      delayMs: 0,
+    else {
+      // Generation is deterministic per seed, so the serialised body can be reused.
+      const cacheKey = prefer.dynamic === 'true' ? null : `${status}|${type}|${seed}`
+      const cached = cacheKey ? this.generatedBodies.get(cacheKey) : undefined
+      if (cached !== undefined) {
+        headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
+        return { status, headers, body: cached, violations: [], delayMs: 0 }
+      }
+      const text = serialise(generateFromSchema(media.schema, this.schemas, seed), type)
+      if (cacheKey) {
+        this.generatedBodies.set(cacheKey, text)
+        if (this.generatedBodies.size > 1000)
+          this.generatedBodies.delete(this.generatedBodies.keys().next().value!)
+      }
+      headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
+      return { status, headers, body: text, violations: [], delayMs: 0 }
     }
+    headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
+    return { status, headers, body: serialise(body, type), violations: [], delayMs: 0 }
   }
 
   private fromState(

@@ -184,7 +184,7 @@ export class MockEngine {
     const idempotencyKey = idempotencyHeader
       ? request.headers[idempotencyHeader.name.toLowerCase()]
       : undefined
-    const bodyHash = createHash('sha256').update(request.body).digest('hex')
+    const bodyHash = idempotencyKey ? createHash('sha256').update(request.body).digest('hex') : ''
     if (idempotencyKey) {
       const stored = this.idempotency.get(`${operation.id}:${idempotencyKey}`)
       if (stored) {

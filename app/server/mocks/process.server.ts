@@ -40,6 +40,8 @@ export function redactQuery(query: URLSearchParams, secretNames: string[]): stri
 }
 
 let engine: MockEngine | undefined
+/** Query parameters that carry API keys: redacted in the log. */
+let secretQuery: string[] = []
 let pending: MockLogEntry[] = []
 
 function flushLogs() {
@@ -100,9 +102,6 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
   response.writeHead(result.status, result.headers).end(result.body)
   for (const callback of result.callbacks ?? []) send({ type: 'callback', ...callback })
-  const secretQuery = Object.values(engine.spec.securitySchemes)
-    .filter((scheme) => scheme.in === 'query')
-    .map((scheme) => scheme.parameterName ?? '')
   pending.push({
     at: Date.now(),
     method: request.method ?? 'GET',
@@ -131,6 +130,9 @@ export function startMockProcess() {
     switch (message.type) {
       case 'start':
         engine = new MockEngine(message.spec, message.config)
+        secretQuery = Object.values(message.spec.securitySchemes)
+          .filter((scheme) => scheme.in === 'query')
+          .map((scheme) => scheme.parameterName ?? '')
         server = http.createServer((request, response) => {
           handle(request, response).catch((error: unknown) => {
             send({ type: 'error', message: error instanceof Error ? error.message : String(error) })

@@ -6,6 +6,7 @@
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 
 type CompiledRoute = {
+  segmentCount: number
   template: string
   regex: RegExp
   paramNames: string[]
@@ -20,6 +21,10 @@ export type RouteMatch =
 
 function escapeRegex(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function segmentsOf(pathname: string) {
+  return pathname.split('/').filter(Boolean).length
 }
 
 function compile(template: string): Omit<CompiledRoute, 'operations'> {
@@ -48,11 +53,13 @@ function compile(template: string): Omit<CompiledRoute, 'operations'> {
     regex: new RegExp(`^${pattern.replace(/\/$/, '')}/?$`),
     paramNames,
     literalSegments,
+    segmentCount: segmentsOf(template),
   }
 }
 
 export class Router {
-  private readonly routes: CompiledRoute[]
+  /** Routes bucketed by segment count: a request only tries templates of its own length. */
+  private readonly routes = new Map<number, CompiledRoute[]>()
   private readonly basePaths: string[]
 
   constructor(spec: NormalizedSpec) {
@@ -65,9 +72,11 @@ export class Router {
       }
       route.operations.set(operation.method, operation)
     }
-    this.routes = [...byTemplate.values()].sort(
+    const sorted = [...byTemplate.values()].sort(
       (a, b) => b.literalSegments - a.literalSegments || a.paramNames.length - b.paramNames.length,
     )
+    for (const route of sorted)
+      this.routes.set(route.segmentCount, [...(this.routes.get(route.segmentCount) ?? []), route])
     const bases = new Set(spec.servers.map((server) => server.basePath).filter(Boolean))
     this.basePaths = [...bases].sort((a, b) => b.length - a.length)
   }
@@ -85,7 +94,7 @@ export class Router {
   match(method: string, pathname: string): RouteMatch {
     let allow: string[] | null = null
     for (const candidate of this.stripBase(pathname)) {
-      for (const route of this.routes) {
+      for (const route of this.routes.get(segmentsOf(candidate)) ?? []) {
         const found = route.regex.exec(candidate)
         if (!found) continue
         const operation =

@@ -4,7 +4,7 @@
  * batches; secrets are redacted before they leave the process.
  */
 import http from 'node:http'
-import { MockEngine } from './engine.server'
+import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -42,12 +42,44 @@ export function redactQuery(query: URLSearchParams, secretNames: string[]): stri
 let engine: MockEngine | undefined
 /** Query parameters that carry API keys: redacted in the log. */
 let secretQuery: string[] = []
-let pending: MockLogEntry[] = []
+type RawLog = {
+  at: number
+  durationMs: number
+  request: http.IncomingMessage
+  url: URL
+  body: Buffer
+  result: MockResponse
+}
+const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
+let pending: RawLog[] = []
+let received = 0
+
+function toEntry({ at, durationMs, request, url, body, result }: RawLog): MockLogEntry {
+  return {
+    at,
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    status: result.status,
+    durationMs,
+    operationId: result.operationId ?? '',
+    violations: result.violations,
+    request: {
+      headers: redactHeaders(request.headers),
+      query: redactQuery(url.searchParams, secretQuery),
+      body: body.toString('utf8').slice(0, LOGGED_BODY_CHARS),
+    },
+    response: {
+      headers: redactHeaders(result.headers),
+      body: (result.body ?? '').slice(0, LOGGED_BODY_CHARS),
+    },
+  }
+}
 
 function flushLogs() {
-  if (pending.length === 0) return
-  send({ type: 'log', entries: pending })
+  if (received === 0) return
+  send({ type: 'log', entries: pending.map(toEntry), total: received })
   pending = []
+  received = 0
 }
 
 function readBody(request: http.IncomingMessage): Promise<Buffer | null> {
@@ -102,25 +134,17 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
   response.writeHead(result.status, result.headers).end(result.body)
   for (const callback of result.callbacks ?? []) send({ type: 'callback', ...callback })
+  // Only the newest LOG_LIMIT requests are kept, so the log entry is built at flush time, for those only.
+  received++
   pending.push({
     at: Date.now(),
-    method: request.method ?? 'GET',
-    path: url.pathname,
-    status: result.status,
     durationMs: Math.round(performance.now() - started),
-    operationId: result.operationId ?? '',
-    violations: result.violations,
-    request: {
-      headers: redactHeaders(request.headers),
-      query: redactQuery(url.searchParams, secretQuery),
-      body: body.toString('utf8').slice(0, LOGGED_BODY_CHARS),
-    },
-    response: {
-      headers: redactHeaders(result.headers),
-      body: (result.body ?? '').slice(0, LOGGED_BODY_CHARS),
-    },
+    request,
+    url,
+    body,
+    result,
   })
-  if (pending.length >= 50) flushLogs()
+  if (pending.length > LOG_LIMIT) pending.shift()
 }
 
 export function startMockProcess() {

@@ -23,6 +23,7 @@ export type MockLogEntry = {
 export type FromMock =
   | { type: 'ready'; port: number }
   | { type: 'pong'; id: number; memoryBytes: number }
-  | { type: 'log'; entries: MockLogEntry[] }
+  /** `entries`: the newest requests (at most MOCK_LOG_LIMIT); `total`: all requests since the last batch. */
+  | { type: 'log'; entries: MockLogEntry[]; total: number }
   | { type: 'error'; message: string }
   | { type: 'callback'; event: string; url: string; payload: unknown }

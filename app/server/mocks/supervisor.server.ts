@@ -292,7 +292,7 @@ export class MockSupervisor {
       entry.memoryBytes = message.memoryBytes
       this.restarts.delete(mockId)
     } else if (message.type === 'log')
-      void this.storeLogs(mockId, message.entries).catch((error: unknown) =>
+      void this.storeLogs(mockId, message.entries, message.total).catch((error: unknown) =>
         console.error('[mocks] log write failed', error),
       )
     else if (message.type === 'callback') {
@@ -305,7 +305,7 @@ export class MockSupervisor {
     } else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
   }
 
-  private async storeLogs(mockId: string, entries: MockLogEntry[]) {
+  private async storeLogs(mockId: string, entries: MockLogEntry[], total: number) {
     await db.mockRequestLog.createMany({
       data: entries.map((entry) => ({
         mockId,
@@ -323,7 +323,7 @@ export class MockSupervisor {
     await db.mock.update({
       where: { id: mockId },
       data: {
-        requestCount: { increment: entries.length },
+        requestCount: { increment: total },
         lastRequestAt: new Date(entries[entries.length - 1]!.at),
       },
     })

@@ -82,7 +82,17 @@ function flushLogs() {
   received = 0
 }
 
-function readBody(request: http.IncomingMessage): Promise<Buffer | null> {
+const EMPTY = Buffer.alloc(0)
+
+function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffer {
+  // No Content-Length and no chunked encoding: there is no body to wait for (most GETs).
+  if (
+    request.headers['content-length'] === undefined &&
+    request.headers['transfer-encoding'] === undefined
+  ) {
+    request.resume()
+    return EMPTY
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

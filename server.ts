@@ -55,6 +55,24 @@ async function startMocks() {
  */
 const proxyToMock: express.RequestHandler = (req, res) => {
   const port = getSupervisor().portOf(String(req.params.mockId))
+  if (!port && process.env.LITEFS_DIR) {
+    // Mocks run on the primary: let Fly replay the request there.
+    void getInstance().then((instance) => {
+      if (instance.currentIsPrimary)
+        return void res
+          .status(503)
+          .type('application/problem+json')
+          .send(
+            JSON.stringify({
+              title: 'Mock not running',
+              status: 503,
+              detail: 'Start this mock from the Mocks tab.',
+            }),
+          )
+      res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
+    })
+    return
+  }
   if (!port) {
     res
       .status(503)
@@ -145,7 +163,8 @@ function createApp(getBuild: () => ServerBuild) {
 async function main() {
   await applyMigrations()
   await startMocks()
-  await getSupervisor().boot()
+  // Mock processes write their status and logs: they run on the primary only.
+  if ((await getInstance()).currentIsPrimary) await getSupervisor().boot()
   let build = await importBuild()
   if (!production) {
     broadcastDevReady(build)

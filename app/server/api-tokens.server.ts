@@ -1,6 +1,7 @@
 import { db } from './db.server'
 import { randomToken, sha256 } from './crypto.server'
 import { jsonError } from './http.server'
+import { getInstance } from './litefs.server'
 
 const TOKEN_PREFIX = 'ic_'
 
@@ -67,7 +68,9 @@ export async function requireApiToken(request: Request, projectId: string | unde
   if (!projectId || token.projectId !== projectId) throw jsonError(404, 'Project not found.')
   const project = await db.project.findFirst({ where: { id: projectId } })
   if (!project) throw jsonError(404, 'Project not found.')
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+  // Last use is bookkeeping: recorded on the primary only (a LiteFS replica's database is read-only).
+  const stale = !token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000
+  if (stale && (await getInstance()).currentIsPrimary) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } })
   }
   return { token, project }

@@ -7,7 +7,10 @@ import { loader as githubCallback } from '~/routes/auth.github.callback'
 import { loader as healthz } from '~/routes/healthz'
 import { resetEnvCache } from '~/server/env.server'
 import { ensurePrimary, getInstance } from '~/server/litefs.server'
-import { getRequest, settle } from '../helpers'
+import { loader as apiProjectLoader } from '~/routes/api.v1.projects.$projectId'
+import { createApiToken } from '~/server/api-tokens.server'
+import { db } from '~/server/db.server'
+import { createOrg, createProject, createUser, getRequest, settle } from '../helpers'
 
 function simulateReplica(primary = 'primary-node-1') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litefs-'))
@@ -66,5 +69,26 @@ describe('writes from GET on a replica', () => {
       }),
     )
     expect(result.response!.headers.get('fly-replay')).toBe('instance=primary-node-1')
+  })
+
+  it('a Bearer API GET on a replica answers without writing (last use is recorded on the primary)', async () => {
+    const org = await createOrg()
+    const projectId = (await createProject(org.id)).id
+    const { token, record } = await createApiToken({
+      projectId,
+      name: 'CI',
+      createdById: (await createUser()).id,
+    })
+    simulateReplica('primary-node-1')
+    const request = getRequest(`/api/v1/projects/${projectId}`, undefined, {
+      Authorization: `Bearer ${token}`,
+    })
+    const result = await settle(() =>
+      apiProjectLoader({ request, params: { projectId }, context: {} }),
+    )
+    expect(result.status).toBe(200)
+    expect(
+      (await db.apiToken.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt,
+    ).toBeNull()
   })
 })

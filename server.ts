@@ -53,39 +53,26 @@ async function startMocks() {
  * `/mock/:mockId/...` -> the mock's own port, so mocks work behind Fly's single
  * public port. Streams both ways; no buffering.
  */
+function mockNotRunning(res: express.Response) {
+  const problem = {
+    title: 'Mock not running',
+    status: 503,
+    detail: 'Start this mock from the Mocks tab.',
+  }
+  res.status(503).type('application/problem+json').send(JSON.stringify(problem))
+}
+
 const proxyToMock: express.RequestHandler = (req, res) => {
   const port = getSupervisor().portOf(String(req.params.mockId))
   if (!port && process.env.LITEFS_DIR) {
     // Mocks run on the primary: let Fly replay the request there.
     void getInstance().then((instance) => {
-      if (instance.currentIsPrimary)
-        return void res
-          .status(503)
-          .type('application/problem+json')
-          .send(
-            JSON.stringify({
-              title: 'Mock not running',
-              status: 503,
-              detail: 'Start this mock from the Mocks tab.',
-            }),
-          )
+      if (instance.currentIsPrimary) return mockNotRunning(res)
       res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
     })
     return
   }
-  if (!port) {
-    res
-      .status(503)
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          title: 'Mock not running',
-          status: 503,
-          detail: 'Start this mock from the Mocks tab.',
-        }),
-      )
-    return
-  }
+  if (!port) return mockNotRunning(res)
   const upstream = http.request(
     {
       host: '127.0.0.1',

@@ -7,8 +7,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { zipSync } from 'fflate'
 import { deployMigrations } from './migrate-engine.ts'
+import { zipFolder } from '../tests/support/zip-folder.ts'
 
 const SPECS = path.resolve('../shared/specs')
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-'))
@@ -21,19 +21,6 @@ const { analyzeSpec } = await import('../app/server/specs/analyze.server.ts')
 const { saveAnalyzedSpec, sourceFromRaw } = await import('../app/server/specs/store.server.ts')
 const { SpecImportError } = await import('../app/server/specs/problems.server.ts')
 const { db } = await import('../app/server/db.server.ts')
-
-function zipFolder(folder: string): Uint8Array {
-  const files: Record<string, Uint8Array> = {}
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else files[path.relative(folder, full).split(path.sep).join('/')] = fs.readFileSync(full)
-    }
-  }
-  walk(folder)
-  return zipSync(files)
-}
 
 const entries: { name: string; raw: Uint8Array; root?: string }[] = fs
   .readFileSync(path.join(SPECS, 'INDEX.tsv'), 'utf8')

@@ -1,11 +1,11 @@
 /** Every spec in ../shared/specs imports (operation count asserted) or is refused with a clear message. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { SpecImportError } from '~/server/specs/problems.server'
 import { importSpec } from '~/server/specs/store.server'
 import { createOrg, createProject } from '../helpers'
+import { zipFolder } from '../support/zip-folder'
 
 const SHARED = path.resolve('../shared/specs')
 
@@ -31,19 +31,6 @@ const EXPECTED: Record<string, { operations: number; webhooks?: number } | { ref
   'nytimes-books_api.json': { refused: /\/info has an unknown property "logo"/ },
   'adyen-TransferService-v4.yaml': { operations: 12 },
   'pagerduty-events-v2-openapiv3.json': { operations: 2 },
-}
-
-function zipFolder(folder: string): Uint8Array {
-  const files: Record<string, Uint8Array> = {}
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else files[path.relative(folder, full).split(path.sep).join('/')] = fs.readFileSync(full)
-    }
-  }
-  walk(folder)
-  return zipSync(files)
 }
 
 const indexed = fs

@@ -3,6 +3,7 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { analyzeSpec } from '../specs/analyze.server'
 import { singleFileSource } from '../specs/source.server'
 import { DEFAULT_MOCK_CONFIG, MockEngine, type MockResponse } from './engine.server'
+import { Router } from './router.server'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Pets, version: "1"}
@@ -120,6 +121,20 @@ describe('routing', () => {
     expect(wrongMethod.headers.allow).toBe('GET, POST')
     expect(call(engine, 'GET', '/v1/health').status).toBe(200)
     expect(call(engine, 'GET', '/health').status).toBe(200)
+  })
+
+  it('decodes percent-escaped path parameters and keeps a malformed escape as sent', () => {
+    const router = new Router(spec)
+    const params = (pathname: string) => {
+      const match = router.match('get', pathname)
+      return match.kind === 'operation' ? match.pathParams : match.kind
+    }
+    expect(params('/v1/pets/a%20b%2Fc')).toEqual({ petId: 'a b/c' })
+    expect(params('/pets/100%')).toEqual({ petId: '100%' })
+    expect(params('/pets/%E0%A4%A')).toEqual({ petId: '%E0%A4%A' })
+    expect(params('//pets//')).toBe('not-found')
+    const trailingSlash = router.match('GET', '/pets/')
+    expect(trailingSlash.kind === 'operation' && trailingSlash.operation.id).toBe('listPets')
   })
 })
 

@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto'
 import type {
+  MediaTypeContent,
+  NormalizedHeader,
   NormalizedOperation,
   NormalizedResponse,
   NormalizedSecurityScheme,
@@ -13,7 +15,7 @@ import type {
 } from '~/shared/normalized-spec'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from './generate.server'
-import { type MockRequest, parseAndValidate } from './request.server'
+import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
 import { Router } from './router.server'
 import { SpecSchemas, type Violation } from './schemas.server'
 import { StateStore } from './state.server'
@@ -51,6 +53,7 @@ export type MockResponse = {
 }
 
 const PROBLEM = 'application/problem+json'
+const NOT_RATE_LIMITED = { limited: false, headers: null }
 
 function problem(
   status: number,
@@ -72,10 +75,13 @@ function serialise(body: unknown, type: string): string {
   return typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body)
 }
 
+const NO_PREFERENCES: Readonly<Record<string, string>> = Object.freeze({})
+
 /** `Prefer: code=404, example=big, dynamic=true` -> map. */
 function parsePrefer(header: string | undefined): Record<string, string> {
+  if (!header) return NO_PREFERENCES
   const prefer: Record<string, string> = {}
-  for (const part of (header ?? '').split(/[,;]/)) {
+  for (const part of header.split(/[,;]/)) {
     const [key, value] = part.split('=').map((piece) => piece?.trim())
     if (key) prefer[key.toLowerCase()] = (value ?? 'true').replace(/^"|"$/g, '')
   }
@@ -94,6 +100,87 @@ function accepts(accept: string | undefined, type: string): boolean {
   })
 }
 
+/** A documented response's content types and headers, in the shapes the engine serves them. */
+type ResponsePlan = {
+  content: { type: string; media: MediaTypeContent; contentType: string }[]
+  headers: [string, NormalizedHeader][]
+}
+
+function planResponse(response: NormalizedResponse): ResponsePlan {
+  return {
+    content: Object.entries(response.content).map(([type, media]) => ({
+      type,
+      media,
+      contentType: /json/i.test(type) ? `${type}; charset=utf-8` : type,
+    })),
+    headers: Object.entries(response.headers).filter(
+      ([name]) => name.toLowerCase() !== 'content-type',
+    ),
+  }
+}
+
+const NO_RESPONSE: ResponsePlan = { content: [], headers: [] }
+
+/** FNV-1a over the body: a cheap, stable fingerprint for the generation seed (not for security). */
+function fingerprint(body: Buffer): string {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < body.length; index++) {
+    hash ^= body[index]!
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return `${body.length}:${(hash >>> 0).toString(36)}`
+}
+
+/** Per-operation facts the engine needs on every request, worked out once. */
+type OperationPlan = {
+  request: RequestPlan
+  idempotencyHeader: string | undefined
+  /** The documented response when no `Prefer: code` picks one. */
+  defaultResponse: NormalizedResponse | undefined
+  /** The spec's own status for an invalid request (400 or 422), else 400. */
+  invalidStatus: number
+  rateLimitHeaders: { limit: string; remaining: string; reset: string }
+}
+
+function planOperation(operation: NormalizedOperation, schemas: SpecSchemas): OperationPlan {
+  const documentedInvalid = operation.responses.find(
+    (response) => response.status === '400' || response.status === '422',
+  )
+  const documentedHeaders = operation.responses.flatMap((response) => Object.keys(response.headers))
+  const headerName = (suffix: RegExp, fallback: string) =>
+    (
+      documentedHeaders.find((header) => /rate-?limit/i.test(header) && suffix.test(header)) ??
+      fallback
+    ).toLowerCase()
+  return {
+    request: planRequest(operation, schemas),
+    idempotencyHeader: operation.parameters
+      .find((param) => param.in === 'header' && /idempotency[-_]?key/i.test(param.name))
+      ?.name.toLowerCase(),
+    defaultResponse:
+      [...operation.responses]
+        .filter((response) => /^2/.test(response.status))
+        .sort((a, b) => a.status.localeCompare(b.status))[0] ??
+      operation.responses.find((response) => response.status === 'default') ??
+      operation.responses[0],
+    invalidStatus: documentedInvalid ? Number(documentedInvalid.status) : 400,
+    rateLimitHeaders: {
+      limit: headerName(/limit$/i, 'RateLimit-Limit'),
+      remaining: headerName(/remaining$/i, 'RateLimit-Remaining'),
+      reset: headerName(/reset$/i, 'RateLimit-Reset'),
+    },
+  }
+}
+
+function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
+  let value = cache.get(key)
+  if (value === undefined) {
+    value = build()
+    cache.set(key, value)
+  }
+  return value
+}
+
 export class MockEngine {
   readonly schemas: SpecSchemas
   private readonly router: Router
@@ -102,6 +189,8 @@ export class MockEngine {
   private window = { start: 0, count: 0 }
   private faultCounter = 0
   private readonly generatedBodies = new Map<string, string>()
+  private readonly plans = new WeakMap<NormalizedOperation, OperationPlan>()
+  private readonly responsePlans = new WeakMap<NormalizedResponse, ResponsePlan>()
 
   constructor(
     readonly spec: NormalizedSpec,
@@ -111,6 +200,16 @@ export class MockEngine {
     this.schemas = new SpecSchemas(spec)
     this.router = new Router(spec)
     this.state = new StateStore(spec, this.schemas)
+  }
+
+  private plan(operation: NormalizedOperation): OperationPlan {
+    return cached(this.plans, operation, () => planOperation(operation, this.schemas))
+  }
+
+  private responsePlan(response: NormalizedResponse | undefined): ResponsePlan {
+    return response
+      ? cached(this.responsePlans, response, () => planResponse(response))
+      : NO_RESPONSE
   }
 
   reset() {
@@ -134,9 +233,10 @@ export class MockEngine {
     }
     const { operation, pathParams } = match
     const response = this.handleOperation(operation, pathParams, request)
-    const delayMs =
-      this.config.latency.fixedMs + Math.floor(Math.random() * this.config.latency.randomMs)
-    return { ...response, operationId: operation.id, delayMs }
+    const { fixedMs, randomMs } = this.config.latency
+    response.operationId = operation.id
+    response.delayMs = fixedMs + (randomMs > 0 ? Math.floor(Math.random() * randomMs) : 0)
+    return response
   }
 
   private handleOperation(
@@ -146,7 +246,8 @@ export class MockEngine {
   ): MockResponse {
     const unauthorized = this.checkCredentials(operation, request)
     if (unauthorized) return unauthorized
-    const rateHeaders = this.rateLimitHeaders(operation)
+    const plan = this.plan(operation)
+    const rateHeaders = this.rateLimitHeaders(plan)
     if (rateHeaders.limited)
       return {
         ...problem(
@@ -154,35 +255,28 @@ export class MockEngine {
           'Too Many Requests',
           'The mock rate limit is exceeded; retry after the window resets.',
           {},
-          rateHeaders.headers,
+          rateHeaders.headers ?? {},
         ),
       }
     const fault = this.injectedFault()
     if (fault) return fault
 
-    const parsed = parseAndValidate(operation, request, pathParams, this.schemas)
+    const parsed = parseAndValidate(operation, plan.request, request, pathParams, this.schemas)
     if (parsed.unsupportedMediaType) {
       const accepted = Object.keys(operation.requestBody?.content ?? {}).join(', ')
       return problem(415, 'Unsupported Media Type', `Send the body as ${accepted}.`)
     }
     if (parsed.violations.length > 0) {
-      const documented = operation.responses.find(
-        (response) => response.status === '400' || response.status === '422',
-      )
-      const status = documented ? Number(documented.status) : 400
       return problem(
-        status,
+        plan.invalidStatus,
         'Invalid request',
         `${parsed.violations.length} problem(s) in the request.`,
         { violations: parsed.violations },
       )
     }
 
-    const idempotencyHeader = operation.parameters.find(
-      (param) => param.in === 'header' && /idempotency[-_]?key/i.test(param.name),
-    )
-    const idempotencyKey = idempotencyHeader
-      ? request.headers[idempotencyHeader.name.toLowerCase()]
+    const idempotencyKey = plan.idempotencyHeader
+      ? request.headers[plan.idempotencyHeader]
       : undefined
     const bodyHash = idempotencyKey ? createHash('sha256').update(request.body).digest('hex') : ''
     if (idempotencyKey) {
@@ -216,7 +310,7 @@ export class MockEngine {
     const response = stateful
       ? this.fromState(operation, stateful, request)
       : this.documentedResponse(operation, request, prefer)
-    response.headers = { ...rateHeaders.headers, ...response.headers }
+    if (rateHeaders.headers) response.headers = { ...rateHeaders.headers, ...response.headers }
     if (response.status < 300 && operation.callbacks.length > 0) {
       response.callbacks = triggeredCallbacks(operation, request, parsed.body, pathParams).map(
         (callback) => ({
@@ -319,25 +413,23 @@ export class MockEngine {
 
   // ---- rate limits and faults ------------------------------------------------
 
-  private rateLimitHeaders(operation: NormalizedOperation): {
+  private rateLimitHeaders(plan: OperationPlan): {
     limited: boolean
-    headers: Record<string, string>
+    headers: Record<string, string> | null
   } {
     const limit = this.config.rateLimit
-    if (!limit) return { limited: false, headers: {} }
+    if (!limit) return NOT_RATE_LIMITED
     const now = this.now()
     const windowMs = limit.windowSeconds * 1000
     if (now - this.window.start >= windowMs) this.window = { start: now, count: 0 }
     this.window.count++
     const remaining = Math.max(0, limit.requests - this.window.count)
     const reset = Math.max(1, Math.ceil((this.window.start + windowMs - now) / 1000))
-    const documented = operation.responses.flatMap((response) => Object.keys(response.headers))
-    const name = (suffix: RegExp, fallback: string) =>
-      documented.find((header) => /rate-?limit/i.test(header) && suffix.test(header)) ?? fallback
+    const names = plan.rateLimitHeaders
     const headers: Record<string, string> = {
-      [name(/limit$/i, 'RateLimit-Limit').toLowerCase()]: String(limit.requests),
-      [name(/remaining$/i, 'RateLimit-Remaining').toLowerCase()]: String(remaining),
-      [name(/reset$/i, 'RateLimit-Reset').toLowerCase()]: String(reset),
+      [names.limit]: String(limit.requests),
+      [names.remaining]: String(remaining),
+      [names.reset]: String(reset),
     }
     const limited = this.window.count > limit.requests
     if (limited) headers['retry-after'] = String(reset)
@@ -371,13 +463,7 @@ export class MockEngine {
         operation.responses.find((response) => response.status === code) ??
         operation.responses.find((response) => response.status.toUpperCase() === `${code[0]}XX`)
       )
-    return (
-      [...operation.responses]
-        .filter((response) => /^2/.test(response.status))
-        .sort((a, b) => a.status.localeCompare(b.status))[0] ??
-      operation.responses.find((response) => response.status === 'default') ??
-      operation.responses[0]
-    )
+    return this.plan(operation).defaultResponse
   }
 
   private statusNumber(response: NormalizedResponse | undefined, fallback = 200): number {
@@ -408,26 +494,28 @@ export class MockEngine {
     const seed =
       prefer.dynamic === 'true'
         ? `${Math.random()}`
-        : `${operation.id}|${request.pathname}|${request.query.toString()}|${createHash('sha1').update(request.body).digest('hex')}`
-    for (const [name, header] of Object.entries(response?.headers ?? {})) {
-      if (name.toLowerCase() === 'content-type') continue
+        : `${operation.id}|${request.pathname}|${request.query.toString()}|${request.body.length > 0 ? fingerprint(request.body) : ''}`
+    const plan = this.responsePlan(response)
+    for (const [name, header] of plan.headers) {
       const value = generateFromSchema(header.schema, this.schemas, `${seed}|header|${name}`)
       if (value !== undefined && value !== null)
         headers[name.toLowerCase()] =
           typeof value === 'object' ? JSON.stringify(value) : String(value)
     }
-    const content = Object.entries(response?.content ?? {})
-    if (content.length === 0 || status === 204 || request.method === 'HEAD')
+    if (plan.content.length === 0 || status === 204 || request.method === 'HEAD')
       return { status, headers, violations: [], delayMs: 0 }
-    const negotiated = content.find(([type]) => accepts(request.headers.accept, type))
+    const accept = request.headers.accept
+    const negotiated = accept
+      ? plan.content.find((entry) => accepts(accept, entry.type))
+      : plan.content[0]
     if (!negotiated) {
       return problem(
         406,
         'Not Acceptable',
-        `This operation answers ${content.map(([type]) => type).join(', ')}; the Accept header allows none of them.`,
+        `This operation answers ${plan.content.map((entry) => entry.type).join(', ')}; the Accept header allows none of them.`,
       )
     }
-    const [type, media] = negotiated
+    const { type, media, contentType } = negotiated
     let body: unknown
     if (override && 'body' in override) body = override.body
     else if (prefer.example) {
@@ -445,20 +533,17 @@ export class MockEngine {
       // Generation is deterministic per seed, so the serialised body can be reused.
       const cacheKey = prefer.dynamic === 'true' ? null : `${status}|${type}|${seed}`
       const cached = cacheKey ? this.generatedBodies.get(cacheKey) : undefined
-      if (cached !== undefined) {
-        headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
-        return { status, headers, body: cached, violations: [], delayMs: 0 }
-      }
+      headers['content-type'] = contentType
+      if (cached !== undefined) return { status, headers, body: cached, violations: [], delayMs: 0 }
       const text = serialise(generateFromSchema(media.schema, this.schemas, seed), type)
       if (cacheKey) {
         this.generatedBodies.set(cacheKey, text)
         if (this.generatedBodies.size > 1000)
           this.generatedBodies.delete(this.generatedBodies.keys().next().value!)
       }
-      headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
       return { status, headers, body: text, violations: [], delayMs: 0 }
     }
-    headers['content-type'] = /json/i.test(type) ? `${type}; charset=utf-8` : type
+    headers['content-type'] = contentType
     return { status, headers, body: serialise(body, type), violations: [], delayMs: 0 }
   }
 

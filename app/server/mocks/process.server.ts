@@ -45,8 +45,10 @@ let secretQuery: string[] = []
 type RawLog = {
   at: number
   durationMs: number
-  request: http.IncomingMessage
-  url: URL
+  method: string
+  pathname: string
+  query: URLSearchParams
+  headers: http.IncomingHttpHeaders
   body: Buffer
   result: MockResponse
 }
@@ -54,18 +56,27 @@ const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
 let pending: RawLog[] = []
 let received = 0
 
-function toEntry({ at, durationMs, request, url, body, result }: RawLog): MockLogEntry {
+function toEntry({
+  at,
+  durationMs,
+  method,
+  pathname,
+  query,
+  headers,
+  body,
+  result,
+}: RawLog): MockLogEntry {
   return {
     at,
-    method: request.method ?? 'GET',
-    path: url.pathname,
+    method,
+    path: pathname,
     status: result.status,
     durationMs,
     operationId: result.operationId ?? '',
     violations: result.violations,
     request: {
-      headers: redactHeaders(request.headers),
-      query: redactQuery(url.searchParams, secretQuery),
+      headers: redactHeaders(headers),
+      query: redactQuery(query, secretQuery),
       body: body.toString('utf8').slice(0, LOGGED_BODY_CHARS),
     },
     response: {
@@ -110,10 +121,36 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffe
   })
 }
 
+/** Plain origin-form targets (`/path?query`) need no URL parser; anything unusual (dot segments, spaces, `#`, `\\`, absolute form) gets the WHATWG one. */
+const PLAIN_TARGET = /^(?!.*\/\.)\/[\x21\x22\x24-\x5b\x5d-\x7e]*$/
+
+export function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
+  if (PLAIN_TARGET.test(target)) {
+    const mark = target.indexOf('?')
+    if (mark === -1) return { pathname: target, query: new URLSearchParams() }
+    return {
+      pathname: target.slice(0, mark),
+      query: new URLSearchParams(target.slice(mark + 1)),
+    }
+  }
+  const url = new URL(target, 'http://mock.local')
+  return { pathname: url.pathname, query: url.searchParams }
+}
+
+/** Node joins repeated headers itself except set-cookie, which stays an array. */
+function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const name in headers) {
+    const value = headers[name]
+    out[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return out
+}
+
 async function handle(request: http.IncomingMessage, response: http.ServerResponse) {
   const started = performance.now()
-  const url = new URL(request.url ?? '/', 'http://mock.local')
-  if (url.pathname === '/__mock/health') {
+  const { pathname, query } = splitTarget(request.url ?? '/')
+  if (pathname === '/__mock/health') {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"up"}')
     return
   }
@@ -128,17 +165,12 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
       .end(JSON.stringify({ title: 'Payload Too Large', status: 413 }))
     return
   }
-  const headers = Object.fromEntries(
-    Object.entries(request.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : value,
-    ]),
-  )
+  const method = request.method ?? 'GET'
   const result = engine.handle({
-    method: request.method ?? 'GET',
-    pathname: url.pathname,
-    query: url.searchParams,
-    headers,
+    method,
+    pathname,
+    query,
+    headers: flatHeaders(request.headers),
     body,
   })
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
@@ -149,8 +181,10 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   pending.push({
     at: Date.now(),
     durationMs: Math.round(performance.now() - started),
-    request,
-    url,
+    method,
+    pathname,
+    query,
+    headers: request.headers,
     body,
     result,
   })

@@ -4,6 +4,7 @@
  * per media type.
  */
 import type { JsonSchema, NormalizedOperation, NormalizedParameter } from '~/shared/normalized-spec'
+import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { type SpecSchemas, toViolations, type Violation } from './schemas.server'
 
 export type MockRequest = {
@@ -59,27 +60,89 @@ const DELIMITERS: Record<string, string> = {
   pipeDelimited: '|',
 }
 
-function queryValue(
+/** What a parameter needs at request time, worked out once per operation. */
+type ParameterPlan = {
+  param: NormalizedParameter
+  location: string
+  type: string | undefined
+  itemType: string | undefined
+  /** Compiled on first use: a parameter never sent never costs a compile. */
+  validate: () => ValidateFunction
+  /** deepObject query parameters: `name[key]` -> key, with each key's type. */
+  deepObject?: { key: RegExp; propertyTypes: Record<string, string | undefined> }
+}
+
+export type RequestPlan = {
+  parameters: ParameterPlan[]
+  readsCookies: boolean
+  bodyMediaTypes: string[]
+  bodyValidators: Map<string, ValidateFunction>
+}
+
+function planParameter(
+  operation: NormalizedOperation,
   param: NormalizedParameter,
-  query: URLSearchParams,
   schemas: SpecSchemas,
-): unknown {
+): ParameterPlan {
+  const location = `${param.in}.${param.name}`
   const type = schemaType(schemas, param.schema)
-  if (type === 'object' && param.style === 'deepObject') {
-    const object: Record<string, unknown> = {}
+  const plan: ParameterPlan = {
+    param,
+    location,
+    type,
+    itemType: type === 'array' ? itemType(schemas, param.schema) : undefined,
+    validate: () => {
+      const compiled = schemas.validator(`${operation.id}:${location}`, param.schema)
+      plan.validate = () => compiled
+      return compiled
+    },
+  }
+  if (param.in === 'query' && type === 'object' && param.style === 'deepObject') {
     const resolved = schemas.resolve(param.schema) as
       { properties?: Record<string, JsonSchema> } | undefined
+    const propertyTypes: Record<string, string | undefined> = {}
+    for (const [key, schema] of Object.entries(resolved?.properties ?? {}))
+      propertyTypes[key] = schemaType(schemas, schema)
+    plan.deepObject = {
+      key: new RegExp(`^${param.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[([^\\]]+)\\]$`),
+      propertyTypes,
+    }
+  }
+  return plan
+}
+
+/** Built once per operation (the engine keeps it): types, validators and locations of its inputs. */
+export function planRequest(operation: NormalizedOperation, schemas: SpecSchemas): RequestPlan {
+  return {
+    parameters: operation.parameters.map((param) => planParameter(operation, param, schemas)),
+    readsCookies: operation.parameters.some((param) => param.in === 'cookie'),
+    bodyMediaTypes: Object.keys(operation.requestBody?.content ?? {}),
+    bodyValidators: new Map(),
+  }
+}
+
+function bodyValidator(
+  plan: RequestPlan,
+  operation: NormalizedOperation,
+  mediaType: string,
+  schema: JsonSchema,
+  schemas: SpecSchemas,
+): ValidateFunction {
+  let validate = plan.bodyValidators.get(mediaType)
+  if (!validate) {
+    validate = schemas.validator(`${operation.id}:body:${mediaType}`, schema)
+    plan.bodyValidators.set(mediaType, validate)
+  }
+  return validate
+}
+
+function queryValue(plan: ParameterPlan, query: URLSearchParams): unknown {
+  const { param, type } = plan
+  if (plan.deepObject) {
+    const object: Record<string, unknown> = {}
     for (const [key, value] of query) {
-      const inner = new RegExp(
-        `^${param.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[([^\\]]+)\\]$`,
-      ).exec(key)?.[1]
-      if (inner)
-        object[inner] = coerceScalar(
-          value,
-          resolved?.properties?.[inner]
-            ? schemaType(schemas, resolved.properties[inner]!)
-            : undefined,
-        )
+      const inner = plan.deepObject.key.exec(key)?.[1]
+      if (inner) object[inner] = coerceScalar(value, plan.deepObject.propertyTypes[inner])
     }
     return Object.keys(object).length ? object : undefined
   }
@@ -90,21 +153,16 @@ function queryValue(
       param.explode && param.style === 'form'
         ? values
         : values.flatMap((value) => value.split(DELIMITERS[param.style] ?? ','))
-    return parts.map((part) => coerceScalar(part, itemType(schemas, param.schema)))
+    return parts.map((part) => coerceScalar(part, plan.itemType))
   }
   return coerceScalar(values[values.length - 1]!, type)
 }
 
-function simpleValue(
-  param: NormalizedParameter,
-  raw: string | undefined,
-  schemas: SpecSchemas,
-): unknown {
+function simpleValue(plan: ParameterPlan, raw: string | undefined): unknown {
   if (raw === undefined) return undefined
-  const type = schemaType(schemas, param.schema)
-  if (type === 'array')
-    return raw.split(',').map((part) => coerceScalar(part.trim(), itemType(schemas, param.schema)))
-  return coerceScalar(raw, type)
+  if (plan.type === 'array')
+    return raw.split(',').map((part) => coerceScalar(part.trim(), plan.itemType))
+  return coerceScalar(raw, plan.type)
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {
@@ -118,21 +176,21 @@ function parseCookies(header: string | undefined): Record<string, string> {
 }
 
 function parameterValue(
-  param: NormalizedParameter,
+  plan: ParameterPlan,
   request: MockRequest,
   pathParams: Record<string, string>,
   cookies: Record<string, string>,
-  schemas: SpecSchemas,
 ) {
+  const { param } = plan
   switch (param.in) {
     case 'path':
-      return simpleValue(param, pathParams[param.name], schemas)
+      return simpleValue(plan, pathParams[param.name])
     case 'query':
-      return queryValue(param, request.query, schemas)
+      return queryValue(plan, request.query)
     case 'header':
-      return simpleValue(param, request.headers[param.name.toLowerCase()], schemas)
+      return simpleValue(plan, request.headers[param.name.toLowerCase()])
     case 'cookie':
-      return simpleValue(param, cookies[param.name], schemas)
+      return simpleValue(plan, cookies[param.name])
   }
 }
 
@@ -202,23 +260,24 @@ function coerceFormObject(
 
 export function parseAndValidate(
   operation: NormalizedOperation,
+  plan: RequestPlan,
   request: MockRequest,
   pathParams: Record<string, string>,
   schemas: SpecSchemas,
 ): ParsedRequest {
   const violations: Violation[] = []
   const params: ParsedRequest['params'] = { path: {}, query: {}, header: {}, cookie: {} }
-  const cookies = parseCookies(request.headers.cookie)
-  for (const param of operation.parameters) {
-    const value = parameterValue(param, request, pathParams, cookies, schemas)
-    const location = `${param.in}.${param.name}`
+  const cookies = plan.readsCookies ? parseCookies(request.headers.cookie) : {}
+  for (const parameter of plan.parameters) {
+    const value = parameterValue(parameter, request, pathParams, cookies)
+    const { param, location } = parameter
     if (value === undefined) {
       if (param.required)
         violations.push({ location, message: 'is required', constraint: 'required' })
       continue
     }
     params[param.in]![param.name] = value
-    const validate = schemas.validator(`${operation.id}:${location}`, param.schema)
+    const validate = parameter.validate()
     if (!validate(value)) violations.push(...toViolations(location, validate.errors))
   }
 
@@ -232,7 +291,7 @@ export function parseAndValidate(
       if (requestBody.required)
         violations.push({ location: 'body', message: 'is required', constraint: 'required' })
     } else {
-      const declared = Object.keys(requestBody.content)
+      const declared = plan.bodyMediaTypes
       mediaType = matchMediaType(declared, mediaTypeOf(request.headers['content-type']))
       if (!mediaType && declared.length > 0) {
         unsupportedMediaType = true
@@ -247,7 +306,7 @@ export function parseAndValidate(
               ? coerceFormObject(parsed.value as Record<string, unknown>, content.schema, schemas)
               : parsed.value
           if (content.schema !== undefined && !Buffer.isBuffer(body)) {
-            const validate = schemas.validator(`${operation.id}:body:${mediaType}`, content.schema)
+            const validate = bodyValidator(plan, operation, mediaType, content.schema, schemas)
             if (!validate(body)) violations.push(...toViolations('body', validate.errors))
           }
         }

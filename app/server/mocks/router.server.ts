@@ -23,8 +23,22 @@ function escapeRegex(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
+/** Non-empty segments of a path, counted without allocating. */
 function segmentsOf(pathname: string) {
-  return pathname.split('/').filter(Boolean).length
+  let count = 0
+  for (let index = 0; index < pathname.length; index++)
+    if (pathname.charCodeAt(index) !== 47 && (index === 0 || pathname.charCodeAt(index - 1) === 47))
+      count++
+  return count
+}
+
+function decodeSegment(raw: string): string {
+  if (!raw.includes('%')) return raw
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
 }
 
 function compile(template: string): Omit<CompiledRoute, 'operations'> {
@@ -83,6 +97,7 @@ export class Router {
 
   /** Strips the longest matching server base path, if the request carries one. */
   private stripBase(pathname: string): string[] {
+    if (this.basePaths.length === 0) return [pathname]
     const candidates = [pathname]
     for (const base of this.basePaths) {
       if (pathname === base || pathname.startsWith(`${base}/`))
@@ -97,21 +112,17 @@ export class Router {
       for (const route of this.routes.get(segmentsOf(candidate)) ?? []) {
         const found = route.regex.exec(candidate)
         if (!found) continue
+        const upper = method.toUpperCase()
         const operation =
-          route.operations.get(method.toUpperCase()) ??
-          (method.toUpperCase() === 'HEAD' ? route.operations.get('GET') : undefined)
+          route.operations.get(upper) ??
+          (upper === 'HEAD' ? route.operations.get('GET') : undefined)
         if (!operation) {
           allow ??= [...route.operations.keys()]
           continue
         }
         const pathParams: Record<string, string> = {}
-        route.paramNames.forEach((name, index) => {
-          try {
-            pathParams[name] = decodeURIComponent(found[index + 1]!)
-          } catch {
-            pathParams[name] = found[index + 1]!
-          }
-        })
+        for (let index = 0; index < route.paramNames.length; index++)
+          pathParams[route.paramNames[index]!] = decodeSegment(found[index + 1]!)
         return { kind: 'operation', operation, pathParams }
       }
     }

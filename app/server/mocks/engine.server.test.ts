@@ -138,6 +138,54 @@ describe('routing', () => {
   })
 })
 
+describe('router priority', () => {
+  const ROUTES = `openapi: 3.0.3
+info: {title: Routes, version: "1"}
+servers: [{url: "https://x.test/api"}, {url: "https://x.test/api/v2"}]
+paths:
+  /files/{name}: {get: {operationId: bare, parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}}}}
+  /files/{name}.json: {get: {operationId: json, parameters: [{name: name, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}}}}
+  /files/latest: {get: {operationId: latest, responses: {"200": {description: ok}}}}
+  /items/{id}: {get: {operationId: getItem, parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {"200": {description: ok}}}}
+  /items/{itemId}: {delete: {operationId: deleteItem, parameters: [{name: itemId, in: path, required: true, schema: {type: string}}], responses: {"204": {description: gone}}}}
+  /v2/status: {get: {operationId: v2Status, responses: {"200": {description: ok}}}}
+  /status: {get: {operationId: status, responses: {"200": {description: ok}}}}
+`
+  let router: Router
+  beforeAll(async () => {
+    router = new Router((await analyzeSpec(singleFileSource(ROUTES, 'routes.yaml'))).spec)
+  })
+  const route = (method: string, pathname: string) => {
+    const match = router.match(method, pathname)
+    return match.kind === 'operation' ? { id: match.operation.id, params: match.pathParams } : match
+  }
+
+  it('prefers literal segments, then templated segments with more literal text', () => {
+    expect(route('GET', '/files/latest')).toEqual({ id: 'latest', params: {} })
+    expect(route('GET', '/files/report.json')).toEqual({ id: 'json', params: { name: 'report' } })
+    expect(route('GET', '/files/report.csv')).toEqual({
+      id: 'bare',
+      params: { name: 'report.csv' },
+    })
+  })
+
+  it("keeps each template's own parameter names when two templates share a shape", () => {
+    expect(route('GET', '/items/7')).toEqual({ id: 'getItem', params: { id: '7' } })
+    expect(route('DELETE', '/items/7')).toEqual({ id: 'deleteItem', params: { itemId: '7' } })
+    expect(route('PUT', '/items/7')).toEqual({
+      kind: 'method-not-allowed',
+      allow: ['GET', 'DELETE'],
+    })
+  })
+
+  it('strips the longest server base path first, then shorter ones, then none', () => {
+    expect(route('GET', '/api/v2/status')).toMatchObject({ id: 'status' })
+    expect(route('GET', '/api/status')).toMatchObject({ id: 'status' })
+    expect(route('GET', '/v2/status')).toMatchObject({ id: 'v2Status' })
+    expect(route('GET', '/api/nothing')).toEqual({ kind: 'not-found' })
+  })
+})
+
 describe('validation and credentials', () => {
   it('lists every violation with its location, using the documented 422', () => {
     const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })

@@ -1,17 +1,19 @@
 /**
  * Request routing from the NormalizedSpec: server base path, path templates,
- * method. Literal segments win over templated ones (`/pets/mine` before
- * `/pets/{id}`).
+ * method. Templates form a tree of path segments, so a request walks its own
+ * segments instead of trying every template. Literal segments win over
+ * templated ones (`/pets/mine` before `/pets/{id}`); a templated segment with
+ * more literal text wins over a bare one (`{id}.json` before `{id}`).
  */
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 
-type CompiledRoute = {
-  segmentCount: number
-  template: string
-  regex: RegExp
-  paramNames: string[]
-  literalSegments: number
-  operations: Map<string, NormalizedOperation>
+/** The operations of one path template, with its parameter names in path order. */
+type Route = { paramNames: string[]; operations: Map<string, NormalizedOperation> }
+
+type SegmentNode = {
+  literals: Map<string, SegmentNode>
+  templated: { source: string; pattern: RegExp; literalChars: number; node: SegmentNode }[]
+  routes: Route[]
 }
 
 export type RouteMatch =
@@ -23,13 +25,11 @@ function escapeRegex(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** Non-empty segments of a path, counted without allocating. */
-function segmentsOf(pathname: string) {
-  let count = 0
-  for (let index = 0; index < pathname.length; index++)
-    if (pathname.charCodeAt(index) !== 47 && (index === 0 || pathname.charCodeAt(index - 1) === 47))
-      count++
-  return count
+/** `/pets/{id}/` -> ['pets', '{id}']: one trailing slash is ignored, empty inner segments are kept (and match nothing). */
+function splitPath(path: string): string[] {
+  const segments = path.slice(path.startsWith('/') ? 1 : 0).split('/')
+  if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop()
+  return segments
 }
 
 function decodeSegment(raw: string): string {
@@ -41,91 +41,133 @@ function decodeSegment(raw: string): string {
   }
 }
 
-function compile(template: string): Omit<CompiledRoute, 'operations'> {
-  const paramNames: string[] = []
-  let literalSegments = 0
-  const pattern = template
-    .split('/')
-    .map((segment) => {
-      if (!segment.includes('{')) {
-        if (segment) literalSegments++
-        return escapeRegex(segment)
+function newNode(): SegmentNode {
+  return { literals: new Map(), templated: [], routes: [] }
+}
+
+/** A templated segment (`{id}` or `{name}.{ext}`) as a regex with one group per parameter. */
+function templatedSegment(segment: string, paramNames: string[]) {
+  let literalChars = 0
+  const source = segment
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1]
+      if (!name) {
+        literalChars += part.length
+        return escapeRegex(part)
       }
-      return segment
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const name = /^\{([^}]+)\}$/.exec(part)?.[1]
-          if (!name) return escapeRegex(part)
-          paramNames.push(name)
-          return '([^/]+)'
-        })
-        .join('')
+      paramNames.push(name)
+      return '([^/]+)'
     })
-    .join('/')
-  return {
-    template,
-    regex: new RegExp(`^${pattern.replace(/\/$/, '')}/?$`),
-    paramNames,
-    literalSegments,
-    segmentCount: segmentsOf(template),
-  }
+    .join('')
+  return { source: `^${source}$`, literalChars }
 }
 
 export class Router {
-  /** Routes bucketed by segment count: a request only tries templates of its own length. */
-  private readonly routes = new Map<number, CompiledRoute[]>()
+  private readonly root = newNode()
   private readonly basePaths: string[]
 
   constructor(spec: NormalizedSpec) {
-    const byTemplate = new Map<string, CompiledRoute>()
+    const routes = new Map<string, Route>()
     for (const operation of spec.operations) {
-      let route = byTemplate.get(operation.path)
+      let route = routes.get(operation.path)
       if (!route) {
-        route = { ...compile(operation.path), operations: new Map() }
-        byTemplate.set(operation.path, route)
+        route = this.add(operation.path)
+        routes.set(operation.path, route)
       }
       route.operations.set(operation.method, operation)
     }
-    const sorted = [...byTemplate.values()].sort(
-      (a, b) => b.literalSegments - a.literalSegments || a.paramNames.length - b.paramNames.length,
-    )
-    for (const route of sorted)
-      this.routes.set(route.segmentCount, [...(this.routes.get(route.segmentCount) ?? []), route])
     const bases = new Set(spec.servers.map((server) => server.basePath).filter(Boolean))
     this.basePaths = [...bases].sort((a, b) => b.length - a.length)
   }
 
-  /** Strips the longest matching server base path, if the request carries one. */
-  private stripBase(pathname: string): string[] {
-    if (this.basePaths.length === 0) return [pathname]
-    const candidates = [pathname]
+  private add(template: string): Route {
+    const paramNames: string[] = []
+    let node = this.root
+    for (const segment of splitPath(template)) {
+      if (!segment.includes('{')) {
+        let next = node.literals.get(segment)
+        if (!next) {
+          next = newNode()
+          node.literals.set(segment, next)
+        }
+        node = next
+        continue
+      }
+      const { source, literalChars } = templatedSegment(segment, paramNames)
+      let edge = node.templated.find((entry) => entry.source === source)
+      if (!edge) {
+        edge = { source, pattern: new RegExp(source), literalChars, node: newNode() }
+        node.templated.push(edge)
+        node.templated.sort((a, b) => b.literalChars - a.literalChars)
+      }
+      node = edge.node
+    }
+    const route: Route = { paramNames, operations: new Map() }
+    node.routes.push(route)
+    return route
+  }
+
+  /** The request path, then the path without each server base path it starts with (longest first). */
+  private candidates(pathname: string): string[] {
+    const candidates: string[] = []
     for (const base of this.basePaths) {
       if (pathname === base || pathname.startsWith(`${base}/`))
-        candidates.unshift(pathname.slice(base.length) || '/')
+        candidates.push(pathname.slice(base.length) || '/')
     }
+    candidates.push(pathname)
     return candidates
   }
 
-  match(method: string, pathname: string): RouteMatch {
-    let allow: string[] | null = null
-    for (const candidate of this.stripBase(pathname)) {
-      for (const route of this.routes.get(segmentsOf(candidate)) ?? []) {
-        const found = route.regex.exec(candidate)
-        if (!found) continue
-        const upper = method.toUpperCase()
-        const operation =
-          route.operations.get(upper) ??
-          (upper === 'HEAD' ? route.operations.get('GET') : undefined)
-        if (!operation) {
-          allow ??= [...route.operations.keys()]
-          continue
-        }
-        const pathParams: Record<string, string> = {}
-        for (let index = 0; index < route.paramNames.length; index++)
-          pathParams[route.paramNames[index]!] = decodeSegment(found[index + 1]!)
-        return { kind: 'operation', operation, pathParams }
-      }
+  /**
+   * Depth-first over the segment tree, literal edges first; `visit` sees each
+   * matching route in priority order with the raw parameter values, and stops
+   * the walk by returning true.
+   */
+  private walk(
+    node: SegmentNode,
+    segments: string[],
+    index: number,
+    values: string[],
+    visit: (route: Route, values: string[]) => boolean,
+  ): boolean {
+    if (index === segments.length) return node.routes.some((route) => visit(route, values))
+    const segment = segments[index]!
+    const literal = node.literals.get(segment)
+    if (literal && this.walk(literal, segments, index + 1, values, visit)) return true
+    for (const edge of node.templated) {
+      const found = edge.pattern.exec(segment)
+      if (!found) continue
+      const depth = values.length
+      for (let group = 1; group < found.length; group++) values.push(found[group]!)
+      if (this.walk(edge.node, segments, index + 1, values, visit)) return true
+      values.length = depth
     }
-    return allow ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' }
+    return false
+  }
+
+  match(method: string, pathname: string): RouteMatch {
+    const upper = method.toUpperCase()
+    const allow = new Set<string>()
+    let matched: RouteMatch | null = null
+    const visit = (route: Route, values: string[]) => {
+      const operation =
+        route.operations.get(upper) ?? (upper === 'HEAD' ? route.operations.get('GET') : undefined)
+      if (!operation) {
+        for (const allowed of route.operations.keys()) allow.add(allowed)
+        return false
+      }
+      const pathParams: Record<string, string> = {}
+      for (let index = 0; index < route.paramNames.length; index++)
+        pathParams[route.paramNames[index]!] = decodeSegment(values[index]!)
+      matched = { kind: 'operation', operation, pathParams }
+      return true
+    }
+    for (const candidate of this.candidates(pathname)) {
+      if (this.walk(this.root, splitPath(candidate), 0, [], visit)) return matched!
+    }
+    return allow.size > 0
+      ? { kind: 'method-not-allowed', allow: [...allow] }
+      : { kind: 'not-found' }
   }
 }

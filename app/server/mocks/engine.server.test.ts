@@ -20,6 +20,8 @@ components:
         name: {type: string, minLength: 1}
         price: {type: number, minimum: 0}
         status: {type: string, enum: [available, sold]}
+        password: {type: string, writeOnly: true}
+        createdAt: {type: string, format: date-time, readOnly: true}
     PetList:
       type: object
       properties:
@@ -285,6 +287,28 @@ describe('stateful CRUD', () => {
     expect(call(engine, 'GET', `/pets/${pet.id}`).status).toBe(404)
     engine.reset()
     expect((call(engine, 'GET', '/pets').json() as { data: unknown[] }).data).toEqual([])
+  })
+
+  it('sets readOnly fields itself, never stores or returns writeOnly ones, and counts ids from 1', () => {
+    const engine = new MockEngine(spec)
+    const created = call(engine, 'POST', '/pets', {
+      body: { name: 'Rex', password: 's3cret', createdAt: '1999-01-01T00:00:00Z', id: 'mine' },
+    })
+    const pet = created.json() as Record<string, unknown>
+    expect(pet.id).toMatch(/_000001$/)
+    expect(pet.name).toBe('Rex')
+    expect(pet).not.toHaveProperty('password')
+    expect(pet.createdAt).not.toBe('1999-01-01T00:00:00Z')
+    expect(created.body).not.toContain('s3cret')
+    const updated = call(engine, 'PATCH', `/pets/${String(pet.id)}`, {
+      body: { price: 3, createdAt: '2000-01-01T00:00:00Z' },
+    }).json()
+    expect(updated).toMatchObject({ price: 3, createdAt: pet.createdAt })
+    expect(call(engine, 'GET', `/pets/${String(pet.id)}`).body).not.toContain('s3cret')
+    const second = call(engine, 'POST', '/pets', { body: { name: 'Tom' } }).json() as {
+      id: string
+    }
+    expect(second.id).toMatch(/_000002$/)
   })
 
   it('bounds each collection, dropping the oldest', () => {

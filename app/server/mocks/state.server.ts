@@ -20,6 +20,8 @@ export type StateResult =
 
 type Resource = Record<string, unknown>
 type Role = { collection: string; schemaName: string; item: boolean }
+/** Top-level properties the server owns (readOnly) and the ones it never returns (writeOnly). */
+type AccessFlags = { readOnly: Set<string>; writeOnly: Set<string> }
 
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
 const OFFSET = /^(offset|skip|start)$/i
@@ -33,6 +35,7 @@ function crudOf(operation: NormalizedOperation): Capability | undefined {
 
 export class StateStore {
   private readonly collections = new Map<string, Map<string, Resource>>()
+  private readonly accessFlags = new Map<string, AccessFlags>()
   private counter = 0
 
   constructor(
@@ -59,6 +62,43 @@ export class StateStore {
       { properties?: Record<string, unknown> } | undefined
     const names = Object.keys(schema?.properties ?? {})
     return names.find((name) => name === 'id') ?? names.find((name) => /id$/i.test(name)) ?? null
+  }
+
+  private flagsOf(schemaName: string): AccessFlags {
+    let flags = this.accessFlags.get(schemaName)
+    if (flags) return flags
+    flags = { readOnly: new Set(), writeOnly: new Set() }
+    const schema = this.schemas.resolve(this.spec.schemas[schemaName]) as
+      { properties?: Record<string, JsonSchema>; allOf?: JsonSchema[] } | undefined
+    const parts = [schema, ...(schema?.allOf ?? []).map((part) => this.schemas.resolve(part))]
+    for (const part of parts) {
+      const properties = (part as { properties?: Record<string, JsonSchema> } | undefined)
+        ?.properties
+      for (const [name, property] of Object.entries(properties ?? {})) {
+        const resolved = this.schemas.resolve(property) as
+          { readOnly?: boolean; writeOnly?: boolean } | undefined
+        if (resolved?.readOnly === true) flags.readOnly.add(name)
+        if (resolved?.writeOnly === true) flags.writeOnly.add(name)
+      }
+    }
+    this.accessFlags.set(schemaName, flags)
+    return flags
+  }
+
+  /** The request body's fields a client may set: readOnly ones are the server's. */
+  private clientFields(parsed: ParsedRequest, flags: AccessFlags): Resource {
+    const body = parsed.body
+    if (!body || typeof body !== 'object' || Buffer.isBuffer(body) || Array.isArray(body)) return {}
+    const fields: Resource = {}
+    for (const [name, value] of Object.entries(body as Resource))
+      if (!flags.readOnly.has(name)) fields[name] = value
+    return fields
+  }
+
+  /** What the mock keeps: writeOnly fields (passwords, card tokens) are accepted but never stored or returned. */
+  private storable(resource: Resource, flags: AccessFlags): Resource {
+    for (const name of flags.writeOnly) delete resource[name]
+    return resource
   }
 
   private collectionKey(template: string, pathParams: Record<string, string>) {
@@ -89,18 +129,16 @@ export class StateStore {
     const itemParam = /\{([^}]+)\}$/.exec(operation.path)?.[1]
     const id = role.item && itemParam ? pathParams[itemParam] : undefined
     const resourceSchema: JsonSchema = { $ref: `#/components/schemas/${role.schemaName}` }
+    const flags = this.flagsOf(role.schemaName)
 
     if (!role.item && operation.method === 'POST') {
+      this.counter++
       const generated = generateFromSchema(
         resourceSchema,
         this.schemas,
-        `create:${++this.counter}`,
+        `create:${this.counter}`,
       ) as Resource
-      const body =
-        parsed.body && typeof parsed.body === 'object' && !Buffer.isBuffer(parsed.body)
-          ? (parsed.body as Resource)
-          : {}
-      const resource: Resource = { ...generated, ...body }
+      const resource = this.storable({ ...generated, ...this.clientFields(parsed, flags) }, flags)
       resource[idField] = this.newId(generated[idField])
       items.set(String(resource[idField]), resource)
       if (items.size > maxItems) items.delete(items.keys().next().value!)
@@ -121,14 +159,12 @@ export class StateStore {
       case 'PUT':
       case 'PATCH':
       case 'POST': {
-        const body =
-          parsed.body && typeof parsed.body === 'object' && !Buffer.isBuffer(parsed.body)
-            ? (parsed.body as Resource)
-            : {}
-        const updated =
+        const fields = this.clientFields(parsed, flags)
+        const kept =
           operation.method === 'PUT'
-            ? { ...body, [idField]: existing[idField] }
-            : { ...existing, ...body, [idField]: existing[idField] }
+            ? Object.fromEntries([...flags.readOnly].map((name) => [name, existing[name]]))
+            : existing
+        const updated = this.storable({ ...kept, ...fields, [idField]: existing[idField] }, flags)
         items.set(id, updated)
         return { kind: 'ok', body: this.shape(operation, updated, 'item') }
       }
@@ -142,8 +178,8 @@ export class StateStore {
     }
   }
 
+  /** Ids count up per mock (`pay_000001`, or 1 for numeric ids), prefixed like the generated one. */
   private newId(generated: unknown): string | number {
-    this.counter++
     if (typeof generated === 'number') return this.counter
     return `${typeof generated === 'string' && /^[a-z]+_/.test(generated) ? generated.split('_')[0] : 'id'}_${this.counter.toString().padStart(6, '0')}`
   }

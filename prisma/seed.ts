@@ -1,12 +1,17 @@
 /**
  * Demo data (idempotent): npm run db:seed. Every password is `demo-password`.
  */
+import fs from 'node:fs'
 import { createApiTokenWithSecret } from '~/server/api-tokens.server'
 import { hashPassword } from '~/server/auth.server'
 import { db } from '~/server/db.server'
+import { DEFAULT_MOCK_CONFIG } from '~/server/mocks/engine.server'
+import { writeMockConfig } from '~/server/mocks/supervisor.server'
+import { importSpec } from '~/server/specs/store.server'
 
 export const DEMO_PASSWORD = 'demo-password'
 export const DEMO_PROJECT_NAME = 'Acme Payments API'
+const DEMO_SPEC_FILE = new URL('./demo/acme-payments.openapi.yaml', import.meta.url)
 
 export const DEMO_LOGINS = [
   { email: 'owner@acme.test', name: 'Olivia Owner', org: 'acme-payments', role: 'OWNER' },
@@ -68,6 +73,7 @@ export async function seed() {
     create: { userId: partner.id, partnerProjectId: globex.id },
     update: {},
   })
+  await seedDemoSpec(project.id, users['owner@acme.test']!.id)
   if (process.env.DEMO_API_TOKEN) {
     await createApiTokenWithSecret({
       projectId: project.id,
@@ -77,6 +83,30 @@ export async function seed() {
     })
   }
   return { project }
+}
+
+/**
+ * The demo project's API (prisma/demo/), imported once, with a mock the app's
+ * supervisor starts when the server boots (the seed itself forks nothing).
+ */
+async function seedDemoSpec(projectId: string, ownerId: string) {
+  if ((await db.spec.count({ where: { projectId } })) > 0) return
+  const { version } = await importSpec({
+    projectId,
+    raw: fs.readFileSync(DEMO_SPEC_FILE),
+    sourceKind: 'upload',
+    sourceName: 'acme-payments.openapi.yaml',
+    createdById: ownerId,
+  })
+  await db.mock.create({
+    data: {
+      projectId,
+      specVersionId: version.id,
+      desiredState: 'running',
+      status: 'starting',
+      config: writeMockConfig(DEFAULT_MOCK_CONFIG),
+    },
+  })
 }
 
 const isMain =

@@ -480,13 +480,7 @@ export default function MockDetail() {
                       {entry.status}
                     </span>
                     <span className="text-xs text-slate-500">{entry.durationMs} ms</span>
-                    {entry.violations.length ? (
-                      <span className="text-xs text-red-700">
-                        {entry.violations.length} violation(s)
-                      </span>
-                    ) : (
-                      <span className="text-xs text-emerald-700">valid</span>
-                    )}
+                    <ValidationOutcome entry={entry} />
                   </summary>
                   <div className="grid gap-3 pb-3 lg:grid-cols-2">
                     {entry.violations.length ? (
@@ -514,4 +508,13 @@ export default function MockDetail() {
       </Panel>
     </div>
   )
+}
+
+/** What the request log can say about validation: only requests that reached an operation were validated. */
+function ValidationOutcome({ entry }: { entry: { violations: unknown[]; operationId: string } }) {
+  if (entry.violations.length)
+    return <span className="text-xs text-red-700">{entry.violations.length} violation(s)</span>
+  if (!entry.operationId)
+    return <span className="text-xs text-slate-500">no matching operation</span>
+  return <span className="text-xs text-emerald-700">valid</span>
 }

@@ -38,14 +38,16 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   const invalid = await request.get(`${proxyUrl}/vehicles?limit=500`)
   expect(invalid.status()).toBe(400)
   expect((await invalid.json()).violations[0].location).toBe('query.limit')
+  expect((await request.get(`${proxyUrl}/nowhere`)).status()).toBe(404)
 
   await row.getByRole('link', { name: 'Fleet API v1' }).click()
   await expect(page.getByRole('heading', { name: 'Recent requests', exact: false })).toBeVisible()
   await expect(async () => {
     await page.reload()
-    await expect(page.getByText('/vehicles').first()).toBeVisible({ timeout: 1000 })
+    await expect(page.getByText('/nowhere', { exact: true })).toBeVisible({ timeout: 1000 })
   }).toPass({ timeout: 10_000 })
   await expect(page.getByText('1 violation(s)')).toBeVisible()
+  await expect(page.getByText('no matching operation')).toBeVisible()
 
   await page.getByRole('link', { name: '← All mocks' }).click()
   await row.getByRole('button', { name: /^Stop/ }).click()

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import { db } from '~/server/db.server'
 import { verifyLogin } from '~/server/auth.server'
 import { sha256 } from '~/server/crypto.server'
-import { DEMO_LOGINS, DEMO_PASSWORD, seed } from '../../prisma/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_PROJECT_NAME, seed } from '../../prisma/seed'
 
 it('seeds the demo organisations idempotently, with DEMO_API_TOKEN registered', async () => {
   process.env.DEMO_API_TOKEN = 'ic_demo_token_for_tests'
@@ -13,6 +13,8 @@ it('seeds the demo organisations idempotently, with DEMO_API_TOKEN registered', 
     memberships: await db.membership.count(),
     projects: await db.project.count(),
     tokens: await db.apiToken.count(),
+    specs: await db.specVersion.count(),
+    mocks: await db.mock.count(),
   })
   const first = await counts()
   await seed()
@@ -38,4 +40,20 @@ it('seeds the demo organisations idempotently, with DEMO_API_TOKEN registered', 
     where: { tokenHash: sha256('ic_demo_token_for_tests') },
   })
   expect(token.projectId).toBe(globex.projectId)
+})
+
+it('imports the demo API into the demo project with a mock that starts when the app boots', async () => {
+  await seed()
+  const version = await db.specVersion.findFirstOrThrow({
+    where: { spec: { project: { name: DEMO_PROJECT_NAME } } },
+    include: { spec: true },
+  })
+  expect(version).toMatchObject({
+    number: 1,
+    title: 'Acme Payments API',
+    openapiVersion: '3.1.0',
+    operationCount: 8,
+  })
+  const mock = await db.mock.findFirstOrThrow({ where: { specVersionId: version.id } })
+  expect(mock).toMatchObject({ desiredState: 'running', projectId: version.spec.projectId })
 })

@@ -292,12 +292,19 @@ describe('stateful CRUD', () => {
   it('sets readOnly fields itself, never stores or returns writeOnly ones, and counts ids from 1', () => {
     const engine = new MockEngine(spec)
     const created = call(engine, 'POST', '/pets', {
-      body: { name: 'Rex', password: 's3cret', createdAt: '1999-01-01T00:00:00Z', id: 'mine' },
+      body: {
+        name: 'Rex',
+        password: 's3cret',
+        createdAt: '1999-01-01T00:00:00Z',
+        id: 'mine',
+        undeclared: 'not part of a Pet',
+      },
     })
     const pet = created.json() as Record<string, unknown>
     expect(pet.id).toMatch(/_000001$/)
     expect(pet.name).toBe('Rex')
     expect(pet).not.toHaveProperty('password')
+    expect(pet).not.toHaveProperty('undeclared')
     expect(pet.createdAt).not.toBe('1999-01-01T00:00:00Z')
     expect(created.body).not.toContain('s3cret')
     const updated = call(engine, 'PATCH', `/pets/${String(pet.id)}`, {

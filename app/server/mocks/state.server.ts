@@ -21,7 +21,8 @@ export type StateResult =
 type Resource = Record<string, unknown>
 type Role = { collection: string; schemaName: string; item: boolean }
 /** Top-level properties the server owns (readOnly) and the ones it never returns (writeOnly). */
-type AccessFlags = { readOnly: Set<string>; writeOnly: Set<string> }
+type AccessFlags = { declared: Set<string>; readOnly: Set<string>; writeOnly: Set<string> }
+const EMPTY_SCHEMA = {}
 
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
 const OFFSET = /^(offset|skip|start)$/i
@@ -35,8 +36,9 @@ function crudOf(operation: NormalizedOperation): Capability | undefined {
 
 export class StateStore {
   private readonly collections = new Map<string, Map<string, Resource>>()
-  private readonly accessFlags = new Map<string, AccessFlags>()
-  private counter = 0
+  private readonly accessFlags = new WeakMap<object, AccessFlags>()
+  /** Resources created per collection: ids count up from 1 in each. */
+  private readonly created = new Map<string, number>()
 
   constructor(
     private readonly spec: NormalizedSpec,
@@ -45,7 +47,7 @@ export class StateStore {
 
   clear() {
     this.collections.clear()
-    this.counter = 0
+    this.created.clear()
   }
 
   private role(operation: NormalizedOperation): Role | null {
@@ -64,34 +66,50 @@ export class StateStore {
     return names.find((name) => name === 'id') ?? names.find((name) => /id$/i.test(name)) ?? null
   }
 
-  private flagsOf(schemaName: string): AccessFlags {
-    let flags = this.accessFlags.get(schemaName)
+  /** Property flags of a schema (top level and allOf members), cached per schema object. */
+  private flagsOf(schema: JsonSchema | undefined): AccessFlags {
+    const key = schema && typeof schema === 'object' ? schema : EMPTY_SCHEMA
+    let flags = this.accessFlags.get(key)
     if (flags) return flags
-    flags = { readOnly: new Set(), writeOnly: new Set() }
-    const schema = this.schemas.resolve(this.spec.schemas[schemaName]) as
-      { properties?: Record<string, JsonSchema>; allOf?: JsonSchema[] } | undefined
-    const parts = [schema, ...(schema?.allOf ?? []).map((part) => this.schemas.resolve(part))]
+    flags = { declared: new Set(), readOnly: new Set(), writeOnly: new Set() }
+    const resolved = this.schemas.resolve(schema) as { allOf?: JsonSchema[] } | undefined
+    const parts = [resolved, ...(resolved?.allOf ?? []).map((part) => this.schemas.resolve(part))]
     for (const part of parts) {
       const properties = (part as { properties?: Record<string, JsonSchema> } | undefined)
         ?.properties
       for (const [name, property] of Object.entries(properties ?? {})) {
-        const resolved = this.schemas.resolve(property) as
+        flags.declared.add(name)
+        const value = this.schemas.resolve(property) as
           { readOnly?: boolean; writeOnly?: boolean } | undefined
-        if (resolved?.readOnly === true) flags.readOnly.add(name)
-        if (resolved?.writeOnly === true) flags.writeOnly.add(name)
+        if (value?.readOnly === true) flags.readOnly.add(name)
+        if (value?.writeOnly === true) flags.writeOnly.add(name)
       }
     }
-    this.accessFlags.set(schemaName, flags)
+    this.accessFlags.set(key, flags)
     return flags
   }
 
-  /** The request body's fields a client may set: readOnly ones are the server's. */
-  private clientFields(parsed: ParsedRequest, flags: AccessFlags): Resource {
+  /**
+   * The request fields the stored resource takes: not the server's readOnly ones, not
+   * writeOnly secrets (of the resource or of the request schema), and, when the resource
+   * schema lists its properties, only those.
+   */
+  private clientFields(
+    operation: NormalizedOperation,
+    parsed: ParsedRequest,
+    resource: AccessFlags,
+  ): Resource {
     const body = parsed.body
     if (!body || typeof body !== 'object' || Buffer.isBuffer(body) || Array.isArray(body)) return {}
+    const input = this.flagsOf(
+      parsed.mediaType ? operation.requestBody?.content[parsed.mediaType]?.schema : undefined,
+    )
     const fields: Resource = {}
-    for (const [name, value] of Object.entries(body as Resource))
-      if (!flags.readOnly.has(name)) fields[name] = value
+    for (const [name, value] of Object.entries(body as Resource)) {
+      if (resource.readOnly.has(name) || input.writeOnly.has(name)) continue
+      if (resource.declared.size > 0 && !resource.declared.has(name)) continue
+      fields[name] = value
+    }
     return fields
   }
 
@@ -125,21 +143,26 @@ export class StateStore {
     if (!role) return null
     const idField = this.idField(role.schemaName)
     if (!idField) return null
-    const items = this.store(this.collectionKey(role.collection, pathParams))
+    const key = this.collectionKey(role.collection, pathParams)
+    const items = this.store(key)
     const itemParam = /\{([^}]+)\}$/.exec(operation.path)?.[1]
     const id = role.item && itemParam ? pathParams[itemParam] : undefined
     const resourceSchema: JsonSchema = { $ref: `#/components/schemas/${role.schemaName}` }
-    const flags = this.flagsOf(role.schemaName)
+    const flags = this.flagsOf(this.spec.schemas[role.schemaName])
 
     if (!role.item && operation.method === 'POST') {
-      this.counter++
+      const number = (this.created.get(key) ?? 0) + 1
+      this.created.set(key, number)
       const generated = generateFromSchema(
         resourceSchema,
         this.schemas,
-        `create:${this.counter}`,
+        `create:${key}:${number}`,
       ) as Resource
-      const resource = this.storable({ ...generated, ...this.clientFields(parsed, flags) }, flags)
-      resource[idField] = this.newId(generated[idField])
+      const resource = this.storable(
+        { ...generated, ...this.clientFields(operation, parsed, flags) },
+        flags,
+      )
+      resource[idField] = this.newId(generated[idField], number)
       items.set(String(resource[idField]), resource)
       if (items.size > maxItems) items.delete(items.keys().next().value!)
       return { kind: 'ok', body: this.shape(operation, resource, 'item') }
@@ -159,7 +182,7 @@ export class StateStore {
       case 'PUT':
       case 'PATCH':
       case 'POST': {
-        const fields = this.clientFields(parsed, flags)
+        const fields = this.clientFields(operation, parsed, flags)
         const kept =
           operation.method === 'PUT'
             ? Object.fromEntries([...flags.readOnly].map((name) => [name, existing[name]]))
@@ -178,10 +201,10 @@ export class StateStore {
     }
   }
 
-  /** Ids count up per mock (`pay_000001`, or 1 for numeric ids), prefixed like the generated one. */
-  private newId(generated: unknown): string | number {
-    if (typeof generated === 'number') return this.counter
-    return `${typeof generated === 'string' && /^[a-z]+_/.test(generated) ? generated.split('_')[0] : 'id'}_${this.counter.toString().padStart(6, '0')}`
+  /** Ids count up per collection (`pay_000001`, or 1 for numeric ids), prefixed like the generated one. */
+  private newId(generated: unknown, number: number): string | number {
+    if (typeof generated === 'number') return number
+    return `${typeof generated === 'string' && /^[a-z]+_/.test(generated) ? generated.split('_')[0] : 'id'}_${number.toString().padStart(6, '0')}`
   }
 
   /** The success response body for this operation, built around the stored resource(s); undefined = let the documented response speak. */

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { requireApiToken } from '~/server/api-tokens.server'
-import { jsonError } from '~/server/http.server'
+import { jsonError, readJsonBody } from '~/server/http.server'
 import { MockError, sendTestEvent } from '~/server/mocks/service.server'
 
 export async function loader() {
@@ -11,12 +11,9 @@ export async function loader() {
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')
   const { project } = await requireApiToken(request, params.projectId)
-  let event: unknown
-  try {
-    event = (JSON.parse((await request.text()).slice(0, 10_000)) as { event?: unknown }).event
-  } catch {
-    return jsonError(400, 'Send a JSON body: {"event": "<webhook or callback name>"}.')
-  }
+  const body = await readJsonBody(request, 10_000, '{"event": "<webhook or callback name>"}')
+  if ('error' in body) return body.error
+  const event = (body.value as { event?: unknown } | null)?.event
   if (typeof event !== 'string' || !event)
     return jsonError(400, 'Name the event: {"event": "newPet"}.')
   try {

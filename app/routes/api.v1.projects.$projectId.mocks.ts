@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { requireApiToken } from '~/server/api-tokens.server'
 import { db } from '~/server/db.server'
 import { getEnv } from '~/server/env.server'
-import { jsonError } from '~/server/http.server'
+import { jsonError, readJsonBody } from '~/server/http.server'
 import { mockJson } from '~/server/mocks/api.server'
 import { createMock, listMocks, MockError } from '~/server/mocks/service.server'
 
@@ -28,16 +28,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')
   const { project } = await requireApiToken(request, params.projectId)
-  let body: unknown
-  try {
-    body = JSON.parse((await request.text()).slice(0, 10_000))
-  } catch {
-    return jsonError(
-      400,
-      'Send a JSON body: {"specId": "...", "versionId": "...", "stateful": true}.',
-    )
-  }
-  const parsed = CreateMock.safeParse(body)
+  const body = await readJsonBody(
+    request,
+    10_000,
+    '{"specId": "...", "versionId": "...", "stateful": true}',
+  )
+  if ('error' in body) return body.error
+  const parsed = CreateMock.safeParse(body.value)
   if (!parsed.success)
     return jsonError(400, 'Invalid body.', {
       problems: parsed.error.issues.map((issue) => ({

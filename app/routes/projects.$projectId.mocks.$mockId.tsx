@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data } from '@remix-run/node'
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { formatUptime, MockStatus } from '~/components/mock-status'
 import { SubmitButton } from '~/components/ui/button'
-import { FormErrors, inputClass } from '~/components/ui/forms'
+import { Field, FormErrors, inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { audit } from '~/server/audit/log.server'
@@ -121,18 +123,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-const number = (max: number) =>
-  z.coerce
-    .number({ error: 'Enter a number.' })
+const wholeNumber = (max: number) =>
+  z
+    .number({ error: 'Enter a whole number (0 or more).' })
     .int('Use a whole number.')
     .min(0, 'Use 0 or more.')
-    .max(max, `Use at most ${max}.`)
+    .max(max, `Use at most ${max.toLocaleString('en-GB')}.`)
 const SettingsSchema = z.object({
-  rateLimitRequests: number(1_000_000),
-  rateLimitWindow: number(86_400),
-  latencyFixed: number(60_000),
-  latencyRandom: number(60_000),
-  errorRatePercent: number(100),
+  stateful: z.boolean().default(false),
+  rateLimitRequests: wholeNumber(1_000_000),
+  rateLimitWindow: wholeNumber(86_400),
+  latencyFixed: wholeNumber(60_000),
+  latencyRandom: wholeNumber(60_000),
+  errorRatePercent: wholeNumber(100),
+})
+const WebhookTargetSchema = z.object({
+  targetUrl: z
+    .string()
+    .trim()
+    .max(2000, 'Use a URL of at most 2000 characters.')
+    .regex(/^https?:\/\/\S+$/i, 'Enter an http(s) URL, or leave it empty to remove the target.')
+    .optional(),
 })
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -147,15 +158,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = `/projects/${project.id}/mocks/${mock.id}`
   const intent = String(formData.get('intent') ?? 'settings')
   if (intent === 'webhook-target') {
-    const url = String(formData.get('targetUrl') ?? '').trim()
-    if (url && !/^https?:\/\/[^\s]+$/i.test(url))
-      return data(
-        {
-          errors: ['Enter an http(s) URL for the webhook target, or leave it empty to remove it.'],
-        },
-        { status: 400 },
-      )
-    await setWebhookTarget(mock.id, url ? url.slice(0, 2000) : null)
+    const submission = parseWithZod(formData, { schema: WebhookTargetSchema })
+    if (submission.status !== 'success')
+      return data({ settings: null, webhook: submission.reply() }, { status: 400 })
+    const url = submission.value.targetUrl ?? ''
+    await setWebhookTarget(mock.id, url || null)
     return redirectWithToast(back, {
       type: 'success',
       message: url ? 'Webhook target saved.' : 'Webhook target removed.',
@@ -174,13 +181,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw error
     }
   }
-  const parsed = SettingsSchema.safeParse(Object.fromEntries(formData))
-  if (!parsed.success) {
-    return data(
-      { errors: parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`) },
-      { status: 400 },
-    )
-  }
+  const submission = parseWithZod(formData, { schema: SettingsSchema })
+  if (submission.status !== 'success')
+    return data({ settings: submission.reply(), webhook: null }, { status: 400 })
   const current = readMockConfig(mock.config)
   const credentials = { ...current.credentials }
   for (const [key, value] of formData) {
@@ -189,9 +192,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (formData.get(`clear:${scheme}`) === 'on') delete credentials[scheme]
     else if (value.trim()) credentials[scheme] = value.trim().slice(0, 500)
   }
-  const values = parsed.data
+  const values = submission.value
   await updateMockConfig(project.id, mock.id, {
-    stateful: formData.get('stateful') === 'on',
+    stateful: values.stateful,
     rateLimit:
       values.rateLimitRequests > 0 && values.rateLimitWindow > 0
         ? { requests: values.rateLimitRequests, windowSeconds: values.rateLimitWindow }
@@ -215,43 +218,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
   })
 }
 
-function NumberField({
-  name,
-  label,
-  defaultValue,
-  hint,
-}: {
-  name: string
-  label: string
-  defaultValue: number
-  hint?: string
-}) {
-  return (
-    <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        type="number"
-        min={0}
-        defaultValue={defaultValue}
-        className={`${inputClass} mt-1`}
-        aria-describedby={hint ? `${name}-hint` : undefined}
-      />
-      {hint ? (
-        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  )
-}
-
 export default function MockDetail() {
   const { projectId, mock, config, requests, canControl, webhooks } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
+  const [settingsForm, settings] = useForm({
+    id: 'mock-settings',
+    lastResult: result?.settings,
+    constraint: getZodConstraint(SettingsSchema),
+    defaultValue: {
+      stateful: config.stateful ? 'on' : '',
+      rateLimitRequests: String(config.rateLimit?.requests ?? 0),
+      rateLimitWindow: String(config.rateLimit?.windowSeconds ?? 60),
+      latencyFixed: String(config.latency.fixedMs),
+      latencyRandom: String(config.latency.randomMs),
+      errorRatePercent: String(config.errorRatePercent),
+    },
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema }),
+  })
+  const [webhookForm, webhook] = useForm({
+    id: 'webhook-target',
+    lastResult: result?.webhook,
+    constraint: getZodConstraint(WebhookTargetSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: WebhookTargetSchema }),
+  })
   return (
     <div className="space-y-6">
       <div>
@@ -277,43 +268,30 @@ export default function MockDetail() {
 
       <Panel title="Settings">
         {canControl ? (
-          <Form method="post" className="space-y-4">
-            <FormErrors errors={result?.errors} />
+          <Form method="post" className="space-y-4" {...getFormProps(settingsForm)}>
+            <FormErrors errors={settingsForm.errors} id={settingsForm.errorId} />
             <label className="flex items-center gap-2 text-sm text-slate-800">
               <input
-                type="checkbox"
-                name="stateful"
-                defaultChecked={config.stateful}
+                {...getInputProps(settings.stateful, { type: 'checkbox' })}
+                key={settings.stateful.key}
                 className="h-4 w-4 rounded border-slate-300"
               />
               Stateful: POST stores resources, GET/PUT/PATCH/DELETE use them
             </label>
             <div className="grid gap-4 sm:grid-cols-5">
-              <NumberField
-                name="rateLimitRequests"
+              <Field
+                type="number"
                 label="Rate limit (requests)"
-                defaultValue={config.rateLimit?.requests ?? 0}
+                meta={settings.rateLimitRequests}
                 hint="0 = no limit"
               />
-              <NumberField
-                name="rateLimitWindow"
-                label="per window (s)"
-                defaultValue={config.rateLimit?.windowSeconds ?? 60}
-              />
-              <NumberField
-                name="latencyFixed"
-                label="Fixed delay (ms)"
-                defaultValue={config.latency.fixedMs}
-              />
-              <NumberField
-                name="latencyRandom"
-                label="Random delay up to (ms)"
-                defaultValue={config.latency.randomMs}
-              />
-              <NumberField
-                name="errorRatePercent"
+              <Field type="number" label="per window (s)" meta={settings.rateLimitWindow} />
+              <Field type="number" label="Fixed delay (ms)" meta={settings.latencyFixed} />
+              <Field type="number" label="Random delay up to (ms)" meta={settings.latencyRandom} />
+              <Field
+                type="number"
                 label="Error rate (%)"
-                defaultValue={config.errorRatePercent}
+                meta={settings.errorRatePercent}
                 hint="Answered 500 or 503"
               />
             </div>
@@ -377,24 +355,22 @@ export default function MockDetail() {
               </code>
             </p>
             {canControl ? (
-              <Form method="post" className="flex flex-wrap items-end gap-3">
+              <Form
+                method="post"
+                className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start"
+                {...getFormProps(webhookForm)}
+              >
                 <input type="hidden" name="intent" value="webhook-target" />
-                <div className="grow">
-                  <label
-                    htmlFor="webhook-target"
-                    className="block text-sm font-medium text-slate-800"
-                  >
-                    Target URL
-                  </label>
-                  <input
-                    id="webhook-target"
-                    name="targetUrl"
-                    type="url"
-                    placeholder={webhooks.target ?? 'https://partner.example.com/webhooks'}
-                    className={`${inputClass} mt-1`}
-                  />
-                </div>
-                <SubmitButton variant="secondary" pendingText="Saving…">
+                <Field
+                  type="url"
+                  label="Target URL"
+                  meta={webhook.targetUrl}
+                  hint="Empty removes the target."
+                  inputProps={{
+                    placeholder: webhooks.target ?? 'https://partner.example.com/webhooks',
+                  }}
+                />
+                <SubmitButton variant="secondary" className="sm:mt-6" pendingText="Saving…">
                   Save target
                 </SubmitButton>
               </Form>

@@ -67,3 +67,24 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   }
   return body
 }
+
+/** A small JSON request body (API commands): the parsed value, or the error response to send (413 or 400). */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  expected: string,
+): Promise<{ value: unknown } | { error: Response }> {
+  let raw: Uint8Array
+  try {
+    raw = await readBodyLimited(request, maxBytes)
+  } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      return { error: jsonError(413, `${error.message} Send ${expected}.`) }
+    throw error
+  }
+  try {
+    return { value: JSON.parse(new TextDecoder().decode(raw)) as unknown }
+  } catch {
+    return { error: jsonError(400, `Send a JSON body: ${expected}.`) }
+  }
+}

@@ -100,6 +100,27 @@ it('creates, reads, resets and deletes a mock over the JSON API', async () => {
 })
 
 it('refuses malformed bodies and unknown specs with JSON errors', async () => {
+  const huge = await settle(() =>
+    createAction({
+      request: request('/mocks', 'POST', { specId, padding: 'x'.repeat(20_000) }),
+      params: { projectId },
+      context: {},
+    }),
+  )
+  expect(huge.status).toBe(413)
+  expect(((await huge.response!.json()) as { error: string }).error).toMatch(/limit (is|of) 10000/)
+  for (const body of ['null', '[1,2]', '"specId"'])
+    expect(
+      (
+        await settle(() =>
+          createAction({
+            request: request('/mocks', 'POST', body),
+            params: { projectId },
+            context: {},
+          }),
+        )
+      ).status,
+    ).toBe(400)
   expect(
     (
       await settle(() =>

@@ -18,8 +18,8 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
 
 type FieldProps = {
   label: string
-  meta: FieldMetadata<string | undefined>
-  type?: 'text' | 'email' | 'password' | 'url' | 'search'
+  meta: FieldMetadata<string | number | undefined>
+  type?: 'text' | 'email' | 'password' | 'url' | 'search' | 'number'
   hint?: ReactNode
   inputProps?: InputHTMLAttributes<HTMLInputElement>
 }

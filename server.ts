@@ -12,6 +12,7 @@ import { createRequestHandler } from '@remix-run/express'
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import http from 'node:http'
+import { db } from './app/server/db.server.ts'
 import { getInstance } from './app/server/litefs.server.ts'
 import { getSupervisor } from './app/server/mocks/supervisor.server.ts'
 import { checkSameOrigin, securityHeaders } from './app/server/web-security.server.ts'
@@ -53,26 +54,33 @@ async function startMocks() {
  * `/mock/:mockId/...` -> the mock's own port, so mocks work behind Fly's single
  * public port. Streams both ways; no buffering.
  */
-function mockNotRunning(res: express.Response) {
-  const problem = {
-    title: 'Mock not running',
-    status: 503,
-    detail: 'Start this mock from the Mocks tab.',
-  }
-  res.status(503).type('application/problem+json').send(JSON.stringify(problem))
+async function mockNotRunning(res: express.Response, mockId: string) {
+  const exists = await db.mock.count({ where: { id: mockId } })
+  const problem = exists
+    ? { title: 'Mock not running', status: 503, detail: 'Start this mock from the Mocks tab.' }
+    : {
+        title: 'No such mock',
+        status: 404,
+        detail: 'No mock has this id: it was deleted, or the URL is mistyped.',
+      }
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem))
 }
 
 const proxyToMock: express.RequestHandler = (req, res) => {
-  const port = getSupervisor().portOf(String(req.params.mockId))
+  const mockId = String(req.params.mockId)
+  const port = getSupervisor().portOf(mockId)
   if (!port && process.env.LITEFS_DIR) {
     // Mocks run on the primary: let Fly replay the request there.
     void getInstance().then((instance) => {
-      if (instance.currentIsPrimary) return mockNotRunning(res)
+      if (instance.currentIsPrimary) return mockNotRunning(res, mockId)
       res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
     })
     return
   }
-  if (!port) return mockNotRunning(res)
+  if (!port) {
+    mockNotRunning(res, mockId).catch(() => res.status(503).end())
+    return
+  }
   const upstream = http.request(
     {
       host: '127.0.0.1',

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { formatUptime, MockStatus } from '~/components/mock-status'
 import { SubmitButton } from '~/components/ui/button'
+import { ConfirmAction } from '~/components/ui/confirm-action'
 import { inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
@@ -188,15 +189,14 @@ export default function MocksTab() {
                 >
                   Stop selected
                 </SubmitButton>
-                <SubmitButton
-                  variant="danger"
-                  className="!py-1"
-                  name="intent"
+                <ConfirmAction
+                  label="Delete selected"
+                  confirmLabel="Delete the selected mocks"
                   value="bulk-delete"
-                  pendingText="Deleting…"
                 >
-                  Delete selected
-                </SubmitButton>
+                  Their request logs, stored resources and webhook deliveries are deleted too.
+                  Partners calling their URLs get 404.
+                </ConfirmAction>
               </Form>
             ) : null
           }
@@ -262,13 +262,13 @@ export default function MocksTab() {
                     <td className="py-3">
                       <div className="flex flex-wrap justify-end gap-1">
                         {(mock.status === 'stopped' || mock.status === 'failed'
-                          ? (['start', 'delete'] as const)
-                          : (['stop', 'restart', 'reset', 'delete'] as const)
+                          ? (['start'] as const)
+                          : (['stop', 'restart', 'reset'] as const)
                         ).map((intent) => (
                           <Form method="post" key={intent}>
                             <input type="hidden" name="mockId" value={mock.id} />
                             <SubmitButton
-                              variant={intent === 'delete' ? 'danger' : 'secondary'}
+                              variant="secondary"
                               className="!px-2 !py-1 !text-xs"
                               name="intent"
                               value={intent}
@@ -279,6 +279,22 @@ export default function MocksTab() {
                             </SubmitButton>
                           </Form>
                         ))}
+                        <Form method="post">
+                          <input type="hidden" name="mockId" value={mock.id} />
+                          <ConfirmAction
+                            compact
+                            label={
+                              <>
+                                Delete<span className="sr-only"> {mock.spec}</span>
+                              </>
+                            }
+                            confirmLabel={`Delete ${mock.spec}`}
+                            value="delete"
+                          >
+                            Its request log, stored resources and webhook deliveries are deleted
+                            too. Partners calling its URL get 404.
+                          </ConfirmAction>
+                        </Form>
                       </div>
                     </td>
                   ) : null}

@@ -53,4 +53,12 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   await row.getByRole('button', { name: /^Stop/ }).click()
   await expect(row.getByText('stopped', { exact: true })).toBeVisible()
   expect((await request.get(`${proxyUrl}/vehicles`)).status()).toBe(503)
+
+  // Deleting asks first, and says what goes with the mock.
+  await row.locator('summary', { hasText: 'Delete' }).click()
+  await expect(row.getByText('Its request log, stored resources')).toBeVisible()
+  await row.getByRole('button', { name: 'Delete Fleet API v1' }).click()
+  await expect(page.getByText('Mock deleted.')).toBeVisible()
+  await expect(row).toHaveCount(0)
+  expect((await request.get(`${proxyUrl}/vehicles`)).status()).toBe(404)
 })

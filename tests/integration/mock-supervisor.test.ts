@@ -1,4 +1,5 @@
 /** Real mock processes on 127.0.0.1: start, serve, log, crash and come back, reset, stop, resume after an app restart. */
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '~/server/db.server'
 import { MockSupervisor, getSupervisor } from '~/server/mocks/supervisor.server'
@@ -62,6 +63,19 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
   throw new Error('condition not met in time')
 }
 
+/** Sends a request target exactly as written (fetch would normalise it) and returns the status. */
+function rawStatus(port: number, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n`),
+    )
+    let head = ''
+    socket.on('data', (chunk: Buffer) => (head += chunk.toString('latin1')))
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)))
+    socket.on('error', reject)
+  })
+}
+
 describe('mock supervisor', () => {
   it('starts a mock process that serves the spec, logs requests and validates them', async () => {
     const mock = await createMock(projectId, versionId)
@@ -78,6 +92,34 @@ describe('mock supervisor', () => {
     })
     expect(JSON.parse(logged.violations)[0]).toMatchObject({ location: 'query.limit' })
     expect((await db.mock.findUniqueOrThrow({ where: { id: mock.id } })).requestCount).toBe(2)
+    await getSupervisor().stop(mock.id)
+  })
+
+  it('answers hostile requests with clear statuses and keeps serving', async () => {
+    const mock = await createMock(projectId, versionId, { stateful: false })
+    const port = mock.port!
+    expect(await rawStatus(port, '/items/%E0%A4%A')).toBe(200)
+    expect(await rawStatus(port, '/items/../items?limit=1')).toBe(200)
+    expect(await rawStatus(port, '/items/./../items')).toBe(200)
+    expect(await rawStatus(port, '/items?limit=%ZZ')).toBe(400)
+    expect(await rawStatus(port, `/items?${'x=1&'.repeat(2000)}limit=2`)).toBe(200)
+    expect(await rawStatus(port, '/nowhere/at/all')).toBe(404)
+    const post = (body: string, type = 'application/json') =>
+      fetch(`http://127.0.0.1:${port}/items`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      })
+    expect((await post('x'.repeat(6 * 1024 * 1024))).status).toBe(413)
+    expect((await post('['.repeat(100_000) + ']'.repeat(100_000))).status).toBeLessThan(500)
+    expect((await post('{"name": 5')).status).toBe(400)
+    const wrongType = await post('{"name": 5}')
+    expect(((await wrongType.json()) as { violations: unknown[] }).violations).toEqual([
+      expect.objectContaining({ location: 'body/name' }),
+    ])
+    expect((await post('name=x', 'application/x-www-form-urlencoded')).status).toBe(415)
+    expect((await fetch(`http://127.0.0.1:${port}/items`)).status).toBe(200)
+    expect((await db.mock.findUniqueOrThrow({ where: { id: mock.id } })).restartCount).toBe(0)
     await getSupervisor().stop(mock.id)
   })
 

@@ -95,7 +95,11 @@ function flushLogs() {
 
 const EMPTY = Buffer.alloc(0)
 
-function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffer {
+/**
+ * The request body, or null when it is over MAX_BODY_BYTES. An oversized body is
+ * read and discarded rather than cut off, so the client gets to read the 413.
+ */
+function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffer | null {
   // No Content-Length and no chunked encoding: there is no body to wait for (most GETs).
   if (
     request.headers['content-length'] === undefined &&
@@ -104,19 +108,24 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffe
     request.resume()
     return EMPTY
   }
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) {
+    request.resume()
+    return null
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     request.on('data', (chunk: Buffer) => {
+      if (size > MAX_BODY_BYTES) return
       size += chunk.length
       if (size > MAX_BODY_BYTES) {
+        chunks.length = 0
         resolve(null)
-        request.destroy()
-        return
-      }
-      chunks.push(chunk)
+      } else chunks.push(chunk)
     })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('end', () => {
+      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks))
+    })
     request.on('error', reject)
   })
 }

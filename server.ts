@@ -71,10 +71,14 @@ const proxyToMock: express.RequestHandler = (req, res) => {
   const port = getSupervisor().portOf(mockId)
   if (!port && process.env.LITEFS_DIR) {
     // Mocks run on the primary: let Fly replay the request there.
-    void getInstance().then((instance) => {
-      if (instance.currentIsPrimary) return mockNotRunning(res, mockId)
-      res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
-    })
+    getInstance()
+      .then((instance) => {
+        if (instance.currentIsPrimary) return mockNotRunning(res, mockId)
+        res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
+      })
+      .catch(() => {
+        if (!res.headersSent) res.status(503).end()
+      })
     return
   }
   if (!port) {

@@ -142,7 +142,10 @@ const WebhookTargetSchema = z.object({
     .string()
     .trim()
     .max(2000, 'Use a URL of at most 2000 characters.')
-    .regex(/^https?:\/\/\S+$/i, 'Enter an http(s) URL, or leave it empty to remove the target.')
+    .refine(
+      (url) => url === '' || /^https?:\/\/\S+$/i.test(url),
+      'Enter an http(s) URL, or leave it empty to remove the target.',
+    )
     .optional(),
 })
 
@@ -183,7 +186,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: SettingsSchema })
   if (submission.status !== 'success')
-    return data({ settings: submission.reply(), webhook: null }, { status: 400 })
+    return data(
+      {
+        // Credentials typed into the form never travel back to the page.
+        settings: submission.reply({
+          hideFields: [...formData.keys()].filter((key) => key.startsWith('credential:')),
+        }),
+        webhook: null,
+      },
+      { status: 400 },
+    )
   const current = readMockConfig(mock.config)
   const credentials = { ...current.credentials }
   for (const [key, value] of formData) {

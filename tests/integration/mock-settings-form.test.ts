@@ -104,6 +104,12 @@ describe('mock settings form', () => {
     },
   )
 
+  it('never sends a typed credential back when the form is refused', async () => {
+    const result = await submit({ ...VALID, errorRatePercent: '-5', 'credential:key': 'sk_live_x' })
+    expect(result.status).toBe(400)
+    expect(JSON.stringify(result.data)).not.toContain('sk_live_x')
+  })
+
   it('stores a hostile credential sealed and truncated, never in the clear', async () => {
     const credential = `<script>alert(1)</script>${'k'.repeat(10_000)}`
     expect((await submit({ ...VALID, 'credential:key': credential })).status).toBe(302)
@@ -135,7 +141,7 @@ describe('webhook target form', () => {
         .status,
     ).toBe(302)
     expect(await webhookTarget(mockId)).toBe('https://partner.example/hooks')
-    expect((await submit({ intent: 'webhook-target', targetUrl: '' })).status).toBe(302)
+    expect((await submit({ intent: 'webhook-target', targetUrl: '   ' })).status).toBe(302)
     expect(await webhookTarget(mockId)).toBeNull()
   })
 })

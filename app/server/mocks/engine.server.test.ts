@@ -318,6 +318,51 @@ describe('stateful CRUD', () => {
     expect(second.id).toMatch(/_000002$/)
   })
 
+  it('keeps fields declared through nested allOf, and every field of a polymorphic resource', async () => {
+    const composed = `openapi: 3.0.3
+info: {title: Kennel, version: "1"}
+paths:
+  /dogs:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Dog"}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Dog"}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Dog"}}}}}
+  /dogs/{dogId}:
+    get:
+      parameters: [{name: dogId, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Dog"}}}}}
+  /payments:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Payment"}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Payment"}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Payment"}}}}}
+  /payments/{paymentId}:
+    get:
+      parameters: [{name: paymentId, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Payment"}}}}}
+components:
+  schemas:
+    NewPet: {type: object, properties: {name: {type: string}}}
+    Pet: {allOf: [{$ref: "#/components/schemas/NewPet"}, {properties: {id: {type: string, readOnly: true}}}]}
+    Dog: {allOf: [{$ref: "#/components/schemas/Pet"}, {properties: {breed: {type: string}}}]}
+    Payment:
+      type: object
+      properties: {id: {type: string, readOnly: true}, amount: {type: integer}}
+      oneOf:
+        - {required: [card], properties: {card: {type: string}}}
+        - {required: [iban], properties: {iban: {type: string}}}
+`
+    const engine = new MockEngine(
+      (await analyzeSpec(singleFileSource(composed, 'kennel.yaml'))).spec,
+    )
+    const dog = call(engine, 'POST', '/dogs', { body: { name: 'Rex', breed: 'collie' } }).json()
+    expect(dog).toMatchObject({ name: 'Rex', breed: 'collie' })
+    const payment = call(engine, 'POST', '/payments', { body: { amount: 5, card: 'visa' } }).json()
+    expect(payment).toMatchObject({ amount: 5, card: 'visa' })
+  })
+
   it('bounds each collection, dropping the oldest', () => {
     const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, maxItemsPerCollection: 3 })
     const ids = ['a', 'b', 'c', 'd'].map(

@@ -24,6 +24,8 @@ describe('splitTarget', () => {
     ['/pets/a b', '/pets/a%20b'],
     ['/pets/1#fragment', '/pets/1'],
     ['http://mock.local/pets/7?x=1', '/pets/7'],
+    ['//evil.example/pets', '/pets'],
+    ['/a/%2e%2E/pets', '/pets'],
   ])('normalises the unusual target %s like a URL parser', (target, pathname) => {
     expect(splitTarget(target).pathname).toBe(pathname)
   })

@@ -8,6 +8,7 @@ import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
+const MAX_DISCARDED_BYTES = 4 * MAX_BODY_BYTES
 const LOGGED_BODY_CHARS = 4096
 const SECRET_HEADERS =
   /^(authorization|cookie|set-cookie|x-api-key|api-key|proxy-authorization)$|token|secret|key$/i
@@ -95,6 +96,15 @@ function flushLogs() {
 
 const EMPTY = Buffer.alloc(0)
 
+/** Reads and drops a body so the client can read our answer; a client that streams on past MAX_DISCARDED_BYTES is cut off. */
+function discardBody(request: http.IncomingMessage) {
+  let size = 0
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > MAX_DISCARDED_BYTES) request.destroy()
+  })
+}
+
 /**
  * The request body, or null when it is over MAX_BODY_BYTES. An oversized body is
  * read and discarded rather than cut off, so the client gets to read the 413.
@@ -109,20 +119,21 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffe
     return EMPTY
   }
   if (Number(request.headers['content-length']) > MAX_BODY_BYTES) {
-    request.resume()
+    discardBody(request)
     return null
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    request.on('data', (chunk: Buffer) => {
-      if (size > MAX_BODY_BYTES) return
+    const collect = (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        chunks.length = 0
-        resolve(null)
-      } else chunks.push(chunk)
-    })
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      chunks.length = 0
+      request.off('data', collect)
+      discardBody(request)
+      resolve(null)
+    }
+    request.on('data', collect)
     request.on('end', () => {
       if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks))
     })
@@ -130,8 +141,8 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffe
   })
 }
 
-/** Plain origin-form targets (`/path?query`) need no URL parser; anything unusual (dot segments, spaces, `#`, `\\`, absolute form) gets the WHATWG one. */
-const PLAIN_TARGET = /^(?!.*\/\.)\/[\x21\x22\x24-\x5b\x5d-\x7e]*$/
+/** Plain origin-form targets (`/path?query`) need no URL parser; anything unusual (`//` first, dot segments plain or escaped, spaces, `#`, `\\`, absolute form) gets the WHATWG one. */
+const PLAIN_TARGET = /^(?!\/\/)(?!.*\/\.)(?!.*%2e)\/[\x21\x22\x24-\x5b\x5d-\x7e]*$/i
 
 export function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
   if (PLAIN_TARGET.test(target)) {

@@ -21,7 +21,13 @@ export type StateResult =
 type Resource = Record<string, unknown>
 type Role = { collection: string; schemaName: string; item: boolean }
 /** Top-level properties the server owns (readOnly) and the ones it never returns (writeOnly). */
-type AccessFlags = { declared: Set<string>; readOnly: Set<string>; writeOnly: Set<string> }
+type AccessFlags = {
+  declared: Set<string>
+  /** oneOf/anyOf variants or explicit additionalProperties: fields beyond `declared` belong too. */
+  open: boolean
+  readOnly: Set<string>
+  writeOnly: Set<string>
+}
 const EMPTY_SCHEMA = {}
 
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
@@ -59,32 +65,42 @@ export class StateStore {
     return { collection: crud.value, schemaName, item: operation.path !== crud.value }
   }
 
-  private idField(schemaName: string): string | null {
-    const schema = this.schemas.resolve(this.spec.schemas[schemaName]) as
-      { properties?: Record<string, unknown> } | undefined
-    const names = Object.keys(schema?.properties ?? {})
+  /** `id`, else the first property ending in "id" (allOf members included). */
+  private idField(flags: AccessFlags): string | null {
+    const names = [...flags.declared]
     return names.find((name) => name === 'id') ?? names.find((name) => /id$/i.test(name)) ?? null
   }
 
-  /** Property flags of a schema (top level and allOf members), cached per schema object. */
+  /**
+   * Property flags of a schema, through nested allOf (cached per schema object).
+   */
   private flagsOf(schema: JsonSchema | undefined): AccessFlags {
     const key = schema && typeof schema === 'object' ? schema : EMPTY_SCHEMA
     let flags = this.accessFlags.get(key)
     if (flags) return flags
-    flags = { declared: new Set(), readOnly: new Set(), writeOnly: new Set() }
-    const resolved = this.schemas.resolve(schema) as { allOf?: JsonSchema[] } | undefined
-    const parts = [resolved, ...(resolved?.allOf ?? []).map((part) => this.schemas.resolve(part))]
-    for (const part of parts) {
-      const properties = (part as { properties?: Record<string, JsonSchema> } | undefined)
-        ?.properties
-      for (const [name, property] of Object.entries(properties ?? {})) {
-        flags.declared.add(name)
+    flags = { declared: new Set(), open: false, readOnly: new Set(), writeOnly: new Set() }
+    const visit = (part: JsonSchema | undefined, depth: number) => {
+      const resolved = this.schemas.resolve(part) as Record<string, unknown> | undefined
+      if (!resolved || typeof resolved !== 'object' || depth > 10) return
+      const extra = resolved.additionalProperties
+      if (
+        resolved.oneOf ||
+        resolved.anyOf ||
+        extra === true ||
+        (extra && typeof extra === 'object')
+      )
+        flags!.open = true
+      const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>
+      for (const [name, property] of Object.entries(properties)) {
+        flags!.declared.add(name)
         const value = this.schemas.resolve(property) as
           { readOnly?: boolean; writeOnly?: boolean } | undefined
-        if (value?.readOnly === true) flags.readOnly.add(name)
-        if (value?.writeOnly === true) flags.writeOnly.add(name)
+        if (value?.readOnly === true) flags!.readOnly.add(name)
+        if (value?.writeOnly === true) flags!.writeOnly.add(name)
       }
+      for (const member of (resolved.allOf ?? []) as JsonSchema[]) visit(member, depth + 1)
     }
+    visit(schema, 0)
     this.accessFlags.set(key, flags)
     return flags
   }
@@ -107,7 +123,7 @@ export class StateStore {
     const fields: Resource = {}
     for (const [name, value] of Object.entries(body as Resource)) {
       if (resource.readOnly.has(name) || input.writeOnly.has(name)) continue
-      if (resource.declared.size > 0 && !resource.declared.has(name)) continue
+      if (!resource.open && resource.declared.size > 0 && !resource.declared.has(name)) continue
       fields[name] = value
     }
     return fields
@@ -141,14 +157,14 @@ export class StateStore {
   ): StateResult | null {
     const role = this.role(operation)
     if (!role) return null
-    const idField = this.idField(role.schemaName)
+    const flags = this.flagsOf(this.spec.schemas[role.schemaName])
+    const idField = this.idField(flags)
     if (!idField) return null
     const key = this.collectionKey(role.collection, pathParams)
     const items = this.store(key)
     const itemParam = /\{([^}]+)\}$/.exec(operation.path)?.[1]
     const id = role.item && itemParam ? pathParams[itemParam] : undefined
     const resourceSchema: JsonSchema = { $ref: `#/components/schemas/${role.schemaName}` }
-    const flags = this.flagsOf(this.spec.schemas[role.schemaName])
 
     if (!role.item && operation.method === 'POST') {
       const number = (this.created.get(key) ?? 0) + 1

@@ -148,12 +148,13 @@ export class Router {
 
   match(method: string, pathname: string): RouteMatch {
     const upper = method.toUpperCase()
-    const allow = new Set<string>()
+    let allow: Set<string> | null = null
     let matched: RouteMatch | null = null
     const visit = (route: Route, values: string[]) => {
       const operation =
         route.operations.get(upper) ?? (upper === 'HEAD' ? route.operations.get('GET') : undefined)
       if (!operation) {
+        allow ??= new Set()
         for (const allowed of route.operations.keys()) allow.add(allowed)
         return false
       }
@@ -166,8 +167,6 @@ export class Router {
     for (const candidate of this.candidates(pathname)) {
       if (this.walk(this.root, splitPath(candidate), 0, [], visit)) return matched!
     }
-    return allow.size > 0
-      ? { kind: 'method-not-allowed', allow: [...allow] }
-      : { kind: 'not-found' }
+    return allow ? { kind: 'method-not-allowed', allow: [...allow] } : { kind: 'not-found' }
   }
 }

@@ -272,6 +272,7 @@ export default function MocksTab() {
                               className="!px-2 !py-1 !text-xs"
                               name="intent"
                               value={intent}
+                              pendingFor={['mockId', mock.id]}
                               pendingText="…"
                             >
                               {intent[0]!.toUpperCase() + intent.slice(1)}
@@ -290,6 +291,7 @@ export default function MocksTab() {
                             }
                             confirmLabel={`Delete ${mock.spec}`}
                             value="delete"
+                            pendingFor={['mockId', mock.id]}
                           >
                             Its request log, stored resources and webhook deliveries are deleted
                             too. Partners calling its URL get 404.

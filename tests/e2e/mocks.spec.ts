@@ -57,6 +57,9 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   // Deleting asks first, and says what goes with the mock.
   await row.locator('summary', { hasText: 'Delete' }).click()
   await expect(row.getByText('Its request log, stored resources')).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(row.getByText('Its request log, stored resources')).toBeHidden()
+  await row.locator('summary', { hasText: 'Delete' }).click()
   await row.getByRole('button', { name: 'Delete Fleet API v1' }).click()
   await expect(page.getByText('Mock deleted.')).toBeVisible()
   await expect(row).toHaveCount(0)

@@ -25,20 +25,23 @@ export function Button({ variant = 'primary', className = '', type = 'button', .
 /**
  * A submit button that shows a pending label while its form is submitting.
  * `intent` lets several buttons share one form; only the clicked one shows pending.
+ * `pendingFor` ([field, value]) tells apart identical buttons in many forms (one per row).
  */
 export function SubmitButton({
   children,
   pendingText,
+  pendingFor,
   name,
   value,
   formAction,
   ...props
-}: Props & { pendingText?: string }) {
+}: Props & { pendingText?: string; pendingFor?: [string, string] }) {
   const navigation = useNavigation()
   const submitting = navigation.state === 'submitting'
   const matchesIntent = name ? navigation.formData?.get(name) === value : true
   const matchesAction = formAction ? navigation.formAction === formAction : true
-  const pending = submitting && matchesIntent && matchesAction
+  const matchesRow = pendingFor ? navigation.formData?.get(pendingFor[0]) === pendingFor[1] : true
+  const pending = submitting && matchesIntent && matchesAction && matchesRow
   return (
     <Button
       type="submit"

@@ -4,7 +4,8 @@ import { buttonClass, SubmitButton } from './button'
 /**
  * A destructive submit behind a second, explicit click: the first opens a small
  * panel saying what will be lost. A <details> element, so it works without
- * JavaScript and from the keyboard (Enter or Space on the summary opens it).
+ * JavaScript and from the keyboard (Enter or Space on the summary opens it,
+ * Escape closes it once JavaScript has loaded).
  */
 export function ConfirmAction({
   label,
@@ -12,6 +13,7 @@ export function ConfirmAction({
   children,
   name = 'intent',
   value,
+  pendingFor,
   compact = false,
 }: {
   /** The button that opens the confirmation (may include sr-only context). */
@@ -21,11 +23,17 @@ export function ConfirmAction({
   children: ReactNode
   name?: string
   value: string
+  pendingFor?: [string, string]
   compact?: boolean
 }) {
   const size = compact ? '!px-2 !py-1 !text-xs' : '!py-1'
   return (
-    <details className="group relative">
+    <details
+      className="group relative"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') event.currentTarget.open = false
+      }}
+    >
       <summary className={`${buttonClass('danger', size)} cursor-pointer list-none`}>
         {label}
       </summary>
@@ -40,6 +48,7 @@ export function ConfirmAction({
           className="!bg-red-600 !py-1 !text-xs !text-white hover:!bg-red-500"
           name={name}
           value={value}
+          pendingFor={pendingFor}
           pendingText="Deleting…"
         >
           {confirmLabel}

@@ -34,6 +34,37 @@ import { redirectWithToast } from '~/server/toast.server'
 
 const LOG_PAGE = 50
 
+/**
+ * A page of the request log, newest first: `?problems=1` keeps 4xx/5xx answers,
+ * `?before=<entry id>` continues after that entry.
+ */
+async function readRequestLog(mockId: string, search: URLSearchParams) {
+  const problemsOnly = search.get('problems') === '1'
+  const before = search.get('before')
+  const cursor = before
+    ? await db.mockRequestLog.findFirst({ where: { id: before, mockId }, select: { at: true } })
+    : null
+  const entries = await db.mockRequestLog.findMany({
+    where: {
+      mockId,
+      ...(problemsOnly ? { status: { gte: 400 } } : {}),
+      ...(cursor
+        ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: before! } }] }
+        : {}),
+    },
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    take: LOG_PAGE + 1,
+  })
+  const more = entries.length > LOG_PAGE
+  const page = entries.slice(0, LOG_PAGE)
+  return {
+    problemsOnly,
+    paged: Boolean(cursor),
+    older: more ? page[page.length - 1]!.id : null,
+    entries: page,
+  }
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
   const mock = await getMock(project.id, params.mockId ?? '')
@@ -46,11 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (scheme) => scheme.kind !== 'mutualTLS',
   )
   const config = readMockConfig(mock.config)
-  const requests = await db.mockRequestLog.findMany({
-    where: { mockId: mock.id },
-    orderBy: { at: 'desc' },
-    take: LOG_PAGE,
-  })
+  const log = await readRequestLog(mock.id, new URL(request.url).searchParams)
   const memory = getSupervisor().memoryOf(mock.id)
   const spec = readNormalized(version)
   const events = webhookEvents(spec).map((event) => event.name)
@@ -108,18 +135,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           })),
         }
       : null,
-    requests: requests.map((entry) => ({
-      id: entry.id,
-      at: entry.at.toISOString(),
-      method: entry.method,
-      path: entry.path,
-      status: entry.status,
-      durationMs: entry.durationMs,
-      operationId: entry.operationId,
-      violations: JSON.parse(entry.violations) as { location: string; message: string }[],
-      request: JSON.parse(entry.request) as unknown,
-      response: JSON.parse(entry.response) as unknown,
-    })),
+    log: { problemsOnly: log.problemsOnly, older: log.older, paged: log.paged },
+    requests: log.entries.map((entry) => logEntryView(entry)),
+  }
+}
+
+function logEntryView(entry: Awaited<ReturnType<typeof readRequestLog>>['entries'][number]) {
+  const request = JSON.parse(entry.request) as { query?: unknown }
+  return {
+    id: entry.id,
+    at: entry.at.toISOString(),
+    method: entry.method,
+    path: entry.path,
+    status: entry.status,
+    durationMs: entry.durationMs,
+    operationId: entry.operationId,
+    query: typeof request.query === 'string' ? request.query : '',
+    violations: JSON.parse(entry.violations) as { location: string; message: string }[],
+    request,
+    response: JSON.parse(entry.response) as unknown,
   }
 }
 
@@ -231,7 +265,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MockDetail() {
-  const { projectId, mock, config, requests, canControl, webhooks } = useLoaderData<typeof loader>()
+  const { projectId, mock, config, requests, log, canControl, webhooks } =
+    useLoaderData<typeof loader>()
+  const page = `/projects/${projectId}/mocks/${mock.id}`
+  const logLink = (params: Record<string, string>) => {
+    const search = new URLSearchParams(params).toString()
+    return search ? `${page}?${search}` : page
+  }
+  const filter: Record<string, string> = log.problemsOnly ? { problems: '1' } : {}
   const result = useActionData<typeof action>()
   const [settingsForm, settings] = useForm({
     id: 'mock-settings',
@@ -446,11 +487,37 @@ export default function MockDetail() {
         </Panel>
       ) : null}
 
-      <Panel title={`Recent requests (${requests.length})`}>
+      <Panel
+        title={log.problemsOnly ? 'Requests answered 4xx/5xx' : 'Recent requests'}
+        actions={
+          <nav aria-label="Request log filter" className="flex gap-1 text-sm">
+            {[
+              { label: 'All', to: logLink({}), current: !log.problemsOnly },
+              { label: 'Problems only', to: logLink({ problems: '1' }), current: log.problemsOnly },
+            ].map((tab) => (
+              <Link
+                key={tab.label}
+                to={tab.to}
+                preventScrollReset
+                aria-current={tab.current ? 'page' : undefined}
+                className={`rounded px-2 py-1 ${tab.current ? 'bg-indigo-50 font-semibold text-indigo-800' : 'text-slate-600 hover:bg-slate-100'}`}
+              >
+                {tab.label}
+              </Link>
+            ))}
+          </nav>
+        }
+      >
         {requests.length === 0 ? (
-          <EmptyState title="No requests yet">
-            Call {mock.proxyUrl} and the requests appear here.
-          </EmptyState>
+          log.problemsOnly ? (
+            <EmptyState title="No problems logged">
+              No request in the log was answered with a 4xx or 5xx status.
+            </EmptyState>
+          ) : (
+            <EmptyState title="No requests yet">
+              Call {mock.proxyUrl} and the requests appear here.
+            </EmptyState>
+          )
         ) : (
           <ul className="divide-y divide-slate-100 text-sm">
             {requests.map((entry) => (
@@ -462,6 +529,11 @@ export default function MockDetail() {
                     </span>
                     <span className="font-mono font-semibold">{entry.method}</span>
                     <span className="font-mono">{entry.path}</span>
+                    {entry.query ? (
+                      <span className="-ml-3 max-w-xs truncate font-mono text-slate-500">
+                        ?{entry.query}
+                      </span>
+                    ) : null}
                     <span
                       className={`rounded px-2 text-xs font-semibold ${entry.status >= 400 ? 'bg-red-100 text-red-800' : 'bg-emerald-100 text-emerald-800'}`}
                     >
@@ -493,6 +565,25 @@ export default function MockDetail() {
             ))}
           </ul>
         )}
+        {log.paged || log.older ? (
+          <nav aria-label="Request log pages" className="mt-3 flex justify-between text-sm">
+            {log.paged ? (
+              <Link to={logLink(filter)} className="text-indigo-700 hover:underline">
+                ← Newest
+              </Link>
+            ) : (
+              <span />
+            )}
+            {log.older ? (
+              <Link
+                to={logLink({ ...filter, before: log.older })}
+                className="text-indigo-700 hover:underline"
+              >
+                Older requests →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </Panel>
     </div>
   )

@@ -48,6 +48,10 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   }).toPass({ timeout: 10_000 })
   await expect(page.getByText('1 violation(s)')).toBeVisible()
   await expect(page.getByText('no matching operation')).toBeVisible()
+  await page.getByRole('link', { name: 'Problems only' }).click()
+  await expect(page.getByRole('heading', { name: 'Requests answered 4xx/5xx' })).toBeVisible()
+  await expect(page.getByText('/nowhere', { exact: true })).toBeVisible()
+  await expect(page.getByText('/vehicles', { exact: true })).toHaveCount(1)
 
   await page.getByRole('link', { name: '← All mocks' }).click()
   await row.getByRole('button', { name: /^Stop/ }).click()

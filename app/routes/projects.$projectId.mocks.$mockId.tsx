@@ -5,6 +5,7 @@ import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { formatUptime, MockStatus } from '~/components/mock-status'
+import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
@@ -33,6 +34,7 @@ import { readNormalized } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
 
 const LOG_PAGE = 50
+const LIVE_REFRESH_MS = 3000
 
 /**
  * A page of the request log, newest first: `?problems=1` keeps 4xx/5xx answers,
@@ -273,6 +275,8 @@ export default function MockDetail() {
     return search ? `${page}?${search}` : page
   }
   const filter: Record<string, string> = log.problemsOnly ? { problems: '1' } : {}
+  // The newest page follows new requests as they arrive; older pages stay put.
+  useRevalidateEvery(LIVE_REFRESH_MS, !log.paged)
   const result = useActionData<typeof action>()
   const [settingsForm, settings] = useForm({
     id: 'mock-settings',

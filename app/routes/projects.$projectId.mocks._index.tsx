@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { formatUptime, MockStatus } from '~/components/mock-status'
+import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { ConfirmAction } from '~/components/ui/confirm-action'
 import { inputClass } from '~/components/ui/forms'
@@ -120,6 +121,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function MocksTab() {
   const { projectId, mocks, versions, canControl } = useLoaderData<typeof loader>()
+  // Status, uptime and request counts stay current while the tab is open.
+  useRevalidateEvery(5000, mocks.length > 0)
   return (
     <div className="space-y-6">
       {canControl ? (

@@ -48,6 +48,12 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   }).toPass({ timeout: 10_000 })
   await expect(page.getByText('1 violation(s)')).toBeVisible()
   await expect(page.getByText('no matching operation')).toBeVisible()
+  // The newest page follows new requests without a reload, and keeps what is being typed.
+  await page.getByLabel('Fixed delay (ms)').fill('25')
+  expect((await request.get(`${proxyUrl}/vehicles?live=1`)).status()).toBe(200)
+  await expect(page.getByText('?live=1')).toBeVisible({ timeout: 10_000 })
+  await expect(page.getByLabel('Fixed delay (ms)')).toHaveValue('25')
+
   await page.getByRole('link', { name: 'Problems only' }).click()
   await expect(page.getByRole('heading', { name: 'Requests answered 4xx/5xx' })).toBeVisible()
   await expect(page.getByText('/nowhere', { exact: true })).toBeVisible()

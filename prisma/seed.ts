@@ -120,7 +120,16 @@ if (isMain) {
     )
   }
   console.log(
-    `Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}\n`,
+    `Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}`,
   )
+  const mock = await db.mock.findFirst({
+    where: { projectId: project.id },
+    orderBy: { createdAt: 'asc' },
+  })
+  if (mock)
+    console.log(
+      `Demo mock (starts with the app): http://localhost:3000/mock/${mock.id}/v1/payments (any Bearer token)`,
+    )
+  console.log('')
   await db.$disconnect()
 }

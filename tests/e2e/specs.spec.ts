@@ -68,4 +68,15 @@ test('import a spec by pasting it, see its problems, then browse it (no JavaScri
   await expect(
     page.locator('section', { hasText: TITLE }).getByRole('link', { name: 'v1' }),
   ).toBeVisible()
+
+  // The import started a mock; deleting it asks first, without JavaScript too.
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Mocks' })
+    .click()
+  const row = page.getByRole('row', { name: new RegExp(`${TITLE} v1`) })
+  await row.locator('summary', { hasText: 'Delete' }).click()
+  await row.getByRole('button', { name: `Delete ${TITLE} v1` }).click()
+  await expect(page.getByText('Mock deleted.')).toBeVisible()
+  await expect(row).toHaveCount(0)
 })

@@ -205,6 +205,17 @@ async function drive(port: number, endpoint: Endpoint): Promise<Measure> {
 
 const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(8)
 
+/** BENCH_SPECS=petstore,xero limits the run to targets whose file name contains one of the words. */
+const only = (process.env.BENCH_SPECS ?? '').split(',').filter(Boolean)
+const selected = only.length
+  ? TARGETS.filter((target) => only.some((word) => target.file.includes(word)))
+  : TARGETS
+if (selected.length === 0) {
+  console.error(
+    `BENCH_SPECS=${only.join(',')} matches none of: ${TARGETS.map((t) => t.file).join(', ')}`,
+  )
+  process.exit(2)
+}
 console.log(
   `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per endpoint and server, request validation on in both\n`,
 )
@@ -214,7 +225,7 @@ console.log(
 const RPS_TARGET = 10
 const P99_TARGET = 1 / 5
 const verdicts: { label: string; met: boolean }[] = []
-for (const target of TARGETS) {
+for (const target of selected) {
   const ours = await startOurs(target.file)
   const prism = await startPrism(target.file)
   try {

@@ -15,11 +15,3 @@ export function MockStatus({ status }: { status: string }) {
     </span>
   )
 }
-
-export function formatUptime(startedAt: string | null, status: string): string {
-  if (!startedAt || status !== 'up') return '—'
-  const seconds = Math.max(0, Math.floor((Date.now() - new Date(startedAt).getTime()) / 1000))
-  if (seconds < 60) return `${seconds}s`
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`
-  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`
-}

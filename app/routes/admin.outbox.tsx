@@ -4,6 +4,7 @@ import { Page } from '~/components/page'
 import { EmptyState } from '~/components/ui/panel'
 import { requireUser } from '~/server/auth.server'
 import { db } from '~/server/db.server'
+import { formatDateTime } from '~/shared/format'
 
 export const meta: MetaFunction = () => [{ title: 'Outbox · Integration Copilot' }]
 
@@ -39,7 +40,7 @@ export default function OutboxPage() {
             >
               <p className="font-semibold text-slate-900">{email.subject}</p>
               <p className="text-xs text-slate-500">
-                To {email.to} · {new Date(email.createdAt).toLocaleString('en-GB')} ·{' '}
+                To {email.to} · {formatDateTime(email.createdAt)} ·{' '}
                 {email.sentAt
                   ? 'sent via SMTP'
                   : email.error

@@ -23,6 +23,7 @@ import {
   revokeInvite,
 } from '~/server/orgs/members.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatDate } from '~/shared/format'
 
 export const meta: MetaFunction = () => [{ title: 'Members · Integration Copilot' }]
 
@@ -300,7 +301,7 @@ export default function MembersPage() {
                 <li key={invite.id} className="flex items-center justify-between py-2 text-sm">
                   <span>
                     {invite.email} · {roleLabel(invite.role)} · expires{' '}
-                    {new Date(invite.expiresAt).toLocaleDateString('en-GB')}
+                    {formatDate(invite.expiresAt)}
                   </span>
                   <Form method="post">
                     <input type="hidden" name="intent" value="revoke-invite" />

@@ -4,7 +4,7 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { formatUptime, MockStatus } from '~/components/mock-status'
+import { MockStatus } from '~/components/mock-status'
 import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, inputClass } from '~/components/ui/forms'
@@ -32,6 +32,7 @@ import {
 import { getSupervisor, readMockConfig } from '~/server/mocks/supervisor.server'
 import { readNormalized } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatTime, formatUptime } from '~/shared/format'
 
 const LOG_PAGE = 50
 const LIVE_REFRESH_MS = 3000
@@ -93,6 +94,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const target = events.length ? await webhookTarget(mock.id) : null
   return {
     projectId: project.id,
+    /** The server's clock, so uptimes render the same on the server and in the browser. */
+    now: Date.now(),
     canControl: can(role, 'project:write'),
     mock: {
       id: mock.id,
@@ -267,7 +270,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MockDetail() {
-  const { projectId, mock, config, requests, log, canControl, webhooks } =
+  const { projectId, mock, config, requests, log, canControl, webhooks, now } =
     useLoaderData<typeof loader>()
   const page = `/projects/${projectId}/mocks/${mock.id}`
   const logLink = (params: Record<string, string>) => {
@@ -317,7 +320,7 @@ export default function MockDetail() {
           <p className="font-mono text-xs text-slate-400">direct: {mock.baseUrl}</p>
         ) : null}
         <p className="mt-1 text-sm text-slate-600">
-          Uptime {formatUptime(mock.startedAt, mock.status)} · {mock.requestCount} requests
+          Uptime {formatUptime(mock.startedAt, mock.status, now)} · {mock.requestCount} requests
           {mock.memoryMb ? ` · ${mock.memoryMb} MB` : ''}
         </p>
         {mock.lastError ? <p className="text-sm text-red-700">{mock.lastError}</p> : null}
@@ -458,7 +461,7 @@ export default function MockDetail() {
                 </caption>
                 <thead className="text-slate-500">
                   <tr>
-                    <th className="py-1">When</th>
+                    <th className="py-1">When (UTC)</th>
                     <th className="py-1">Event</th>
                     <th className="py-1">Target</th>
                     <th className="py-1">Status</th>
@@ -468,9 +471,7 @@ export default function MockDetail() {
                 <tbody className="divide-y divide-slate-100">
                   {webhooks.deliveries.map((delivery) => (
                     <tr key={delivery.id} className="align-top">
-                      <td className="py-1">
-                        {new Date(delivery.createdAt).toLocaleTimeString('en-GB')}
-                      </td>
+                      <td className="py-1">{formatTime(delivery.createdAt)}</td>
                       <td className="py-1">{delivery.event}</td>
                       <td className="py-1 font-mono">{delivery.target}</td>
                       <td className="py-1">{delivery.status}</td>
@@ -523,14 +524,15 @@ export default function MockDetail() {
             </EmptyState>
           )
         ) : (
-          <ul className="divide-y divide-slate-100 text-sm">
+          <ul
+            aria-label="Requests, newest first (times in UTC)"
+            className="divide-y divide-slate-100 text-sm"
+          >
             {requests.map((entry) => (
               <li key={entry.id}>
                 <details>
                   <summary className="flex cursor-pointer flex-wrap items-center gap-3 py-2">
-                    <span className="font-mono text-xs text-slate-500">
-                      {new Date(entry.at).toLocaleTimeString('en-GB')}
-                    </span>
+                    <span className="font-mono text-xs text-slate-500">{formatTime(entry.at)}</span>
                     <span className="font-mono font-semibold">{entry.method}</span>
                     <span className="font-mono">{entry.path}</span>
                     {entry.query ? (

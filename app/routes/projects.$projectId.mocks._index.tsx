@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { formatUptime, MockStatus } from '~/components/mock-status'
+import { MockStatus } from '~/components/mock-status'
 import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { ConfirmAction } from '~/components/ui/confirm-action'
@@ -20,6 +20,7 @@ import {
 } from '~/server/mocks/service.server'
 import { listSpecs } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatUptime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -27,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = getEnv().APP_URL ?? new URL(request.url).origin
   return {
     projectId: project.id,
+    /** The server's clock, so uptimes render the same on the server and in the browser. */
+    now: Date.now(),
     canControl: can(role, 'project:write'),
     versions: specs.flatMap((spec) =>
       spec.versions.map((version) => ({
@@ -120,7 +123,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MocksTab() {
-  const { projectId, mocks, versions, canControl } = useLoaderData<typeof loader>()
+  const { projectId, mocks, versions, canControl, now } = useLoaderData<typeof loader>()
   // Status, uptime and request counts stay current while the tab is open.
   useRevalidateEvery(5000, mocks.length > 0)
   return (
@@ -258,7 +261,7 @@ export default function MocksTab() {
                     ) : null}
                   </td>
                   <td className="py-3 text-slate-600">
-                    {formatUptime(mock.startedAt, mock.status)}
+                    {formatUptime(mock.startedAt, mock.status, now)}
                   </td>
                   <td className="py-3 text-slate-600">{mock.requestCount}</td>
                   {canControl ? (

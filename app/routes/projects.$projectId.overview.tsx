@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Panel } from '~/components/ui/panel'
 import { requireProjectAccess } from '~/server/access.server'
 import { db } from '~/server/db.server'
+import { formatDate } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, organization } = await requireProjectAccess(
@@ -70,9 +71,7 @@ export default function ProjectOverview() {
             </div>
             <div>
               <dt className="text-slate-500">Created</dt>
-              <dd className="font-medium text-slate-900">
-                {new Date(project.createdAt).toLocaleDateString('en-GB')}
-              </dd>
+              <dd className="font-medium text-slate-900">{formatDate(project.createdAt)}</dd>
             </div>
           </dl>
         </Panel>

@@ -13,6 +13,7 @@ import { audit } from '~/server/audit/log.server'
 import { getClientIp } from '~/server/http.server'
 import { updateProject } from '~/server/projects.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatDate, formatDateTime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -246,12 +247,10 @@ export default function ProjectSettings() {
                     <td className="py-2 font-medium text-slate-900">{token.name}</td>
                     <td className="py-2 font-mono text-xs text-slate-600">{token.prefix}…</td>
                     <td className="py-2 text-slate-600">
-                      {new Date(token.createdAt).toLocaleDateString('en-GB')} by {token.createdBy}
+                      {formatDate(token.createdAt)} by {token.createdBy}
                     </td>
                     <td className="py-2 text-slate-600">
-                      {token.lastUsedAt
-                        ? new Date(token.lastUsedAt).toLocaleString('en-GB')
-                        : 'Never'}
+                      {token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'Never'}
                     </td>
                     <td className="py-2 text-right">
                       {token.revokedAt ? (

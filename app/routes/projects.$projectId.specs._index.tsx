@@ -18,6 +18,7 @@ import { importSpec, listSpecs } from '~/server/specs/store.server'
 import { downloadSpec } from '~/server/specs/url.server'
 import { autostartMock } from '~/server/mocks/service.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatDateTime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -323,7 +324,7 @@ export default function SpecsTab() {
                       </span>
                     </td>
                     <td className="py-2 text-slate-600">
-                      {new Date(version.createdAt).toLocaleString('en-GB')} via {version.sourceKind}
+                      {formatDateTime(version.createdAt)} via {version.sourceKind}
                     </td>
                   </tr>
                 ))}

@@ -13,6 +13,7 @@ import { audit } from '~/server/audit/log.server'
 import { getClientIp } from '~/server/http.server'
 import { createProject, listProjects } from '~/server/projects.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { formatDate } from '~/shared/format'
 
 export const meta: MetaFunction = () => [{ title: 'Projects · Integration Copilot' }]
 
@@ -134,7 +135,7 @@ export default function ProjectsPage() {
                     </p>
                   ) : null}
                   <p className="mt-3 text-xs text-slate-500">
-                    Updated {new Date(project.updatedAt).toLocaleDateString('en-GB')}
+                    Updated {formatDate(project.updatedAt)}
                   </p>
                 </Link>
               </li>

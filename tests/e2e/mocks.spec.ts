@@ -15,10 +15,18 @@ components:
     Vehicle: {type: object, required: [id], properties: {id: {type: string}, plate: {type: string}}}
 `
 
+// Far from UTC: the server renders in UTC, and hydration must print the very same text.
+test.use({ timezoneId: 'Pacific/Kiritimati' })
+
 test('a spec import starts a mock that answers through the app, logs requests, and stops', async ({
   page,
   request,
 }) => {
+  const hydrationErrors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /React error #4(18|23|25)|hydrat/i.test(message.text()))
+      hydrationErrors.push(message.text())
+  })
   await signIn(page, 'vendor@acme.test')
   await page.getByRole('link', { name: /Acme Payments API/ }).click()
   const tabs = page.getByRole('navigation', { name: 'Project sections' })
@@ -53,6 +61,10 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   expect((await request.get(`${proxyUrl}/vehicles?live=1`)).status()).toBe(200)
   await expect(page.getByText('?live=1')).toBeVisible({ timeout: 10_000 })
   await expect(page.getByLabel('Fixed delay (ms)')).toHaveValue('25')
+
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'Recent requests' })).toBeVisible()
+  expect(hydrationErrors).toEqual([])
 
   await page.getByRole('link', { name: 'Problems only' }).click()
   await expect(page.getByRole('heading', { name: 'Requests answered 4xx/5xx' })).toBeVisible()

@@ -99,61 +99,19 @@ it('creates, reads, resets and deletes a mock over the JSON API', async () => {
   ).toBe(404)
 })
 
-it('refuses malformed bodies and unknown specs with JSON errors', async () => {
-  const huge = await settle(() =>
-    createAction({
-      request: request('/mocks', 'POST', { specId, padding: 'x'.repeat(20_000) }),
-      params: { projectId },
-      context: {},
-    }),
+/** POST /mocks with `body` (a JSON value, or raw text when a string). */
+const createWith = (body: unknown) =>
+  settle(() =>
+    createAction({ request: request('/mocks', 'POST', body), params: { projectId }, context: {} }),
   )
+
+it('refuses malformed bodies and unknown specs with JSON errors', async () => {
+  const huge = await createWith({ specId, padding: 'x'.repeat(20_000) })
   expect(huge.status).toBe(413)
   expect(((await huge.response!.json()) as { error: string }).error).toMatch(/limit (is|of) 10000/)
-  for (const body of ['null', '[1,2]', '"specId"'])
-    expect(
-      (
-        await settle(() =>
-          createAction({
-            request: request('/mocks', 'POST', body),
-            params: { projectId },
-            context: {},
-          }),
-        )
-      ).status,
-    ).toBe(400)
-  expect(
-    (
-      await settle(() =>
-        createAction({
-          request: request('/mocks', 'POST', '{nope'),
-          params: { projectId },
-          context: {},
-        }),
-      )
-    ).status,
-  ).toBe(400)
-  expect(
-    (
-      await settle(() =>
-        createAction({
-          request: request('/mocks', 'POST', { specId: 42 }),
-          params: { projectId },
-          context: {},
-        }),
-      )
-    ).status,
-  ).toBe(400)
-  expect(
-    (
-      await settle(() =>
-        createAction({
-          request: request('/mocks', 'POST', { specId: 'missing' }),
-          params: { projectId },
-          context: {},
-        }),
-      )
-    ).status,
-  ).toBe(404)
+  for (const body of ['null', '[1,2]', '"specId"', '{nope', { specId: 42 }])
+    expect((await createWith(body)).status).toBe(400)
+  expect((await createWith({ specId: 'missing' })).status).toBe(404)
   expect(
     (
       await settle(() =>

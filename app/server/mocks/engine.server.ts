@@ -13,6 +13,7 @@ import type {
   NormalizedSecurityScheme,
   NormalizedSpec,
 } from '~/shared/normalized-spec'
+import { cached } from './cached.server'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from './generate.server'
 import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
@@ -170,15 +171,6 @@ function planOperation(operation: NormalizedOperation, schemas: SpecSchemas): Op
       reset: headerName(/reset$/i, 'RateLimit-Reset'),
     },
   }
-}
-
-function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
-  let value = cache.get(key)
-  if (value === undefined) {
-    value = build()
-    cache.set(key, value)
-  }
-  return value
 }
 
 export class MockEngine {

@@ -10,6 +10,7 @@ import type {
   NormalizedOperation,
   NormalizedSpec,
 } from '~/shared/normalized-spec'
+import { cached } from './cached.server'
 import { generateFromSchema } from './generate.server'
 import type { MockRequest, ParsedRequest } from './request.server'
 import type { SpecSchemas } from './schemas.server'
@@ -76,9 +77,16 @@ export class StateStore {
    */
   private flagsOf(schema: JsonSchema | undefined): AccessFlags {
     const key = schema && typeof schema === 'object' ? schema : EMPTY_SCHEMA
-    let flags = this.accessFlags.get(key)
-    if (flags) return flags
-    flags = { declared: new Set(), open: false, readOnly: new Set(), writeOnly: new Set() }
+    return cached(this.accessFlags, key, () => this.collectFlags(schema))
+  }
+
+  private collectFlags(schema: JsonSchema | undefined): AccessFlags {
+    const flags: AccessFlags = {
+      declared: new Set(),
+      open: false,
+      readOnly: new Set(),
+      writeOnly: new Set(),
+    }
     const visit = (part: JsonSchema | undefined, depth: number) => {
       const resolved = this.schemas.resolve(part) as Record<string, unknown> | undefined
       if (!resolved || typeof resolved !== 'object' || depth > 10) return
@@ -89,19 +97,18 @@ export class StateStore {
         extra === true ||
         (extra && typeof extra === 'object')
       )
-        flags!.open = true
+        flags.open = true
       const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>
       for (const [name, property] of Object.entries(properties)) {
-        flags!.declared.add(name)
+        flags.declared.add(name)
         const value = this.schemas.resolve(property) as
           { readOnly?: boolean; writeOnly?: boolean } | undefined
-        if (value?.readOnly === true) flags!.readOnly.add(name)
-        if (value?.writeOnly === true) flags!.writeOnly.add(name)
+        if (value?.readOnly === true) flags.readOnly.add(name)
+        if (value?.writeOnly === true) flags.writeOnly.add(name)
       }
       for (const member of (resolved.allOf ?? []) as JsonSchema[]) visit(member, depth + 1)
     }
     visit(schema, 0)
-    this.accessFlags.set(key, flags)
     return flags
   }
 

@@ -16,7 +16,9 @@ const dataDir = path.resolve(`tests/.tmp/e2e-${port}`)
 export const E2E_BASE_URL = `http://localhost:${port}`
 
 export default defineConfig({
-  testDir: 'tests/e2e',
+  // Journeys (tests/e2e) and the attack replays (tests/security) run against the same production build.
+  testDir: 'tests',
+  testMatch: /(e2e|security)\/.*\.spec\.ts$/,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -63,6 +65,8 @@ export default defineConfig({
       SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
       SECRETS_KEY: 'a'.repeat(64),
       MOCKS: 'true',
+      // The mocks' own origin: same server, another host name than the app's localhost.
+      MOCK_PUBLIC_URL: `http://127.0.0.1:${port}`,
       GITHUB_CLIENT_ID: 'e2e-client',
       GITHUB_CLIENT_SECRET: 'e2e-secret',
       INSECURE_COOKIES: '1',

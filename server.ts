@@ -1,8 +1,10 @@
 /**
- * HTTP entry: Express in front of the Remix request handler. Applies pending
- * migrations on the primary, sets security headers and the CSP nonce, refuses
- * cross-site form posts, serves static assets, and (MOCKS=true) loads the msw
- * handlers that stand in for fixed third-party endpoints such as GitHub.
+ * HTTP entry: Express in front of the Remix request handler. Validates the
+ * environment, applies pending migrations on the primary, serves mocks (inert
+ * on the app's origin, as they are on the mocks' own origin), works out the
+ * client address, sets security headers and the CSP nonce, refuses cross-site
+ * form posts and unknown methods, serves static assets, and (MOCKS=true) loads
+ * the msw handlers that stand in for fixed third-party endpoints such as GitHub.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -11,16 +13,23 @@ import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node'
 import express from 'express'
-import http from 'node:http'
-import { db } from './app/server/db.server.ts'
+import { getEnv, mockPublicHost } from './app/server/env.server.ts'
+import { CLIENT_ADDRESS_HEADER } from './app/server/http.server.ts'
 import { getInstance } from './app/server/litefs.server.ts'
+import { mockGateway } from './app/server/mocks/proxy.server.ts'
 import { getSupervisor } from './app/server/mocks/supervisor.server.ts'
-import { checkSameOrigin, securityHeaders } from './app/server/web-security.server.ts'
+import {
+  APP_METHODS,
+  checkSameOrigin,
+  clientAddress,
+  isAppMethod,
+  parseTrustProxy,
+  securityHeaders,
+} from './app/server/web-security.server.ts'
 import { deployMigrations } from './other/migrate-engine.ts'
 
 const production = process.env.NODE_ENV === 'production'
 const BUILD_PATH = path.resolve('build/index.js')
-const DATABASE_URL = process.env.DATABASE_URL || 'file:./data/app.db'
 
 async function importBuild(): Promise<ServerBuild> {
   const url = pathToFileURL(BUILD_PATH).href
@@ -33,14 +42,14 @@ async function applyMigrations() {
     console.log(`[migrate] replica of ${instance.primaryInstance}: migrations run on the primary`)
     return
   }
-  const applied = await deployMigrations({ databaseUrl: DATABASE_URL })
+  const applied = await deployMigrations({ databaseUrl: getEnv().DATABASE_URL })
   console.log(
     applied.length ? `[migrate] applied ${applied.join(', ')}` : '[migrate] database is up to date',
   )
 }
 
 async function startMocks() {
-  if (process.env.MOCKS !== 'true') return
+  if (!getEnv().MOCKS) return
   // Kept out of the server bundle: msw is a devDependency (see other/build-server.ts).
   const modulePath = production ? './mocks.js' : './tests/mocks/index.ts'
   const { startMockServer } = (await import(new URL(modulePath, import.meta.url).href)) as {
@@ -50,85 +59,45 @@ async function startMocks() {
   console.log('[mocks] msw handlers loaded for GitHub')
 }
 
-/**
- * `/mock/:mockId/...` -> the mock's own port, so mocks work behind Fly's single
- * public port. Streams both ways; no buffering.
- */
-async function mockNotRunning(res: express.Response, mockId: string) {
-  const exists = await db.mock.count({ where: { id: mockId } })
-  const problem = exists
-    ? { title: 'Mock not running', status: 503, detail: 'Start this mock from the Mocks tab.' }
-    : {
-        title: 'No such mock',
-        status: 404,
-        detail: 'No mock has this id: it was deleted, or the URL is mistyped.',
-      }
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem))
-}
-
-const proxyToMock: express.RequestHandler = (req, res) => {
-  const mockId = String(req.params.mockId)
-  const port = getSupervisor().portOf(mockId)
-  if (!port && process.env.LITEFS_DIR) {
-    // Mocks run on the primary: let Fly replay the request there.
-    getInstance()
-      .then((instance) => {
-        if (instance.currentIsPrimary) return mockNotRunning(res, mockId)
-        res.set('fly-replay', `instance=${instance.primaryInstance}`).status(409).end()
-      })
-      .catch(() => {
-        if (!res.headersSent) res.status(503).end()
-      })
-    return
-  }
-  if (!port) {
-    mockNotRunning(res, mockId).catch(() => res.status(503).end())
-    return
-  }
-  const upstream = http.request(
-    {
-      host: '127.0.0.1',
-      port,
-      method: req.method,
-      path: req.url || '/',
-      headers: { ...req.headers, host: `127.0.0.1:${port}` },
-    },
-    (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers)
-      response.pipe(res)
-    },
-  )
-  upstream.on('error', () => {
-    if (!res.headersSent)
-      res
-        .status(502)
-        .type('application/problem+json')
-        .send(JSON.stringify({ title: 'Mock unreachable', status: 502 }))
-  })
-  req.pipe(upstream)
-}
-
 function createApp(getBuild: () => ServerBuild) {
+  const env = getEnv()
+  const trust = parseTrustProxy(env.TRUST_PROXY)
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', true)
+  // req.protocol (for the CSRF origin check) believes X-Forwarded-Proto only from a trusted proxy.
+  app.set('trust proxy', trust.kind === 'none' ? false : trust.kind === 'fly' ? 1 : trust.hops)
+
+  // Mocks first: they are APIs, not pages (no nonce, no CSRF check), and on the
+  // app's origin their answers are made inert (docs/decisions/009).
+  app.use(mockGateway(mockPublicHost(env)))
 
   app.use((req, res, next) => {
-    req.headers['x-remote-address'] = req.socket.remoteAddress ?? 'unknown'
+    // Only this line sets the client address; whatever a client sent under that name is replaced.
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+      socketAddress: req.socket.remoteAddress,
+      headers: req.headers,
+      trust,
+    })
     const nonce = crypto.randomBytes(16).toString('base64')
     res.locals.cspNonce = nonce
     res.set(securityHeaders({ nonce, production }))
+    if (!isAppMethod(req.method)) {
+      res.status(405).set('Allow', APP_METHODS.join(', ')).type('text/plain')
+      res.send(`${req.method} is not a method this site answers.`)
+      return
+    }
     next()
   })
 
   app.use((req, res, next) => {
     const refusal = checkSameOrigin({
       method: req.method,
-      pathname: req.path,
+      pathname: req.url,
       host: req.get('host'),
+      protocol: req.protocol === 'https' ? 'https' : 'http',
       origin: req.get('origin'),
       referer: req.get('referer'),
-      appUrl: process.env.APP_URL,
+      appUrl: env.APP_URL,
     })
     if (refusal) {
       res.status(403).type('text/plain').send(refusal)
@@ -136,8 +105,6 @@ function createApp(getBuild: () => ServerBuild) {
     }
     next()
   })
-
-  app.use('/mock/:mockId', proxyToMock)
 
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
@@ -160,6 +127,9 @@ function createApp(getBuild: () => ServerBuild) {
 }
 
 async function main() {
+  // Everything this process creates (database, secrets, files) is the server user's only.
+  process.umask(0o077)
+  const env = getEnv() // validated at boot: a typo stops the start with a message naming it
   await applyMigrations()
   await startMocks()
   // Mock processes write their status and logs: they run on the primary only.
@@ -176,9 +146,9 @@ async function main() {
       }, 100)
     })
   }
-  const port = Number(process.env.PORT || 3000)
-  const server = createApp(() => build).listen(port, () => {
-    console.log(`Integration Copilot listening on http://localhost:${port}`)
+  const server = createApp(() => build).listen(env.PORT, () => {
+    console.log(`Integration Copilot listening on http://localhost:${env.PORT}`)
+    if (env.MOCK_PUBLIC_URL) console.log(`Mocks served at ${env.MOCK_PUBLIC_URL}/mock/<mockId>`)
   })
   const shutdown = () => {
     void getSupervisor()

@@ -57,6 +57,25 @@ export function sqlitePathFromUrl(url: string): string {
   return path.resolve(filePath)
 }
 
+/**
+ * The database holds sessions, sealed secrets and evidence: its directory and
+ * files are the server user's only (0700 / 0600), also when they already
+ * existed with wider permissions. SQLite gives its -wal/-shm/-journal files
+ * the database file's mode.
+ */
+export function secureDatabaseFile(dbPath: string) {
+  const dir = path.dirname(dbPath)
+  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (!fs.existsSync(dbPath)) fs.closeSync(fs.openSync(dbPath, 'a', 0o600))
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`]) {
+    try {
+      fs.chmodSync(file, 0o600)
+    } catch {
+      // absent, or owned by another user: nothing to tighten
+    }
+  }
+}
+
 type OpenEngine = { engine: SchemaEngineType; close: () => Promise<void> }
 
 /**
@@ -67,7 +86,7 @@ type OpenEngine = { engine: SchemaEngineType; close: () => Promise<void> }
 async function openEngine(databaseUrl: string, schema: string): Promise<OpenEngine> {
   const { SchemaEngine } = await loadEngineModule()
   const dbPath = sqlitePathFromUrl(databaseUrl)
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true })
+  secureDatabaseFile(dbPath)
   const factory = new PrismaBetterSqlite3({ url: `file:${dbPath}` })
   const connections: SqlDriverAdapter[] = []
   const tracked: SqlMigrationAwareDriverAdapterFactory = {

@@ -3,9 +3,10 @@
  */
 import fs from 'node:fs'
 import { createApiTokenWithSecret } from '~/server/api-tokens.server'
-import { hashPassword } from '~/server/auth.server'
+import { hashPassword } from '~/server/passwords.server'
 import { db } from '~/server/db.server'
 import { DEFAULT_MOCK_CONFIG } from '~/server/mocks/engine.server'
+import { publicMockUrl } from '~/server/mocks/proxy.server'
 import { writeMockConfig } from '~/server/mocks/supervisor.server'
 import { importSpec } from '~/server/specs/store.server'
 
@@ -128,7 +129,7 @@ if (isMain) {
   })
   if (mock)
     console.log(
-      `Demo mock (starts with the app): http://localhost:3000/mock/${mock.id}/v1/payments (any Bearer token)`,
+      `Demo mock (starts with the app): ${publicMockUrl(mock.id, process.env.APP_URL || `http://localhost:${process.env.PORT || 3000}`, process.env.MOCK_PUBLIC_URL || undefined)}/v1/payments (any Bearer token)`,
     )
   console.log('')
   await db.$disconnect()

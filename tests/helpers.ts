@@ -83,3 +83,8 @@ export async function settle(
     throw error
   }
 }
+
+/** The argument a loader or action receives. */
+export function routeArgs(request: Request, params: Record<string, string> = {}) {
+  return { request, params, context: {} }
+}

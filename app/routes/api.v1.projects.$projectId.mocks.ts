@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { requireApiToken } from '~/server/api-tokens.server'
+import { apiActor } from '~/server/audit/log.server'
 import { db } from '~/server/db.server'
-import { getEnv } from '~/server/env.server'
-import { jsonError, readJsonBody } from '~/server/http.server'
+import { appOrigin, jsonError, readJsonBody } from '~/server/http.server'
 import { mockJson } from '~/server/mocks/api.server'
 import { createMock, listMocks, MockError } from '~/server/mocks/service.server'
 
@@ -14,7 +14,7 @@ const CreateMock = z.object({
 })
 
 function origin(request: Request) {
-  return getEnv().APP_URL ?? new URL(request.url).origin
+  return appOrigin(request)
 }
 
 /** GET /api/v1/projects/:projectId/mocks */
@@ -27,7 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** POST /api/v1/projects/:projectId/mocks {specId, versionId?, stateful?} */
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')
-  const { project } = await requireApiToken(request, params.projectId)
+  const auth = await requireApiToken(request, params.projectId)
+  const { project } = auth
   const body = await readJsonBody(
     request,
     10_000,
@@ -56,6 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       project.id,
       version.id,
       parsed.data.stateful === undefined ? {} : { stateful: parsed.data.stateful },
+      apiActor(auth, request),
     )
     return Response.json(mockJson(mock, origin(request)), { status: 201 })
   } catch (error) {

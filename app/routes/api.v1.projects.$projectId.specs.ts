@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { requireApiToken } from '~/server/api-tokens.server'
+import { apiActor } from '~/server/audit/log.server'
 import { BodyTooLargeError, jsonError, readBodyLimited } from '~/server/http.server'
 import { SpecImportError } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
-import { importSpec } from '~/server/specs/store.server'
-import { autostartMock } from '~/server/mocks/service.server'
+import { importSpecVersion } from '~/server/workflows/import-spec.server'
 
 const ACCEPTED =
   /^(application\/(json|yaml|x-yaml|zip|x-zip-compressed|octet-stream)|text\/(yaml|x-yaml|plain))\b/i
@@ -19,7 +19,7 @@ export async function loader() {
 /** POST /api/v1/projects/:projectId/specs?name=&root= with the spec as the body. */
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')
-  const { project, token } = await requireApiToken(request, params.projectId)
+  const auth = await requireApiToken(request, params.projectId)
   const contentType = request.headers.get('content-type') ?? ''
   if (!ACCEPTED.test(contentType)) {
     return jsonError(
@@ -37,18 +37,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const url = new URL(request.url)
   try {
-    const { spec, version, created, analyzed } = await importSpec({
-      projectId: project.id,
-      name: url.searchParams.get('name') ?? undefined,
-      root: url.searchParams.get('root') ?? undefined,
-      raw,
-      sourceKind: 'api',
-      sourceName:
-        url.searchParams.get('filename') ??
-        (/json/.test(contentType) ? 'openapi.json' : 'openapi.yaml'),
-      createdById: token.createdById,
-    })
-    const mock = created ? await autostartMock(project.id, spec.id, version.id) : null
+    const { spec, version, created, analyzed, mock } = await importSpecVersion(
+      {
+        name: url.searchParams.get('name') ?? undefined,
+        root: url.searchParams.get('root') ?? undefined,
+        raw,
+        sourceKind: 'api',
+        sourceName:
+          url.searchParams.get('filename') ??
+          (/json/.test(contentType) ? 'openapi.json' : 'openapi.yaml'),
+      },
+      apiActor(auth, request),
+    )
     return Response.json(
       {
         specId: spec.id,

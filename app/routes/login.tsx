@@ -10,8 +10,8 @@ import { Field, FormErrors, HoneypotField } from '~/components/ui/forms'
 import { AuthError, getAuthenticator, requireAnonymous } from '~/server/auth.server'
 import { isGitHubEnabled } from '~/server/env.server'
 import { assertNotBot } from '~/server/honeypot.server'
-import { getClientIp, safeRedirectPath } from '~/server/http.server'
-import { loginLimiter, tooManyAttemptsMessage } from '~/server/login-limit.server'
+import { appOrigin, getClientIp, safeRedirectPath } from '~/server/http.server'
+import { loginThrottle, tooManyAttemptsMessage } from '~/server/login-limit.server'
 import { redirectWithSession } from '~/server/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Integration Copilot' }]
@@ -35,23 +35,30 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success')
     return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
 
-  const limit = loginLimiter().hit(
-    `${getClientIp(request)}:${submission.value.email.toLowerCase()}`,
-  )
-  if (!limit.allowed) {
+  const address = getClientIp(request)
+  const email = submission.value.email.trim().toLowerCase()
+  const throttle = loginThrottle()
+  const verdict = throttle.check(address, email)
+  if (!verdict.allowed) {
     return data(
       submission.reply({
-        formErrors: [tooManyAttemptsMessage(limit.retryAfterSeconds)],
+        formErrors: [tooManyAttemptsMessage(verdict.retryAfterSeconds)],
         hideFields: ['password'],
       }),
-      { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } },
+      { status: 429, headers: { 'Retry-After': String(verdict.retryAfterSeconds) } },
     )
   }
   try {
     const user = await getAuthenticator(new URL(request.url).origin).authenticate('form', request)
-    return redirectWithSession(user.id, request, safeRedirectPath(submission.value.redirectTo))
+    throttle.recordSuccess(address, email)
+    return redirectWithSession(
+      user.id,
+      request,
+      safeRedirectPath(submission.value.redirectTo, '/projects', appOrigin(request)),
+    )
   } catch (error) {
     if (error instanceof AuthError) {
+      throttle.recordFailure(address, email)
       return data(submission.reply({ formErrors: [error.message], hideFields: ['password'] }), {
         status: 400,
       })

@@ -11,8 +11,7 @@ import { Notice, Panel } from '~/components/ui/panel'
 import { can, requireOrgAccess } from '~/server/access.server'
 import { ROLE_LABELS, roleLabel, ROLES } from '~/shared/roles'
 import { audit } from '~/server/audit/log.server'
-import { getEnv } from '~/server/env.server'
-import { getClientIp } from '~/server/http.server'
+import { appOrigin, getClientIp } from '~/server/http.server'
 import {
   changeMemberRole,
   inviteMember,
@@ -50,6 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     organization: { id: access.organization.id, name: access.organization.name },
     canManage: can(access.role, 'member:manage'),
+    /** Only an owner grants the owner role. */
+    grantableRoles: ROLES.filter((role) => role !== 'OWNER' || access.role === 'OWNER'),
     currentUserId: access.user.id,
     members: members.map((member) => ({ id: member.id, role: member.role, user: member.user })),
     invites: invites.map((invite) => ({
@@ -72,13 +73,14 @@ export async function action({ request }: ActionFunctionArgs) {
       const submission = parseWithZod(formData, { schema: InviteSchema })
       if (submission.status !== 'success')
         return data({ invite: submission.reply(), inviteLink: null }, { status: 400 })
-      const baseUrl = getEnv().APP_URL ?? new URL(request.url).origin
+      const baseUrl = appOrigin(request)
       const { invite, link } = await inviteMember({
         organizationId,
         organizationName: access.organization.name,
         email: submission.value.email,
         role: submission.value.role,
         invitedById: access.user.id,
+        actorRole: access.role,
         baseUrl,
       })
       await audit({
@@ -153,7 +155,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MembersPage() {
-  const { organization, members, invites, canManage, currentUserId } =
+  const { organization, members, invites, canManage, grantableRoles, currentUserId } =
     useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [form, fields] = useForm({
@@ -185,7 +187,7 @@ export default function MembersPage() {
                 key={fields.role.key}
                 className={`${inputClass} mt-1`}
               >
-                {ROLES.map((role) => (
+                {grantableRoles.map((role) => (
                   <option key={role} value={role}>
                     {ROLE_LABELS[role]}
                   </option>

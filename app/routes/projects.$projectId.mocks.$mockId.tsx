@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
@@ -10,155 +10,34 @@ import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
-import { audit } from '~/server/audit/log.server'
-import { maskSecret } from '~/server/crypto.server'
-import { db } from '~/server/db.server'
-import { getEnv } from '~/server/env.server'
-import { getClientIp } from '~/server/http.server'
+import { pageActor } from '~/server/audit/log.server'
+import { appOrigin } from '~/server/http.server'
+import { mockDetail } from '~/server/mocks/detail.server'
 import {
-  getMock,
+  configureMock,
   MockError,
-  mockUrls,
+  rotateSigningSecret,
+  saveWebhookTarget,
   sendTestEvent,
-  updateMockConfig,
 } from '~/server/mocks/service.server'
-import {
-  maskUrl,
-  setWebhookTarget,
-  webhookEvents,
-  webhookSecret,
-  webhookTarget,
-} from '~/server/mocks/webhooks.server'
-import { getSupervisor, readMockConfig } from '~/server/mocks/supervisor.server'
-import { readNormalized } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatTime, formatUptime } from '~/shared/format'
 
-const LOG_PAGE = 50
 const LIVE_REFRESH_MS = 3000
-
-/**
- * A page of the request log, newest first: `?problems=1` keeps 4xx/5xx answers,
- * `?before=<entry id>` continues after that entry.
- */
-async function readRequestLog(mockId: string, search: URLSearchParams) {
-  const problemsOnly = search.get('problems') === '1'
-  const before = search.get('before')
-  const cursor = before
-    ? await db.mockRequestLog.findFirst({ where: { id: before, mockId }, select: { at: true } })
-    : null
-  const entries = await db.mockRequestLog.findMany({
-    where: {
-      mockId,
-      ...(problemsOnly ? { status: { gte: 400 } } : {}),
-      ...(cursor
-        ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: before! } }] }
-        : {}),
-    },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
-    take: LOG_PAGE + 1,
-  })
-  const more = entries.length > LOG_PAGE
-  const page = entries.slice(0, LOG_PAGE)
-  return {
-    problemsOnly,
-    paged: Boolean(cursor),
-    older: more ? page[page.length - 1]!.id : null,
-    entries: page,
-  }
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const mock = await getMock(project.id, params.mockId ?? '')
-  if (!mock) throw new Response('That mock does not exist in this project.', { status: 404 })
-  const version = await db.specVersion.findUniqueOrThrow({
-    where: { id: mock.specVersionId },
-    select: { normalized: true },
+  const detail = await mockDetail(project.id, params.mockId ?? '', {
+    search: new URL(request.url).searchParams,
+    appOrigin: appOrigin(request),
   })
-  const schemes = Object.values(readNormalized(version).securitySchemes).filter(
-    (scheme) => scheme.kind !== 'mutualTLS',
-  )
-  const config = readMockConfig(mock.config)
-  const log = await readRequestLog(mock.id, new URL(request.url).searchParams)
-  const memory = getSupervisor().memoryOf(mock.id)
-  const spec = readNormalized(version)
-  const events = webhookEvents(spec).map((event) => event.name)
-  const deliveries = events.length
-    ? await db.webhookDelivery.findMany({
-        where: { mockId: mock.id },
-        orderBy: { createdAt: 'desc' },
-        take: 20,
-      })
-    : []
-  const target = events.length ? await webhookTarget(mock.id) : null
+  if (!detail) throw new Response('That mock does not exist in this project.', { status: 404 })
   return {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
     now: Date.now(),
     canControl: can(role, 'project:write'),
-    mock: {
-      id: mock.id,
-      spec: `${mock.specVersion.spec.name} v${mock.specVersion.number}`,
-      status: mock.status,
-      lastError: mock.lastError,
-      startedAt: mock.startedAt?.toISOString() ?? null,
-      requestCount: mock.requestCount,
-      memoryMb: memory ? Math.round(memory / 1024 / 1024) : null,
-      ...mockUrls(mock, getEnv().APP_URL ?? new URL(request.url).origin),
-    },
-    config: {
-      stateful: config.stateful,
-      rateLimit: config.rateLimit,
-      latency: config.latency,
-      errorRatePercent: Math.round(config.errorRate * 100),
-      credentials: schemes.map((scheme) => ({
-        scheme: scheme.name,
-        kind: scheme.kind,
-        masked: config.credentials[scheme.name]
-          ? maskSecret(config.credentials[scheme.name]!)
-          : null,
-      })),
-    },
-    webhooks: events.length
-      ? {
-          events,
-          target: target ? maskUrl(target) : null,
-          secret: await webhookSecret(mock.id),
-          deliveries: deliveries.map((delivery) => ({
-            id: delivery.id,
-            event: delivery.event,
-            target: delivery.target,
-            status: delivery.status,
-            createdAt: delivery.createdAt.toISOString(),
-            attempts: JSON.parse(delivery.attempts) as {
-              at: string
-              status: number | null
-              error: string | null
-              durationMs: number
-            }[],
-          })),
-        }
-      : null,
-    log: { problemsOnly: log.problemsOnly, older: log.older, paged: log.paged },
-    requests: log.entries.map((entry) => logEntryView(entry)),
-  }
-}
-
-function logEntryView(entry: Awaited<ReturnType<typeof readRequestLog>>['entries'][number]) {
-  const request = JSON.parse(entry.request) as { query?: unknown }
-  return {
-    id: entry.id,
-    at: entry.at.toISOString(),
-    method: entry.method,
-    path: entry.path,
-    status: entry.status,
-    durationMs: entry.durationMs,
-    operationId: entry.operationId,
-    query: typeof request.query === 'string' ? request.query : '',
-    violations: JSON.parse(entry.violations) as { location: string; message: string }[],
-    request,
-    response: JSON.parse(entry.response) as unknown,
+    ...detail,
   }
 }
 
@@ -189,84 +68,92 @@ const WebhookTargetSchema = z.object({
 })
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { project, user, organization } = await requireProjectAccess(
-    request,
-    params.projectId,
-    'project:write',
-  )
-  const mock = await getMock(project.id, params.mockId ?? '')
-  if (!mock) throw new Response('That mock does not exist in this project.', { status: 404 })
+  const access = await requireProjectAccess(request, params.projectId, 'project:write')
+  const { project } = access
+  const mockId = params.mockId ?? ''
+  const actor = pageActor(access, request)
   const formData = await request.formData()
-  const back = `/projects/${project.id}/mocks/${mock.id}`
+  const back = `/projects/${project.id}/mocks/${mockId}`
   const intent = String(formData.get('intent') ?? 'settings')
-  if (intent === 'webhook-target') {
-    const submission = parseWithZod(formData, { schema: WebhookTargetSchema })
-    if (submission.status !== 'success')
-      return data({ settings: null, webhook: submission.reply() }, { status: 400 })
-    const url = submission.value.targetUrl ?? ''
-    await setWebhookTarget(mock.id, url || null)
-    return redirectWithToast(back, {
-      type: 'success',
-      message: url ? 'Webhook target saved.' : 'Webhook target removed.',
-    })
-  }
-  if (intent === 'send-event') {
-    try {
-      await sendTestEvent(project.id, mock.id, String(formData.get('event') ?? ''))
-      return redirectWithToast(back, {
-        type: 'success',
-        message: 'Test event sent: see Deliveries.',
-      })
-    } catch (error) {
-      if (error instanceof MockError)
-        return redirectWithToast(back, { type: 'error', message: error.message })
-      throw error
+  try {
+    switch (intent) {
+      case 'webhook-target': {
+        const submission = parseWithZod(formData, { schema: WebhookTargetSchema })
+        if (submission.status !== 'success')
+          return data({ ...NO_REPLY, webhook: submission.reply() }, { status: 400 })
+        const url = submission.value.targetUrl || null
+        const { newSecret } = await saveWebhookTarget(project.id, mockId, url, actor)
+        // A new signing secret is shown in full this once, on this answer only.
+        if (newSecret) return data({ ...NO_REPLY, revealedSecret: newSecret })
+        return redirectWithToast(back, {
+          type: 'success',
+          message: url ? 'Webhook target saved.' : 'Webhook target removed.',
+        })
+      }
+      case 'rotate-secret':
+        return data({
+          ...NO_REPLY,
+          revealedSecret: await rotateSigningSecret(project.id, mockId, actor),
+        })
+      case 'send-event':
+        await sendTestEvent(project.id, mockId, String(formData.get('event') ?? ''), actor)
+        return redirectWithToast(back, {
+          type: 'success',
+          message: 'Test event sent: see Deliveries.',
+        })
+      case 'settings': {
+        const submission = parseWithZod(formData, { schema: SettingsSchema })
+        const credentialFields = [...formData.keys()].filter((key) => key.startsWith('credential:'))
+        if (submission.status !== 'success')
+          // Credentials typed into the form never travel back to the page.
+          return data(
+            { ...NO_REPLY, settings: submission.reply({ hideFields: credentialFields }) },
+            { status: 400 },
+          )
+        const values = submission.value
+        const set: Record<string, string> = {}
+        const clear: string[] = []
+        for (const key of credentialFields) {
+          const scheme = key.slice('credential:'.length)
+          const value = formData.get(key)
+          if (formData.get(`clear:${scheme}`) === 'on') clear.push(scheme)
+          else if (typeof value === 'string' && value.trim())
+            set[scheme] = value.trim().slice(0, 500)
+        }
+        await configureMock(
+          project.id,
+          mockId,
+          {
+            stateful: values.stateful,
+            rateLimit:
+              values.rateLimitRequests > 0 && values.rateLimitWindow > 0
+                ? { requests: values.rateLimitRequests, windowSeconds: values.rateLimitWindow }
+                : null,
+            latency: { fixedMs: values.latencyFixed, randomMs: values.latencyRandom },
+            errorRate: values.errorRatePercent / 100,
+            credentials: { set, clear },
+          },
+          actor,
+        )
+        return redirectWithToast(back, {
+          type: 'success',
+          message: 'Mock settings saved and applied.',
+        })
+      }
+      default:
+        throw new Response(`Unknown action "${intent}".`, { status: 400 })
     }
+  } catch (error) {
+    if (error instanceof MockError)
+      return redirectWithToast(back, { type: 'error', message: error.message })
+    throw error
   }
-  const submission = parseWithZod(formData, { schema: SettingsSchema })
-  if (submission.status !== 'success')
-    return data(
-      {
-        // Credentials typed into the form never travel back to the page.
-        settings: submission.reply({
-          hideFields: [...formData.keys()].filter((key) => key.startsWith('credential:')),
-        }),
-        webhook: null,
-      },
-      { status: 400 },
-    )
-  const current = readMockConfig(mock.config)
-  const credentials = { ...current.credentials }
-  for (const [key, value] of formData) {
-    const scheme = /^credential:(.+)$/.exec(key)?.[1]
-    if (!scheme || typeof value !== 'string') continue
-    if (formData.get(`clear:${scheme}`) === 'on') delete credentials[scheme]
-    else if (value.trim()) credentials[scheme] = value.trim().slice(0, 500)
-  }
-  const values = submission.value
-  await updateMockConfig(project.id, mock.id, {
-    stateful: values.stateful,
-    rateLimit:
-      values.rateLimitRequests > 0 && values.rateLimitWindow > 0
-        ? { requests: values.rateLimitRequests, windowSeconds: values.rateLimitWindow }
-        : null,
-    latency: { fixedMs: values.latencyFixed, randomMs: values.latencyRandom },
-    errorRate: values.errorRatePercent / 100,
-    credentials,
-  })
-  await audit({
-    action: 'mock.configured',
-    actorUserId: user.id,
-    organizationId: organization.id,
-    projectId: project.id,
-    targetType: 'mock',
-    targetId: mock.id,
-    ip: getClientIp(request),
-  })
-  return redirectWithToast(`/projects/${project.id}/mocks/${mock.id}`, {
-    type: 'success',
-    message: 'Mock settings saved and applied.',
-  })
+}
+
+const NO_REPLY = { settings: null, webhook: null, revealedSecret: null } as {
+  settings: SubmissionResult<string[]> | null
+  webhook: SubmissionResult<string[]> | null
+  revealedSecret: string | null
 }
 
 export default function MockDetail() {
@@ -409,11 +296,45 @@ export default function MockDetail() {
               Events are POSTed as JSON, signed with HMAC-SHA256 over <code>id.timestamp.body</code>{' '}
               in <code>Webhook-Id</code>, <code>Webhook-Timestamp</code> and{' '}
               <code>Webhook-Signature</code> (<code>v1,&lt;base64&gt;</code>), retried with backoff
-              on failure. Signing secret:{' '}
-              <code className="rounded bg-slate-100 px-1" data-testid="webhook-secret">
-                {webhooks.secret}
-              </code>
+              on failure.
             </p>
+            {result?.revealedSecret ? (
+              <div
+                role="status"
+                className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900"
+              >
+                <p className="font-semibold">New signing secret: copy it now</p>
+                <p className="mt-1">
+                  It is shown this once. Afterwards the page shows only its last characters.
+                </p>
+                <code
+                  className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-slate-900"
+                  data-testid="revealed-webhook-secret"
+                >
+                  {result.revealedSecret}
+                </code>
+              </div>
+            ) : null}
+            <div className="flex flex-wrap items-center gap-3 text-slate-700">
+              <span>
+                Signing secret:{' '}
+                <code className="rounded bg-slate-100 px-1" data-testid="webhook-secret">
+                  {webhooks.secret ?? 'none yet (created when you save a target)'}
+                </code>
+              </span>
+              {canControl && webhooks.secret ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="rotate-secret" />
+                  <SubmitButton
+                    variant="secondary"
+                    className="!py-1 !text-xs"
+                    pendingText="Rotating…"
+                  >
+                    Rotate and show new secret
+                  </SubmitButton>
+                </Form>
+              ) : null}
+            </div>
             {canControl ? (
               <Form
                 method="post"

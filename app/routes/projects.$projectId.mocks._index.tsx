@@ -7,9 +7,8 @@ import { ConfirmAction } from '~/components/ui/confirm-action'
 import { inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
-import { audit } from '~/server/audit/log.server'
-import { getEnv } from '~/server/env.server'
-import { getClientIp } from '~/server/http.server'
+import { pageActor } from '~/server/audit/log.server'
+import { appOrigin } from '~/server/http.server'
 import {
   controlMock,
   createMock,
@@ -25,7 +24,7 @@ import { formatUptime } from '~/shared/format'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
   const [mocks, specs] = await Promise.all([listMocks(project.id), listSpecs(project.id)])
-  const origin = getEnv().APP_URL ?? new URL(request.url).origin
+  const origin = appOrigin(request)
   return {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
@@ -54,26 +53,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const COMMANDS = ['start', 'stop', 'restart', 'reset'] as const
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { project, user, organization } = await requireProjectAccess(
-    request,
-    params.projectId,
-    'project:write',
-  )
+  const access = await requireProjectAccess(request, params.projectId, 'project:write')
+  const { project } = access
+  const actor = pageActor(access, request)
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
   const back = `/projects/${project.id}/mocks`
-  const context = {
-    actorUserId: user.id,
-    organizationId: organization.id,
-    projectId: project.id,
-    ip: getClientIp(request),
-  }
   try {
     if (intent === 'create') {
-      const mock = await createMock(project.id, String(formData.get('specVersionId') ?? ''), {
-        stateful: formData.get('stateful') === 'on',
-      })
-      await audit({ ...context, action: 'mock.created', targetType: 'mock', targetId: mock.id })
+      const mock = await createMock(
+        project.id,
+        String(formData.get('specVersionId') ?? ''),
+        { stateful: formData.get('stateful') === 'on' },
+        actor,
+      )
       return redirectWithToast(
         back,
         mock.status === 'up'
@@ -90,9 +83,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return redirectWithToast(back, { type: 'error', message: 'Select at least one mock.' })
       for (const id of ids)
         await (intent === 'bulk-stop'
-          ? controlMock(project.id, id, 'stop')
-          : deleteMock(project.id, id))
-      await audit({ ...context, action: `mock.${intent}`, metadata: { ids } })
+          ? controlMock(project.id, id, 'stop', actor)
+          : deleteMock(project.id, id, actor))
       return redirectWithToast(back, {
         type: 'success',
         message: `${ids.length} mock(s) ${intent === 'bulk-stop' ? 'stopped' : 'deleted'}.`,
@@ -100,14 +92,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const mockId = String(formData.get('mockId') ?? '')
     if (intent === 'delete') {
-      await deleteMock(project.id, mockId)
-      await audit({ ...context, action: 'mock.deleted', targetType: 'mock', targetId: mockId })
+      await deleteMock(project.id, mockId, actor)
       return redirectWithToast(back, { type: 'success', message: 'Mock deleted.' })
     }
     const command = COMMANDS.find((entry) => entry === intent)
     if (!command) throw new Response(`Unknown action "${intent}".`, { status: 400 })
-    await controlMock(project.id, mockId, command)
-    await audit({ ...context, action: `mock.${command}`, targetType: 'mock', targetId: mockId })
+    await controlMock(project.id, mockId, command, actor)
     return redirectWithToast(back, {
       type: 'success',
       message:

@@ -10,13 +10,12 @@ import { SubmitButton } from '~/components/ui/button'
 import { inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
-import { audit } from '~/server/audit/log.server'
-import { getClientIp } from '~/server/http.server'
+import { pageActor } from '~/server/audit/log.server'
 import { SpecImportError, type SpecProblem } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
-import { importSpec, listSpecs } from '~/server/specs/store.server'
+import { listSpecs } from '~/server/specs/store.server'
 import { downloadSpec } from '~/server/specs/url.server'
-import { autostartMock } from '~/server/mocks/service.server'
+import { importSpecVersion } from '~/server/workflows/import-spec.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatDateTime } from '~/shared/format'
 
@@ -47,11 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type ActionResult = { problems: SpecProblem[]; name: string; pasted: string; url: string }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { project, user, organization } = await requireProjectAccess(
-    request,
-    params.projectId,
-    'project:write',
-  )
+  const access = await requireProjectAccess(request, params.projectId, 'project:write')
+  const { project } = access
   let formData: FormData
   try {
     formData = await parseMultipartFormData(
@@ -72,7 +68,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 413 },
       )
     }
-    throw error
+    // A body that is not the multipart form it claims to be: the client's mistake, not ours.
+    const message =
+      'The upload could not be read (a malformed multipart body). Submit the form again, or use the JSON API.'
+    return data<ActionResult>(
+      { problems: [{ message, pointer: '' }], name: '', pasted: '', url: '' },
+      { status: 400 },
+    )
   }
   const name = String(formData.get('name') ?? '').slice(0, 120)
   const pasted = String(formData.get('pasted') ?? '')
@@ -91,31 +93,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const raw = upload
       ? new Uint8Array(await upload.arrayBuffer())
       : (fetched?.raw ?? new TextEncoder().encode(pasted))
-    const result = await importSpec({
-      projectId: project.id,
-      name: name || undefined,
-      root: String(formData.get('root') ?? '') || undefined,
-      raw,
-      sourceKind: upload ? 'upload' : fetched ? 'url' : 'paste',
-      sourceName:
-        upload?.name ??
-        fetched?.sourceName ??
-        (pasted.trimStart().startsWith('{') ? 'openapi.json' : 'openapi.yaml'),
-      createdById: user.id,
-    })
-    if (result.created) {
-      await autostartMock(project.id, result.spec.id, result.version.id)
-      await audit({
-        action: 'spec.imported',
-        actorUserId: user.id,
-        organizationId: organization.id,
-        projectId: project.id,
-        targetType: 'spec_version',
-        targetId: result.version.id,
-        ip: getClientIp(request),
-        metadata: { spec: result.spec.name, version: result.version.number },
-      })
-    }
+    const result = await importSpecVersion(
+      {
+        name: name || undefined,
+        root: String(formData.get('root') ?? '') || undefined,
+        raw,
+        sourceKind: upload ? 'upload' : fetched ? 'url' : 'paste',
+        sourceName:
+          upload?.name ??
+          fetched?.sourceName ??
+          (pasted.trimStart().startsWith('{') ? 'openapi.json' : 'openapi.yaml'),
+      },
+      pageActor(access, request),
+    )
     return redirectWithToast(
       `/projects/${project.id}/specs/${result.spec.id}/v/${result.version.id}`,
       {

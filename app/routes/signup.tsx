@@ -7,11 +7,12 @@ import { z } from 'zod'
 import { AuthLayout } from '~/components/auth-layout'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, HoneypotField } from '~/components/ui/forms'
-import { normalizeEmail, requireAnonymous } from '~/server/auth.server'
+import { requireAnonymous } from '~/server/auth.server'
+import { normalizeEmail } from '~/server/passwords.server'
 import { PASSWORD_MIN_LENGTH } from '~/shared/roles'
 import { db } from '~/server/db.server'
 import { assertNotBot } from '~/server/honeypot.server'
-import { safeRedirectPath } from '~/server/http.server'
+import { appOrigin, safeRedirectPath } from '~/server/http.server'
 import { createUserWithOrganization } from '~/server/orgs/organizations.server'
 import { redirectWithSession } from '~/server/session.server'
 
@@ -61,7 +62,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success')
     return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
   const user = await createUserWithOrganization(submission.value)
-  return redirectWithSession(user.id, request, safeRedirectPath(submission.value.redirectTo))
+  return redirectWithSession(
+    user.id,
+    request,
+    safeRedirectPath(submission.value.redirectTo, '/projects', appOrigin(request)),
+  )
 }
 
 export default function SignupPage() {

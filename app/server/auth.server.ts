@@ -1,31 +1,20 @@
-import bcrypt from 'bcryptjs'
 import { redirect } from '@remix-run/node'
 import { Authenticator } from 'remix-auth'
 import { FormStrategy } from 'remix-auth-form'
 import { GitHubStrategy } from 'remix-auth-github'
+import { GITHUB_OAUTH_COOKIE } from './app-cookies.server'
 import { db } from './db.server'
+import { createUserWithOrganization } from './orgs/organizations.server'
+import { DUMMY_HASH, normalizeEmail, verifyPassword } from './passwords.server'
 import { getEnv, isGitHubEnabled } from './env.server'
 import { getSession } from './session.server'
 import type { User } from '~/generated/prisma/client'
 
-const BCRYPT_COST = 10
-
 export class AuthError extends Error {}
-
-export function hashPassword(password: string) {
-  return bcrypt.hash(password, BCRYPT_COST)
-}
-
-export function normalizeEmail(email: string) {
-  return email.trim().toLowerCase()
-}
-
-/** Same work whether or not the user exists, so timing does not reveal accounts. */
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', BCRYPT_COST)
 
 export async function verifyLogin(email: string, password: string): Promise<User> {
   const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } })
-  const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH)
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
   if (!user || !user.passwordHash || !ok) throw new AuthError('Email or password is incorrect.')
   return user
 }
@@ -60,7 +49,6 @@ export async function upsertGitHubUser(accessToken: string): Promise<User> {
   const email = normalizeEmail(primary.email)
   const byEmail = await db.user.findUnique({ where: { email } })
   if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { githubId } })
-  const { createUserWithOrganization } = await import('./orgs/organizations.server')
   return createUserWithOrganization({ email, name: profile.name ?? profile.login, githubId })
 }
 
@@ -87,8 +75,8 @@ export function getAuthenticator(origin: string): Authenticator<User> {
           redirectURI: `${env.APP_URL ?? origin}/auth/github/callback`,
           scopes: ['read:user', 'user:email'],
           cookie: {
-            name: 'github-oauth',
-            ...(env.NODE_ENV === 'production' && !process.env.INSECURE_COOKIES
+            name: GITHUB_OAUTH_COOKIE,
+            ...(env.NODE_ENV === 'production' && !env.INSECURE_COOKIES
               ? { secure: true as const }
               : {}),
           },

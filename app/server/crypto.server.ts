@@ -49,3 +49,19 @@ export function decryptSecret(sealed: string): string {
 export function maskSecret(secret: string): string {
   return secret.length <= 4 ? '••••' : `••••${secret.slice(-4)}`
 }
+
+/**
+ * A URL as pages show it: scheme and host, then only the last four characters
+ * of the rest. Webhook URLs (Slack's, for one) carry their secret in the path
+ * or the query, so neither is shown.
+ */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    const rest = `${parsed.pathname}${parsed.search}`.replace(/^\/$/, '')
+    if (!rest) return `${parsed.protocol}//${parsed.host}/`
+    return `${parsed.protocol}//${parsed.host}/••••${rest.length > 8 ? rest.slice(-4) : ''}`
+  } catch {
+    return '(invalid URL)'
+  }
+}

@@ -4,10 +4,25 @@ import { getEnv } from './env.server'
 
 export type Email = { to: string; subject: string; text: string }
 
-/** Every email lands in the outbox table; with SMTP_URL set it is also sent. */
-export async function sendEmail(email: Email) {
-  const record = await db.outboxEmail.create({ data: email })
-  const { SMTP_URL, SMTP_FROM } = getEnv()
+/**
+ * Every email lands in the outbox table; with SMTP_URL set it is also sent.
+ * `secrets` (an invite link, a token) reach the recipient only: outside
+ * development the outbox stores the text with them redacted, so a database
+ * reader cannot use them.
+ */
+export async function sendEmail(email: Email, { secrets = [] }: { secrets?: string[] } = {}) {
+  const { SMTP_URL, SMTP_FROM, NODE_ENV } = getEnv()
+  const stored =
+    NODE_ENV === 'development'
+      ? email
+      : {
+          ...email,
+          text: secrets.reduce(
+            (text, secret) => text.split(secret).join('[redacted: sent to the recipient only]'),
+            email.text,
+          ),
+        }
+  const record = await db.outboxEmail.create({ data: stored })
   if (!SMTP_URL) return record
   try {
     await nodemailer.createTransport(SMTP_URL).sendMail({ from: SMTP_FROM, ...email })

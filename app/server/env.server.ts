@@ -38,6 +38,23 @@ const EnvSchema = z.object({
   FLY_REGION: z.string().optional(),
   PRIMARY_REGION: z.string().optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Who may tell us the client address: none (socket), fly (Fly-Client-IP), or N proxies appending X-Forwarded-For. */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(|none|false|fly|[1-9]\d?)$/i,
+      'TRUST_PROXY must be none, fly, or a number of proxies (1-99)',
+    )
+    .default('none'),
+  /** The mocks' own origin (another registrable domain than APP_URL's), e.g. https://acme-mocks.example.net. */
+  MOCK_PUBLIC_URL: z
+    .string()
+    .url('MOCK_PUBLIC_URL must be an absolute URL, e.g. https://mocks.example.net')
+    .refine((value) => /^https?:\/\//i.test(value), 'MOCK_PUBLIC_URL must be an http(s) URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OUTBOUND_ALLOW_PRIVATE: booleanString,
+  INSECURE_COOKIES: booleanString,
 })
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; SECRETS_KEY: string }
@@ -58,7 +75,7 @@ function loadGeneratedSecrets(dataDir: string): { SESSION_SECRET: string; SECRET
     SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
     SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
   }
-  fs.mkdirSync(dataDir, { recursive: true })
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
   return secrets
 }
@@ -89,6 +106,11 @@ export function getEnv(): Env {
   }
   cached = { ...env, SESSION_SECRET, SECRETS_KEY }
   return cached
+}
+
+/** The host (name:port) of MOCK_PUBLIC_URL, when mocks have their own origin. */
+export function mockPublicHost(env = getEnv()): string | null {
+  return env.MOCK_PUBLIC_URL ? new URL(env.MOCK_PUBLIC_URL).host.toLowerCase() : null
 }
 
 export function isGitHubEnabled(env = getEnv()): boolean {

@@ -1,12 +1,16 @@
 /** Small helpers for reading requests and answering with JSON errors. */
+import { getEnv } from './env.server'
 
-/** The client IP: Fly sets Fly-Client-IP; behind other proxies the first X-Forwarded-For hop. */
+/**
+ * The client address that server.ts worked out from the socket, trusting
+ * forwarding headers only as TRUST_PROXY allows (web-security.server.ts). It
+ * sits in an internal header that server.ts overwrites on every request, so a
+ * client cannot set it; X-Forwarded-For and Fly-Client-IP are never read here.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-copilot-client-address'
+
 export function getClientIp(request: Request): string {
-  const flyIp = request.headers.get('fly-client-ip')
-  if (flyIp) return flyIp
-  const forwarded = request.headers.get('x-forwarded-for')
-  if (forwarded) return forwarded.split(',')[0]!.trim()
-  return request.headers.get('x-remote-address') ?? 'unknown'
+  return request.headers.get(CLIENT_ADDRESS_HEADER) ?? 'unknown'
 }
 
 export function jsonError(
@@ -20,14 +24,52 @@ export function jsonError(
   })
 }
 
-/** Only same-site relative paths are followed after sign-in. */
+const REDIRECT_BASE = 'http://redirect.invalid'
+/** Control characters, spaces and invisible separators: never part of a redirect target. */
+const CONTROL_OR_SPACE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/
+
+/** The app's public origin: APP_URL when set (behind a proxy), else the request's own. */
+export function appOrigin(request: Request): string {
+  return getEnv().APP_URL ? new URL(getEnv().APP_URL!).origin : new URL(request.url).origin
+}
+
+/**
+ * The one redirect-target check: `target` resolved with `new URL(target, origin)`
+ * must stay on that origin, and nothing with control characters or whitespace
+ * (a tab or newline the browser would drop, a header injection) is followed.
+ * Returns the same-origin path to redirect to, or `fallback`.
+ */
 export function safeRedirectPath(
   to: FormDataEntryValue | string | null | undefined,
   fallback = '/projects',
+  origin = REDIRECT_BASE,
 ): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\'))
+  if (typeof to !== 'string' || to === '' || to.length > 2000) return fallback
+  if (CONTROL_OR_SPACE.test(to)) return fallback
+  if (!to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  let url: URL
+  let base: URL
+  try {
+    base = new URL(origin)
+    url = new URL(to, base)
+  } catch {
     return fallback
-  return to
+  }
+  if (url.origin !== base.origin) return fallback
+  const path = `${url.pathname}${url.search}${url.hash}`
+  // `/.//evil.example` resolves to the path `//evil.example`: a protocol-relative URL in Location.
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return fallback
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return fallback
+  }
+  if (decoded.startsWith('//') || decoded.startsWith('/\\') || CONTROL_OR_SPACE.test(decoded))
+    return fallback
+  return path
 }
 
 export function notFound(message = 'Not found'): Response {

@@ -6,7 +6,9 @@
  */
 import dns from 'node:dns'
 import net from 'node:net'
+import os from 'node:os'
 import { Agent, request } from 'undici'
+import { getEnv } from './env.server'
 
 export class OutboundError extends Error {
   constructor(
@@ -22,24 +24,63 @@ const ALWAYS_BLOCKED = new net.BlockList()
 ALWAYS_BLOCKED.addSubnet('169.254.0.0', 16, 'ipv4') // link-local, cloud metadata (169.254.169.254)
 ALWAYS_BLOCKED.addSubnet('0.0.0.0', 8, 'ipv4')
 ALWAYS_BLOCKED.addSubnet('224.0.0.0', 4, 'ipv4')
-ALWAYS_BLOCKED.addSubnet('240.0.0.0', 4, 'ipv4')
+ALWAYS_BLOCKED.addSubnet('240.0.0.0', 4, 'ipv4') // reserved, and 255.255.255.255
 ALWAYS_BLOCKED.addSubnet('fe80::', 10, 'ipv6')
+ALWAYS_BLOCKED.addSubnet('ff00::', 8, 'ipv6') // multicast
 ALWAYS_BLOCKED.addAddress('::', 'ipv6')
 ALWAYS_BLOCKED.addAddress('fd00:ec2::254', 'ipv6') // AWS metadata over IPv6
 
+/** Private networks and loopback: reachable only with OUTBOUND_ALLOW_PRIVATE. */
 const PRIVATE = new net.BlockList()
 PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4')
-PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4')
+PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4') // carrier-grade NAT
 PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4')
 PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4')
 PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4')
-PRIVATE.addSubnet('198.18.0.0', 15, 'ipv4')
 PRIVATE.addAddress('::1', 'ipv6')
-PRIVATE.addSubnet('fc00::', 7, 'ipv6')
+PRIVATE.addSubnet('fc00::', 7, 'ipv6') // unique local
 
-/** OUTBOUND_ALLOW_PRIVATE=true lets requests reach loopback and private networks (tests, on-premise). Link-local and metadata stay blocked. */
+/**
+ * IANA special-purpose ranges that are not public hosts (RFC 6890 and its
+ * registries): protocol assignments, documentation, benchmarking, relays,
+ * and the IPv6 prefixes that embed an IPv4 address (NAT64, 6to4, Teredo),
+ * which could otherwise smuggle a private address past the check.
+ */
+const SPECIAL_PURPOSE = new net.BlockList()
+SPECIAL_PURPOSE.addSubnet('192.0.0.0', 24, 'ipv4') // IETF protocol assignments
+SPECIAL_PURPOSE.addSubnet('192.0.2.0', 24, 'ipv4') // TEST-NET-1
+SPECIAL_PURPOSE.addSubnet('192.31.196.0', 24, 'ipv4') // AS112-v4
+SPECIAL_PURPOSE.addSubnet('192.52.193.0', 24, 'ipv4') // AMT
+SPECIAL_PURPOSE.addSubnet('192.88.99.0', 24, 'ipv4') // 6to4 relay anycast
+SPECIAL_PURPOSE.addSubnet('192.175.48.0', 24, 'ipv4') // direct delegation AS112
+SPECIAL_PURPOSE.addSubnet('198.18.0.0', 15, 'ipv4') // benchmarking
+SPECIAL_PURPOSE.addSubnet('198.51.100.0', 24, 'ipv4') // TEST-NET-2
+SPECIAL_PURPOSE.addSubnet('203.0.113.0', 24, 'ipv4') // TEST-NET-3
+SPECIAL_PURPOSE.addSubnet('64:ff9b::', 96, 'ipv6') // NAT64 well-known prefix
+SPECIAL_PURPOSE.addSubnet('64:ff9b:1::', 48, 'ipv6') // local-use NAT64
+SPECIAL_PURPOSE.addSubnet('100::', 64, 'ipv6') // discard-only
+SPECIAL_PURPOSE.addSubnet('2001::', 23, 'ipv6') // IETF protocol assignments, Teredo (2001::/32)
+SPECIAL_PURPOSE.addSubnet('2001:db8::', 32, 'ipv6') // documentation
+SPECIAL_PURPOSE.addSubnet('2002::', 16, 'ipv6') // 6to4
+SPECIAL_PURPOSE.addSubnet('3fff::', 20, 'ipv6') // documentation
+SPECIAL_PURPOSE.addSubnet('5f00::', 16, 'ipv6') // segment routing
+SPECIAL_PURPOSE.addSubnet('::', 96, 'ipv6') // IPv4-compatible (deprecated)
+
+/** OUTBOUND_ALLOW_PRIVATE=true lets requests reach loopback, private and special-purpose networks and this host (tests, on-premise). Link-local and metadata stay blocked. */
 function privateAllowed() {
-  return process.env.OUTBOUND_ALLOW_PRIVATE === 'true'
+  return getEnv().OUTBOUND_ALLOW_PRIVATE
+}
+
+/** This machine's own interface addresses (a public address of the host reaches its own services). */
+let ownAddresses: { at: number; list: Set<string> } | undefined
+function isOwnAddress(ip: string): boolean {
+  if (!ownAddresses || Date.now() - ownAddresses.at > 60_000) {
+    const list = new Set<string>()
+    for (const entries of Object.values(os.networkInterfaces()))
+      for (const entry of entries ?? []) list.add(entry.address.toLowerCase().replace(/%.*$/, ''))
+    ownAddresses = { at: Date.now(), list }
+  }
+  return ownAddresses.list.has(ip.toLowerCase())
 }
 
 export function addressRefusal(address: string): string | null {
@@ -47,8 +88,11 @@ export function addressRefusal(address: string): string | null {
   const ip = mapped ?? address
   const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4'
   if (ALWAYS_BLOCKED.check(ip, family)) return `${address} is a link-local or metadata address`
-  if (!privateAllowed() && PRIVATE.check(ip, family))
-    return `${address} is a private or loopback address`
+  if (privateAllowed()) return null
+  if (PRIVATE.check(ip, family)) return `${address} is a private or loopback address`
+  if (SPECIAL_PURPOSE.check(ip, family))
+    return `${address} is in an IANA special-purpose range, not a public host`
+  if (isOwnAddress(ip)) return `${address} is an address of this server`
   return null
 }
 

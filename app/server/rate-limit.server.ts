@@ -26,6 +26,16 @@ export class RateLimiter {
     }
   }
 
+  /** Would one more hit be allowed? Counts nothing. */
+  peek(key: string, now = Date.now()): { allowed: boolean; retryAfterSeconds: number } {
+    const window = this.windows.get(key)
+    if (!window || window.resetAt <= now) return { allowed: true, retryAfterSeconds: 0 }
+    return {
+      allowed: window.count < this.limit,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
+    }
+  }
+
   reset(key: string) {
     this.windows.delete(key)
   }

@@ -4,6 +4,7 @@
  */
 import { createCookie, redirect } from '@remix-run/node'
 import { db } from './db.server'
+import { SESSION_COOKIE } from './app-cookies.server'
 import { getEnv } from './env.server'
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
@@ -12,10 +13,10 @@ let cookie: ReturnType<typeof createCookie> | undefined
 
 export function sessionCookie() {
   const env = getEnv()
-  cookie ??= createCookie('__session', {
+  cookie ??= createCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: env.NODE_ENV === 'production' && !process.env.INSECURE_COOKIES,
+    secure: env.NODE_ENV === 'production' && !env.INSECURE_COOKIES,
     path: '/',
     secrets: [env.SESSION_SECRET],
     maxAge: SESSION_TTL_MS / 1000,

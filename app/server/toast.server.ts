@@ -1,5 +1,6 @@
 /** One-shot messages carried across a redirect in a short-lived signed cookie. */
 import { createCookie, redirect } from '@remix-run/node'
+import { TOAST_COOKIE } from './app-cookies.server'
 import { getEnv } from './env.server'
 
 export type Toast = { type: 'success' | 'error' | 'info'; message: string }
@@ -7,7 +8,7 @@ export type Toast = { type: 'success' | 'error' | 'info'; message: string }
 let cookie: ReturnType<typeof createCookie> | undefined
 
 function toastCookie() {
-  cookie ??= createCookie('toast', {
+  cookie ??= createCookie(TOAST_COOKIE, {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',

@@ -13,8 +13,9 @@ const post = (overrides: Partial<Parameters<typeof checkSameOrigin>[0]>) =>
 
 describe('checkSameOrigin (CSRF)', () => {
   it('lets same-origin posts and every GET through', () => {
-    expect(post({ origin: 'https://app.test' })).toBeNull()
-    expect(post({ referer: 'https://app.test/projects' })).toBeNull()
+    expect(post({ origin: 'http://app.test' })).toBeNull()
+    expect(post({ referer: 'http://app.test/projects' })).toBeNull()
+    expect(post({ protocol: 'https', origin: 'https://app.test' })).toBeNull()
     expect(post({ method: 'GET', origin: 'https://evil.test' })).toBeNull()
   })
 
@@ -24,6 +25,21 @@ describe('checkSameOrigin (CSRF)', () => {
     expect(post({})).toMatch(/no Origin or Referer/)
     expect(post({ origin: 'not a url' })).toMatch(/malformed/)
     expect(post({ method: 'DELETE', origin: 'https://app.test.evil.test' })).toMatch(/refused/)
+  })
+
+  it('compares whole origins: scheme and port count, not just the host name', () => {
+    expect(post({ origin: 'https://app.test' })).toMatch(/refused/)
+    expect(post({ protocol: 'https', origin: 'http://app.test' })).toMatch(/refused/)
+    expect(post({ origin: 'http://app.test:8080' })).toMatch(/refused/)
+    expect(post({ origin: 'javascript://app.test' })).toMatch(/malformed/)
+  })
+
+  it('decides the API exemption on the normalised path', () => {
+    const evil = { origin: 'https://evil.test' }
+    expect(post({ ...evil, pathname: '/api/../projects/x/settings' })).toMatch(/refused/)
+    expect(post({ ...evil, pathname: '/api/%2e%2e/projects' })).toMatch(/refused/)
+    expect(post({ ...evil, pathname: '/mock/../members' })).toMatch(/refused/)
+    expect(post({ ...evil, pathname: '/api/v1/projects/x?y=1' })).toBeNull()
   })
 
   it('exempts bearer-token APIs and accepts APP_URL behind a proxy', () => {

@@ -1,24 +1,59 @@
 /**
  * Request guards applied by server.ts before Remix sees a request: CSRF by
- * origin check, and the security headers (CSP with a per-request nonce).
+ * origin check, the client address (trusted proxies only), the methods the
+ * app answers, and the security headers (CSP with a per-request nonce).
  */
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** Bearer-token APIs carry no cookies, so cross-site forgery does not apply to them. */
+/** Methods the app's own pages and APIs answer; anything else (TRACE, CONNECT, PROPFIND …) is a 405 before Remix. */
+export const APP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+export function isAppMethod(method: string): boolean {
+  return (APP_METHODS as readonly string[]).includes(method.toUpperCase())
+}
+
+/**
+ * The path the router will see: dot segments resolved and `//` kept, exactly
+ * as the WHATWG URL parser (and so Remix) resolves it. Exemptions are tested
+ * on this, never on the raw target (`/api/../projects` is not an API path).
+ */
+export function normalisedPath(target: string): string {
+  try {
+    return new URL(target, 'http://normalise.invalid').pathname
+  } catch {
+    return '/'
+  }
+}
+
+/** Bearer-token APIs carry no cookies, so cross-site forgery does not apply to them; mocks never see app cookies. */
 function isExemptPath(pathname: string) {
-  return pathname.startsWith('/api/') || pathname.startsWith('/mock/')
+  const path = normalisedPath(pathname)
+  return path.startsWith('/api/') || path.startsWith('/mock/')
+}
+
+function originOf(value: string | undefined): string | null {
+  if (!value) return null
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null
+  } catch {
+    return null
+  }
 }
 
 /**
  * A state-changing browser request must come from our own origin: Origin (or,
- * failing that, Referer) must match the host the request was sent to.
- * Returns an error message, or null when the request may go on.
+ * failing that, Referer) must equal, scheme and host and port, the origin the
+ * request was sent to or APP_URL's. Returns an error message, or null when the
+ * request may go on.
  */
 export function checkSameOrigin(input: {
   method: string
   pathname: string
   host: string | undefined
+  /** The scheme the request arrived with (http unless a trusted proxy says https). */
+  protocol?: 'http' | 'https'
   origin: string | undefined
   referer: string | undefined
   appUrl?: string
@@ -26,18 +61,60 @@ export function checkSameOrigin(input: {
   if (!UNSAFE_METHODS.has(input.method.toUpperCase()) || isExemptPath(input.pathname)) return null
   const source = input.origin && input.origin !== 'null' ? input.origin : input.referer
   if (!source) return 'Cross-site request refused: the request carries no Origin or Referer header.'
-  let sourceHost: string
-  try {
-    sourceHost = new URL(source).host
-  } catch {
-    return 'Cross-site request refused: malformed Origin header.'
+  const sourceOrigin = originOf(source)
+  if (!sourceOrigin) return 'Cross-site request refused: malformed Origin header.'
+  const allowed = new Set<string>()
+  const appOrigin = originOf(input.appUrl)
+  if (appOrigin) allowed.add(appOrigin)
+  if (input.host) {
+    const own = originOf(`${input.protocol ?? 'http'}://${input.host}`)
+    if (own) allowed.add(own)
   }
-  const allowed = new Set(
-    [input.host, input.appUrl ? new URL(input.appUrl).host : undefined].filter(Boolean),
-  )
-  return allowed.has(sourceHost)
+  return allowed.has(sourceOrigin)
     ? null
-    : `Cross-site request refused: ${sourceHost} may not post to this site.`
+    : `Cross-site request refused: ${sourceOrigin} may not post to this site.`
+}
+
+/**
+ * Which proxy, if any, may tell us the client's address (TRUST_PROXY):
+ * - `none` (default): the socket's address; forwarding headers are ignored.
+ * - `fly`: Fly-Client-IP, which Fly's edge sets and overwrites.
+ * - a number N: the N-th address from the right of X-Forwarded-For
+ *   (N = how many proxies of yours append to it).
+ */
+export type TrustProxy = { kind: 'none' } | { kind: 'fly' } | { kind: 'hops'; hops: number }
+
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim().toLowerCase()
+  if (text === 'fly') return { kind: 'fly' }
+  if (/^[1-9]\d?$/.test(text)) return { kind: 'hops', hops: Number(text) }
+  return { kind: 'none' }
+}
+
+function cleanAddress(value: string | undefined): string | null {
+  const text = value?.trim()
+  if (!text || text.length > 64 || !/^[0-9a-fA-F:.]+$/.test(text)) return null
+  return text.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+}
+
+/** The address a request came from, trusting forwarding headers only as TRUST_PROXY allows. */
+export function clientAddress(input: {
+  socketAddress: string | undefined
+  headers: Record<string, string | string[] | undefined>
+  trust: TrustProxy
+}): string {
+  const socket = cleanAddress(input.socketAddress) ?? 'unknown'
+  const header = (name: string) => {
+    const value = input.headers[name]
+    return Array.isArray(value) ? value.join(',') : value
+  }
+  if (input.trust.kind === 'fly') return cleanAddress(header('fly-client-ip')) ?? socket
+  if (input.trust.kind === 'hops') {
+    const chain = (header('x-forwarded-for') ?? '').split(',').map((part) => part.trim())
+    const candidate = chain.filter(Boolean)[chain.filter(Boolean).length - input.trust.hops]
+    return cleanAddress(candidate) ?? socket
+  }
+  return socket
 }
 
 export function securityHeaders({

@@ -19,3 +19,23 @@ export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
 }
+
+/** On a project page: imports `spec` by pasting it and waits for its version page. */
+export async function importSpecByPaste(page: Page, spec: string, title: RegExp) {
+  const tabs = page.getByRole('navigation', { name: 'Project sections' })
+  await tabs.getByRole('link', { name: 'Specs' }).click()
+  await page.getByLabel('…or paste the spec').fill(spec)
+  await page.getByRole('button', { name: 'Import spec' }).click()
+  await expect(page.getByRole('heading', { name: title })).toBeVisible()
+}
+
+/** On a project page: opens the Mocks tab and returns the row of `name` once its mock is up, and its public URL. */
+export async function mockRow(page: Page, name: RegExp) {
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Mocks' })
+    .click()
+  const row = page.getByRole('row', { name })
+  await expect(row.getByText('up', { exact: true })).toBeVisible()
+  return { row, proxyUrl: (await row.getByTestId('proxy-url').textContent())! }
+}

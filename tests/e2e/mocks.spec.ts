@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { signIn } from './fixtures'
+import { importSpecByPaste, mockRow, signIn } from './fixtures'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Fleet API, version: "1"}
@@ -29,16 +29,8 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   })
   await signIn(page, 'vendor@acme.test')
   await page.getByRole('link', { name: /Acme Payments API/ }).click()
-  const tabs = page.getByRole('navigation', { name: 'Project sections' })
-  await tabs.getByRole('link', { name: 'Specs' }).click()
-  await page.getByLabel('…or paste the spec').fill(SPEC)
-  await page.getByRole('button', { name: 'Import spec' }).click()
-  await expect(page.getByRole('heading', { name: /Fleet API · v1/ })).toBeVisible()
-
-  await tabs.getByRole('link', { name: 'Mocks' }).click()
-  const row = page.getByRole('row', { name: /Fleet API v1/ })
-  await expect(row.getByText('up', { exact: true })).toBeVisible()
-  const proxyUrl = (await row.getByTestId('proxy-url').textContent())!
+  await importSpecByPaste(page, SPEC, /Fleet API · v1/)
+  const { row, proxyUrl } = await mockRow(page, /Fleet API v1/)
 
   const ok = await request.get(`${proxyUrl}/vehicles`)
   expect(ok.status()).toBe(200)

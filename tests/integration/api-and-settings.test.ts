@@ -14,13 +14,10 @@ import {
   formRequest,
   getRequest,
   settle,
+  routeArgs,
 } from '../helpers'
 
-const args = (request: Request, params: Record<string, string> = {}) => ({
-  request,
-  params,
-  context: {},
-})
+const args = routeArgs
 
 let orgId: string
 let projectId: string

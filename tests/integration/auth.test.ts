@@ -5,7 +5,7 @@ import { loader as githubCallback } from '~/routes/auth.github.callback'
 import { action as loginAction } from '~/routes/login'
 import { action as logoutAction } from '~/routes/logout'
 import { action as signupAction } from '~/routes/signup'
-import { hashPassword } from '~/server/auth.server'
+import { hashPassword } from '~/server/passwords.server'
 import { db } from '~/server/db.server'
 import { resetEnvCache } from '~/server/env.server'
 import { getSession } from '~/server/session.server'
@@ -148,7 +148,9 @@ describe('sign in', () => {
     }
     expect(statuses.slice(0, 10).every((status) => status === 400)).toBe(true)
     expect(last!.status).toBe(429)
-    expect(JSON.stringify(last!.data)).toMatch(/Too many sign-in attempts\. Wait \d+ minutes?/)
+    expect(JSON.stringify(last!.data)).toMatch(
+      /Too many failed sign-in attempts\. Wait \d+ (minutes?|seconds?)/,
+    )
   })
 
   it('signs out by revoking the session row', async () => {

@@ -136,11 +136,18 @@ describe('webhook target form', () => {
   })
 
   it('saves an http(s) target and removes it when emptied', async () => {
+    // The first target creates the signing secret and shows it this once.
+    const first = await submit({
+      intent: 'webhook-target',
+      targetUrl: ' https://partner.example/hooks ',
+    })
+    expect(first.status).toBe(200)
+    expect((first.data as { revealedSecret: string }).revealedSecret).toMatch(/^whsec_/)
     expect(
-      (await submit({ intent: 'webhook-target', targetUrl: ' https://partner.example/hooks ' }))
+      (await submit({ intent: 'webhook-target', targetUrl: 'https://partner.example/hooks2' }))
         .status,
     ).toBe(302)
-    expect(await webhookTarget(mockId)).toBe('https://partner.example/hooks')
+    expect(await webhookTarget(mockId)).toBe('https://partner.example/hooks2')
     expect((await submit({ intent: 'webhook-target', targetUrl: '   ' })).status).toBe(302)
     expect(await webhookTarget(mockId)).toBeNull()
   })

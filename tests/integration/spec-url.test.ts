@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { action as specsAction } from '~/routes/projects.$projectId.specs._index'
 import { db } from '~/server/db.server'
+import { resetEnvCache } from '~/server/env.server'
 import { fetchGuarded, OutboundError } from '~/server/outbound.server'
 import { SpecImportError } from '~/server/specs/problems.server'
 import { downloadSpec } from '~/server/specs/url.server'
@@ -34,9 +35,13 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(() => {
   delete process.env.OUTBOUND_ALLOW_PRIVATE
+  resetEnvCache()
 })
 
-const allowLoopback = () => (process.env.OUTBOUND_ALLOW_PRIVATE = 'true')
+const allowLoopback = () => {
+  process.env.OUTBOUND_ALLOW_PRIVATE = 'true'
+  resetEnvCache()
+}
 
 async function refusedWith(promise: Promise<unknown>) {
   const error = await promise.catch((caught: unknown) => caught)

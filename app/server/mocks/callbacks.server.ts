@@ -1,5 +1,10 @@
-/** Resolves OpenAPI runtime expressions (`{$request.body#/callbackUrl}`) in callback URLs. */
+/**
+ * Resolves OpenAPI runtime expressions (`{$request.body#/callbackUrl}`) in
+ * callback URLs. Credential headers (cookies, Authorization, tokens) resolve
+ * to nothing, so no visitor's credential can be sent to a tenant's URL.
+ */
 import type { NormalizedOperation } from '~/shared/normalized-spec'
+import { isSecretName } from '../redact.server'
 import { generateFromSchema } from './generate.server'
 import type { MockRequest } from './request.server'
 import type { SpecSchemas } from './schemas.server'
@@ -29,7 +34,8 @@ export function evaluateExpression(
   const query = /^\$request\.query\.(.+)$/.exec(expression)?.[1]
   if (query) return request.query.get(query) ?? undefined
   const header = /^\$request\.header\.(.+)$/.exec(expression)?.[1]
-  if (header) return request.headers[header.toLowerCase()]
+  // Credentials (cookies, Authorization, tokens) never flow into a URL the tenant chose.
+  if (header) return isSecretName(header) ? undefined : request.headers[header.toLowerCase()]
   const path = /^\$request\.path\.(.+)$/.exec(expression)?.[1]
   if (path) return pathParams[path]
   return undefined

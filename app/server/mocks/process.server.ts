@@ -6,43 +6,22 @@
 import http from 'node:http'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
+import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const MAX_DISCARDED_BYTES = 4 * MAX_BODY_BYTES
 const LOGGED_BODY_CHARS = 4096
-const SECRET_HEADERS =
-  /^(authorization|cookie|set-cookie|x-api-key|api-key|proxy-authorization)$|token|secret|key$/i
+/** Bodies are redacted whole (a JSON body cut mid-way cannot be parsed) up to this size. */
+const MAX_REDACTED_BODY = 256 * 1024
 
 function send(message: FromMock) {
   process.send?.(message)
 }
 
-export function redactHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue
-    out[name] = SECRET_HEADERS.test(name)
-      ? '[redacted]'
-      : Array.isArray(value)
-        ? value.join(', ')
-        : value
-  }
-  return out
-}
-
-export function redactQuery(query: URLSearchParams, secretNames: string[]): string {
-  const copy = new URLSearchParams(query)
-  for (const name of [...copy.keys()])
-    if (secretNames.includes(name) || /token|secret|key|password/i.test(name))
-      copy.set(name, '[redacted]')
-  return copy.toString()
-}
-
 let engine: MockEngine | undefined
-/** Query parameters that carry API keys: redacted in the log. */
+/** Query parameters and headers that carry the spec's API keys: redacted in the log. */
 let secretQuery: string[] = []
+let secretHeaders: string[] = []
 type RawLog = {
   at: number
   durationMs: number
@@ -76,13 +55,19 @@ function toEntry({
     operationId: result.operationId ?? '',
     violations: result.violations,
     request: {
-      headers: redactHeaders(headers),
+      headers: redactHeaders(headers, secretHeaders),
       query: redactQuery(query, secretQuery),
-      body: body.toString('utf8').slice(0, LOGGED_BODY_CHARS),
+      body: redactBody(
+        body.toString('utf8', 0, MAX_REDACTED_BODY),
+        String(headers['content-type'] ?? ''),
+      ).slice(0, LOGGED_BODY_CHARS),
     },
     response: {
       headers: redactHeaders(result.headers),
-      body: (result.body ?? '').slice(0, LOGGED_BODY_CHARS),
+      body: redactBody(
+        (result.body ?? '').slice(0, MAX_REDACTED_BODY),
+        result.headers['content-type'] ?? '',
+      ).slice(0, LOGGED_BODY_CHARS),
     },
   }
 }
@@ -220,6 +205,9 @@ export function startMockProcess() {
         engine = new MockEngine(message.spec, message.config)
         secretQuery = Object.values(message.spec.securitySchemes)
           .filter((scheme) => scheme.in === 'query')
+          .map((scheme) => scheme.parameterName ?? '')
+        secretHeaders = Object.values(message.spec.securitySchemes)
+          .filter((scheme) => scheme.in === 'header')
           .map((scheme) => scheme.parameterName ?? '')
         server = http.createServer((request, response) => {
           handle(request, response).catch((error: unknown) => {

@@ -1,11 +1,26 @@
-/** Mocks of a project: create (and start), list, control, delete. Every query is scoped by project. */
+/**
+ * Mocks of a project: create (and start), list, control, configure, delete.
+ * Every query is scoped by project; every write made for a person (`actor`)
+ * writes its audit entry here, whether it came through a page or the API.
+ * `actor: null` is the system acting on its own (a mock started by an import).
+ */
+import { type Actor, auditAs } from '../audit/log.server'
 import { db } from '../db.server'
+import { getEnv } from '../env.server'
+import { publicMockUrl } from './proxy.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { eventPayload } from './callbacks.server'
 import { SpecSchemas } from './schemas.server'
 import { getSupervisor, readMockConfig, writeMockConfig } from './supervisor.server'
-import { deliverEvent, webhookEvents, webhookTarget } from './webhooks.server'
+import {
+  deliverEvent,
+  ensureWebhookSecret,
+  rotateWebhookSecret,
+  setWebhookTarget,
+  webhookEvents,
+  webhookTarget,
+} from './webhooks.server'
 
 export class MockError extends Error {}
 
@@ -42,6 +57,7 @@ export async function createMock(
   projectId: string,
   specVersionId: string,
   overrides: Partial<MockConfig> = {},
+  actor: Actor | null = null,
 ) {
   const version = await db.specVersion.findFirst({
     where: { id: specVersionId, spec: { projectId } },
@@ -56,6 +72,7 @@ export async function createMock(
       config: writeMockConfig({ ...DEFAULT_MOCK_CONFIG, ...overrides }),
     },
   })
+  if (actor) await auditAs(actor, 'mock.created', { type: 'mock', id: mock.id }, { specVersionId })
   await startQuietly(mock.id)
   return db.mock.findUniqueOrThrow({ where: { id: mock.id } })
 }
@@ -90,41 +107,100 @@ export async function controlMock(
   projectId: string,
   mockId: string,
   command: 'start' | 'stop' | 'restart' | 'reset',
+  actor: Actor | null = null,
 ) {
   await owned(projectId, mockId)
   const supervisor = getSupervisor()
-  if (command === 'stop') return supervisor.stop(mockId)
-  if (command === 'reset') {
+  if (command === 'stop') await supervisor.stop(mockId)
+  else if (command === 'reset') {
     if (!supervisor.reset(mockId)) throw new MockError('The mock is not running: start it first.')
-    return
+  } else {
+    if (command === 'restart') await supervisor.stop(mockId)
+    await db.mock.update({ where: { id: mockId }, data: { desiredState: 'running' } })
+    await startQuietly(mockId)
   }
-  if (command === 'restart') await supervisor.stop(mockId)
-  await db.mock.update({ where: { id: mockId }, data: { desiredState: 'running' } })
-  await startQuietly(mockId)
+  if (actor) await auditAs(actor, `mock.${command}`, { type: 'mock', id: mockId })
 }
 
-export async function deleteMock(projectId: string, mockId: string) {
+export async function deleteMock(projectId: string, mockId: string, actor: Actor | null = null) {
   await owned(projectId, mockId)
   await getSupervisor().stop(mockId)
   await db.mock.delete({ where: { id: mockId } })
+  if (actor) await auditAs(actor, 'mock.deleted', { type: 'mock', id: mockId })
 }
 
 export async function updateMockConfig(
   projectId: string,
   mockId: string,
   change: Partial<MockConfig>,
+  actor: Actor | null = null,
 ) {
   const mock = await owned(projectId, mockId)
   const config = { ...readMockConfig(mock.config), ...change }
   await db.mock.update({ where: { id: mockId }, data: { config: writeMockConfig(config) } })
   await getSupervisor().applyConfig(mockId)
+  if (actor)
+    await auditAs(
+      actor,
+      'mock.configured',
+      { type: 'mock', id: mockId },
+      // Which settings changed, never the credentials' values.
+      { changed: Object.keys(change) },
+    )
   return config
 }
 
-export function mockUrls(mock: { id: string; port: number | null }, origin: string) {
+export type MockSettings = Pick<MockConfig, 'stateful' | 'rateLimit' | 'latency' | 'errorRate'> & {
+  /** Credentials to set (scheme -> value) and schemes whose credential is cleared. */
+  credentials: { set: Record<string, string>; clear: string[] }
+}
+
+/** The settings form: new values, and credentials changed only where typed or cleared. */
+export async function configureMock(
+  projectId: string,
+  mockId: string,
+  settings: MockSettings,
+  actor: Actor,
+) {
+  const mock = await owned(projectId, mockId)
+  const credentials = { ...readMockConfig(mock.config).credentials }
+  for (const scheme of settings.credentials.clear) delete credentials[scheme]
+  for (const [scheme, value] of Object.entries(settings.credentials.set))
+    if (!settings.credentials.clear.includes(scheme)) credentials[scheme] = value
+  const { credentials: _typed, ...rest } = settings
+  return updateMockConfig(projectId, mockId, { ...rest, credentials }, actor)
+}
+
+/** Saves (or removes) the webhook target; a mock without a signing secret gets one, returned to show once. */
+export async function saveWebhookTarget(
+  projectId: string,
+  mockId: string,
+  url: string | null,
+  actor: Actor,
+): Promise<{ newSecret: string | null }> {
+  await owned(projectId, mockId)
+  await setWebhookTarget(mockId, url)
+  const newSecret = url ? await ensureWebhookSecret(mockId) : null
+  await auditAs(actor, url ? 'mock.webhook_target_set' : 'mock.webhook_target_removed', {
+    type: 'mock',
+    id: mockId,
+  })
+  return { newSecret }
+}
+
+/** A new signing secret, returned in full this once. */
+export async function rotateSigningSecret(projectId: string, mockId: string, actor: Actor) {
+  await owned(projectId, mockId)
+  const secret = await rotateWebhookSecret(mockId)
+  await auditAs(actor, 'mock.webhook_secret_rotated', { type: 'mock', id: mockId })
+  return secret
+}
+
+/** `proxyUrl` is the URL partners are given: on the mocks' own origin when MOCK_PUBLIC_URL is set. */
+export function mockUrls(mock: { id: string; port: number | null }, appOrigin: string) {
   return {
     baseUrl: mock.port ? `http://127.0.0.1:${mock.port}` : null,
-    proxyUrl: `${origin}/mock/${mock.id}`,
+    proxyUrl: publicMockUrl(mock.id, appOrigin, getEnv().MOCK_PUBLIC_URL),
   }
 }
 
@@ -135,7 +211,12 @@ export async function autostartMock(projectId: string, specId: string, specVersi
 }
 
 /** Sends a generated event of the mock's spec (a webhook, or a callback) to the mock's target URL. */
-export async function sendTestEvent(projectId: string, mockId: string, eventName: string) {
+export async function sendTestEvent(
+  projectId: string,
+  mockId: string,
+  eventName: string,
+  actor: Actor | null = null,
+) {
   const mock = await db.mock.findFirst({
     where: { id: mockId, projectId },
     include: { specVersion: { select: { normalized: true } } },
@@ -147,5 +228,7 @@ export async function sendTestEvent(projectId: string, mockId: string, eventName
   const url = await webhookTarget(mock.id)
   if (!url) throw new MockError('Set the webhook target URL of this mock first.')
   const payload = eventPayload(event.operation, new SpecSchemas(spec), `${eventName}|${Date.now()}`)
+  if (actor)
+    await auditAs(actor, 'mock.test_event_sent', { type: 'mock', id: mockId }, { eventName })
   return deliverEvent({ mockId: mock.id, event: eventName, url, payload })
 }

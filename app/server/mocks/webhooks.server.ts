@@ -5,7 +5,7 @@
  * retries and exponential backoff on failures; every attempt is recorded.
  */
 import { createHmac, randomUUID } from 'node:crypto'
-import { decryptSecret, encryptSecret, randomToken } from '../crypto.server'
+import { decryptSecret, encryptSecret, maskSecret, maskUrl, randomToken } from '../crypto.server'
 import { db } from '../db.server'
 import { fetchGuarded, OutboundError } from '../outbound.server'
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
@@ -24,18 +24,6 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64')}`
 }
 
-/** Masks user:password and query values of a URL before it is stored or shown. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '****'
-    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, '****')
-    return parsed.toString()
-  } catch {
-    return '(invalid URL)'
-  }
-}
-
 /** The events a mock can send: the spec's webhooks and the callbacks of its operations. */
 export function webhookEvents(
   spec: NormalizedSpec,
@@ -50,14 +38,56 @@ export function webhookEvents(
   return events
 }
 
-/** The mock's signing secret, created on first use. */
-export async function webhookSecret(mockId: string): Promise<string> {
+function newSigningSecret() {
+  return `whsec_${randomToken(24)}`
+}
+
+/**
+ * The signing secret for a delivery. A mock that has none yet (a callback
+ * fired before anyone set a target) gets one here, on the delivery path,
+ * never on a page load; a vendor reads it by rotating it.
+ */
+async function signingSecret(mockId: string): Promise<string> {
   const mock = await db.mock.findUniqueOrThrow({
     where: { id: mockId },
     select: { webhookSecret: true },
   })
   if (mock.webhookSecret) return decryptSecret(mock.webhookSecret)
-  const secret = `whsec_${randomToken(24)}`
+  const secret = newSigningSecret()
+  await db.mock.update({ where: { id: mockId }, data: { webhookSecret: encryptSecret(secret) } })
+  return secret
+}
+
+/** The secret as pages show it: masked, or null when there is none yet. Reads only. */
+export async function maskedWebhookSecret(mockId: string): Promise<string | null> {
+  const mock = await db.mock.findUniqueOrThrow({
+    where: { id: mockId },
+    select: { webhookSecret: true },
+  })
+  if (!mock.webhookSecret) return null
+  try {
+    return maskSecret(decryptSecret(mock.webhookSecret))
+  } catch {
+    return 'unreadable (rotate it)'
+  }
+}
+
+/**
+ * Creates the secret when the mock has none. Returns the new secret (to show
+ * once) or null when one already existed.
+ */
+export async function ensureWebhookSecret(mockId: string): Promise<string | null> {
+  const secret = newSigningSecret()
+  const result = await db.mock.updateMany({
+    where: { id: mockId, webhookSecret: null },
+    data: { webhookSecret: encryptSecret(secret) },
+  })
+  return result.count === 1 ? secret : null
+}
+
+/** A new secret replaces the old one at once; returned in full this one time. */
+export async function rotateWebhookSecret(mockId: string): Promise<string> {
+  const secret = newSigningSecret()
   await db.mock.update({ where: { id: mockId }, data: { webhookSecret: encryptSecret(secret) } })
   return secret
 }
@@ -106,7 +136,9 @@ async function attempt(
       durationMs: Date.now() - started,
     }
   } catch (error) {
-    const message = error instanceof OutboundError ? error.message : (error as Error).message
+    const raw = error instanceof OutboundError ? error.message : (error as Error).message
+    // Error texts may quote the target, whose path or query can carry its secret.
+    const message = raw.replace(/https?:\/\/[^\s"']+/g, (found) => maskUrl(found))
     return {
       at: new Date(started).toISOString(),
       status: null,
@@ -136,7 +168,7 @@ export async function deliverEvent(input: {
       payload: body.slice(0, 64 * 1024),
     },
   })
-  const secret = await webhookSecret(input.mockId)
+  const secret = await signingSecret(input.mockId)
   const webhookId = `msg_${randomUUID()}`
   const done = (async () => {
     const attempts: Attempt[] = []

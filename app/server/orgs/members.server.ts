@@ -1,7 +1,7 @@
 import { db } from '../db.server'
 import { randomToken, sha256 } from '../crypto.server'
 import { sendEmail } from '../email.server'
-import { normalizeEmail } from '../auth.server'
+import { normalizeEmail } from '../passwords.server'
 import type { Role } from '../access.server'
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
@@ -36,8 +36,11 @@ export async function inviteMember(input: {
   email: string
   role: Role
   invitedById: string
+  /** The inviter's role: only an OWNER grants OWNER. */
+  actorRole: Role
   baseUrl: string
 }) {
+  assertMayGrant(input.actorRole, input.role)
   const email = normalizeEmail(input.email)
   const existing = await db.membership.findFirst({
     where: { organizationId: input.organizationId, user: { email } },
@@ -60,12 +63,23 @@ export async function inviteMember(input: {
     },
   })
   const link = `${input.baseUrl}/invites/${token}`
-  await sendEmail({
-    to: email,
-    subject: `You are invited to ${input.organizationName} on Integration Copilot`,
-    text: `You have been invited to join ${input.organizationName} as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
-  })
+  await sendEmail(
+    {
+      to: email,
+      subject: `You are invited to ${input.organizationName} on Integration Copilot`,
+      text: `You have been invited to join ${input.organizationName} as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
+    },
+    { secrets: [link] },
+  )
   return { invite, link }
+}
+
+/** Only an owner grants the owner role, by invite or by role change; only owners and admins invite. */
+function assertMayGrant(actorRole: Role | null, role: string) {
+  if (actorRole !== 'OWNER' && actorRole !== 'ADMIN')
+    throw new MembershipError('Only owners and admins can invite members.')
+  if (role === 'OWNER' && actorRole !== 'OWNER')
+    throw new MembershipError('Only an owner can grant the owner role.')
 }
 
 /** The invite behind a token, or a reason it cannot be used. */
@@ -89,6 +103,24 @@ export async function acceptInvite(token: string, user: { id: string; email: str
   if (normalizeEmail(user.email) !== invite.email) {
     throw new MembershipError(
       `This invitation is for ${invite.email}. Sign in with that address to accept it.`,
+    )
+  }
+  // Checked again now: the inviter may have lost the right to grant this role since.
+  const inviter = invite.invitedById
+    ? await db.membership.findUnique({
+        where: {
+          userId_organizationId: {
+            userId: invite.invitedById,
+            organizationId: invite.organizationId,
+          },
+        },
+      })
+    : null
+  try {
+    assertMayGrant((inviter?.role as Role | undefined) ?? null, invite.role)
+  } catch {
+    throw new MembershipError(
+      'The person who sent this invitation can no longer grant this role. Ask an owner for a new invitation.',
     )
   }
   return db.$transaction(async (tx) => {

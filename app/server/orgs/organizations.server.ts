@@ -1,5 +1,5 @@
 import { db } from '../db.server'
-import { hashPassword, normalizeEmail } from '../auth.server'
+import { hashPassword, normalizeEmail } from '../passwords.server'
 
 export function slugify(value: string): string {
   return (

@@ -76,6 +76,20 @@ export function secureDatabaseFile(dbPath: string) {
   }
 }
 
+/**
+ * WAL journal mode (persistent in the file): the web process reads while the
+ * job worker writes run results, instead of waiting for each other. LiteFS
+ * replicates WAL databases as it does rollback-journal ones.
+ */
+function useWriteAheadLog(dbPath: string) {
+  const db = new Database(dbPath)
+  try {
+    db.pragma('journal_mode = WAL')
+  } finally {
+    db.close()
+  }
+}
+
 type OpenEngine = { engine: SchemaEngineType; close: () => Promise<void> }
 
 /**
@@ -262,15 +276,18 @@ export async function deployMigrations({
   const snapshot = pending.length > 0 ? await snapshotDatabase(dbPath) : undefined
   try {
     const { engine, close } = await openEngine(databaseUrl, schema)
+    let applied: string[]
     try {
       const result = await engine.applyMigrations({
         migrationsList: readMigrations(migrationsDir),
         filters: NO_FILTERS,
       })
-      return result.appliedMigrationNames
+      applied = result.appliedMigrationNames
     } finally {
       await close()
     }
+    useWriteAheadLog(dbPath)
+    return applied
   } catch (error) {
     const failed = failedMigration(dbPath, pending)
     await snapshot?.restore()

@@ -13,7 +13,7 @@ import { getEnv } from './env.server'
 export class OutboundError extends Error {
   constructor(
     message: string,
-    readonly code: 'blocked' | 'timeout' | 'too-large' | 'failed' | 'bad-url',
+    readonly code: 'blocked' | 'timeout' | 'too-large' | 'failed' | 'bad-url' | 'cancelled',
   ) {
     super(message)
     this.name = 'OutboundError'
@@ -67,7 +67,7 @@ SPECIAL_PURPOSE.addSubnet('5f00::', 16, 'ipv6') // segment routing
 SPECIAL_PURPOSE.addSubnet('::', 96, 'ipv6') // IPv4-compatible (deprecated)
 
 /** OUTBOUND_ALLOW_PRIVATE=true lets requests reach loopback, private and special-purpose networks and this host (tests, on-premise). Link-local and metadata stay blocked. */
-function privateAllowed() {
+function privateAllowedGlobally() {
   return getEnv().OUTBOUND_ALLOW_PRIVATE
 }
 
@@ -83,12 +83,18 @@ function isOwnAddress(ip: string): boolean {
   return ownAddresses.list.has(ip.toLowerCase())
 }
 
-export function addressRefusal(address: string): string | null {
+/**
+ * Why a connection to `address` is refused, or null. `allowPrivate` (an
+ * environment marked "may reach private addresses") lifts the private and
+ * special-purpose refusals for that request as OUTBOUND_ALLOW_PRIVATE does
+ * for all; link-local and metadata addresses are refused whatever is set.
+ */
+export function addressRefusal(address: string, allowPrivate = false): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
   const ip = mapped ?? address
   const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4'
   if (ALWAYS_BLOCKED.check(ip, family)) return `${address} is a link-local or metadata address`
-  if (privateAllowed()) return null
+  if (allowPrivate || privateAllowedGlobally()) return null
   if (PRIVATE.check(ip, family)) return `${address} is a private or loopback address`
   if (SPECIAL_PURPOSE.check(ip, family))
     return `${address} is in an IANA special-purpose range, not a public host`
@@ -96,32 +102,41 @@ export function addressRefusal(address: string): string | null {
   return null
 }
 
-const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, '', 4)
-    const list = addresses as dns.LookupAddress[]
-    for (const entry of list) {
-      const refusal = addressRefusal(entry.address)
-      if (refusal)
-        return callback(
-          new OutboundError(`Refused to connect to ${hostname}: ${refusal}.`, 'blocked'),
-          '',
-          4,
-        )
-    }
-    if ((options as dns.LookupOptions).all)
-      return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
-    callback(null, list[0]!.address, list[0]!.family)
-  })
+function guardedLookup(allowPrivate: boolean): net.LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 4)
+      const list = addresses as dns.LookupAddress[]
+      for (const entry of list) {
+        const refusal = addressRefusal(entry.address, allowPrivate)
+        if (refusal)
+          return callback(
+            new OutboundError(`Refused to connect to ${hostname}: ${refusal}.`, 'blocked'),
+            '',
+            4,
+          )
+      }
+      if ((options as dns.LookupOptions).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+      callback(null, list[0]!.address, list[0]!.family)
+    })
+  }
 }
 
-let agent: Agent | undefined
-function guardedAgent() {
-  agent ??= new Agent({
-    connect: { lookup: guardedLookup, timeout: 5_000 },
-    headersTimeout: 10_000,
-    bodyTimeout: 15_000,
-  })
+/** Two pooled agents: the default one, and one for targets allowed to be private. */
+const agents = new Map<boolean, Agent>()
+function guardedAgent(allowPrivate: boolean) {
+  let agent = agents.get(allowPrivate)
+  if (!agent) {
+    agent = new Agent({
+      connect: { lookup: guardedLookup(allowPrivate), timeout: 5_000 },
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+      keepAliveTimeout: 4_000,
+      connections: 64,
+    })
+    agents.set(allowPrivate, agent)
+  }
   return agent
 }
 
@@ -130,24 +145,45 @@ export type GuardedResponse = {
   headers: Record<string, string>
   body: Uint8Array
   url: string
+  /** The body was longer than `truncateAt` and was cut there. */
+  truncated: boolean
+  /** Time to the response headers, and to the end of the body (ms). */
+  timing: { headersMs: number; totalMs: number }
 }
 
+export type OutboundMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
+
+
+/**
+ * One guarded request. Redirects are followed for GET only (and only when
+ * `followRedirects`); a body over `maxBytes` is an error, unless `truncateAt`
+ * asks to keep its first bytes instead (the test runner records, it does not
+ * refuse). Times out after `timeoutMs` as a whole.
+ */
 export async function fetchGuarded(
   target: string,
   {
     maxBytes = 20 * 1024 * 1024,
+    truncateAt,
     timeoutMs = 15_000,
     maxRedirects = 3,
+    followRedirects = true,
     headers = {},
     method = 'GET',
     body,
+    allowPrivate = false,
+    signal,
   }: {
     maxBytes?: number
+    truncateAt?: number
     timeoutMs?: number
     maxRedirects?: number
+    followRedirects?: boolean
     headers?: Record<string, string>
-    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-    body?: string
+    method?: OutboundMethod | (string & {})
+    body?: string | Uint8Array
+    allowPrivate?: boolean
+    signal?: AbortSignal
   } = {},
 ): Promise<GuardedResponse> {
   let url: URL
@@ -156,6 +192,9 @@ export async function fetchGuarded(
   } catch {
     throw new OutboundError(`"${target}" is not a valid URL.`, 'bad-url')
   }
+  const started = performance.now()
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const abort = signal ? AbortSignal.any([timeout, signal]) : timeout
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new OutboundError(
@@ -164,37 +203,25 @@ export async function fetchGuarded(
       )
     const literal = url.hostname.replace(/^\[|\]$/g, '')
     if (net.isIP(literal)) {
-      const refusal = addressRefusal(literal)
+      const refusal = addressRefusal(literal, allowPrivate)
       if (refusal) throw new OutboundError(`Refused to fetch ${url.host}: ${refusal}.`, 'blocked')
     }
     let response
     try {
       response = await request(url, {
-        dispatcher: guardedAgent(),
-        method,
+        dispatcher: guardedAgent(allowPrivate),
+        method: method as OutboundMethod,
         ...(body === undefined ? {} : { body }),
         headers: { 'user-agent': 'IntegrationCopilot/1.0', ...headers },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: abort,
       })
     } catch (error) {
-      if (error instanceof OutboundError) throw error
-      const cause = (error as { cause?: unknown }).cause
-      if (cause instanceof OutboundError) throw cause
-      const name = (error as Error).name
-      if (
-        name === 'TimeoutError' ||
-        name === 'AbortError' ||
-        /timeout/i.test(String((error as Error).message))
-      ) {
-        throw new OutboundError(
-          `${url.host} did not answer within ${timeoutMs / 1000} s.`,
-          'timeout',
-        )
-      }
-      throw new OutboundError(`Could not fetch ${url.href}: ${(error as Error).message}`, 'failed')
+      throw outboundFailure(error, url, timeoutMs, signal)
     }
+    const headersMs = performance.now() - started
     const location = response.headers.location
     if (
+      followRedirects &&
       method === 'GET' &&
       response.statusCode >= 300 &&
       response.statusCode < 400 &&
@@ -206,8 +233,9 @@ export async function fetchGuarded(
       url = new URL(location, url)
       continue
     }
+    const limit = truncateAt ?? maxBytes
     const declared = Number(response.headers['content-length'] ?? '0')
-    if (declared > maxBytes) {
+    if (truncateAt === undefined && declared > maxBytes) {
       await response.body.dump()
       throw new OutboundError(
         `The response is ${declared} bytes; the limit is ${maxBytes}.`,
@@ -216,16 +244,30 @@ export async function fetchGuarded(
     }
     const chunks: Uint8Array[] = []
     let total = 0
-    for await (const chunk of response.body) {
-      total += (chunk as Uint8Array).byteLength
-      if (total > maxBytes) {
-        response.body.destroy()
-        throw new OutboundError(
-          `The response is larger than the limit of ${maxBytes} bytes.`,
-          'too-large',
-        )
+    let truncated = false
+    try {
+      for await (const chunk of response.body) {
+        const bytes = chunk as Uint8Array
+        if (total + bytes.byteLength > limit) {
+          if (truncateAt === undefined) {
+            response.body.destroy()
+            throw new OutboundError(
+              `The response is larger than the limit of ${maxBytes} bytes.`,
+              'too-large',
+            )
+          }
+          chunks.push(bytes.subarray(0, limit - total))
+          total = limit
+          truncated = true
+          response.body.destroy()
+          break
+        }
+        total += bytes.byteLength
+        chunks.push(bytes)
       }
-      chunks.push(chunk as Uint8Array)
+    } catch (error) {
+      if (error instanceof OutboundError) throw error
+      throw outboundFailure(error, url, timeoutMs, signal)
     }
     const flatHeaders = Object.fromEntries(
       Object.entries(response.headers).map(([key, value]) => [
@@ -238,6 +280,28 @@ export async function fetchGuarded(
       headers: flatHeaders,
       body: Buffer.concat(chunks),
       url: url.href,
+      truncated,
+      timing: { headersMs, totalMs: performance.now() - started },
     }
   }
+}
+
+function outboundFailure(
+  error: unknown,
+  url: URL,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): OutboundError {
+  if (error instanceof OutboundError) return error
+  const cause = (error as { cause?: unknown }).cause
+  if (cause instanceof OutboundError) return cause
+  if (signal?.aborted) return new OutboundError('The request was cancelled.', 'cancelled')
+  const name = (error as Error).name
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    /timeout/i.test(String((error as Error).message))
+  )
+    return new OutboundError(`${url.host} did not answer within ${timeoutMs / 1000} s.`, 'timeout')
+  return new OutboundError(`Could not fetch ${url.href}: ${(error as Error).message}`, 'failed')
 }

@@ -5,9 +5,9 @@
  */
 import type { NormalizedOperation } from '~/shared/normalized-spec'
 import { isSecretName } from '../redact.server'
-import { generateFromSchema } from './generate.server'
+import { generateFromSchema } from '../specs/generate.server'
 import type { MockRequest } from './request.server'
-import type { SpecSchemas } from './schemas.server'
+import type { SpecSchemas } from '../specs/schemas.server'
 
 function pointer(value: unknown, path: string): unknown {
   let node = value

@@ -15,10 +15,10 @@ import type {
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
-import { generateFromSchema } from './generate.server'
+import { generateFromSchema } from '../specs/generate.server'
 import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
 import { Router } from './router.server'
-import { SpecSchemas, type Violation } from './schemas.server'
+import { SpecSchemas, type Violation } from '../specs/schemas.server'
 import { StateStore } from './state.server'
 
 export type MockConfig = {

@@ -5,7 +5,7 @@
  */
 import type { JsonSchema, NormalizedOperation, NormalizedParameter } from '~/shared/normalized-spec'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
-import { type SpecSchemas, toViolations, type Violation } from './schemas.server'
+import { type SpecSchemas, toViolations, type Violation } from '../specs/schemas.server'
 
 export type MockRequest = {
   method: string

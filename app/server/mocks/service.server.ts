@@ -11,7 +11,7 @@ import { publicMockUrl } from './proxy.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { eventPayload } from './callbacks.server'
-import { SpecSchemas } from './schemas.server'
+import { SpecSchemas } from '../specs/schemas.server'
 import { getSupervisor, readMockConfig, writeMockConfig } from './supervisor.server'
 import {
   deliverEvent,

@@ -11,9 +11,9 @@ import type {
   NormalizedSpec,
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
-import { generateFromSchema } from './generate.server'
+import { generateFromSchema } from '../specs/generate.server'
 import type { MockRequest, ParsedRequest } from './request.server'
-import type { SpecSchemas } from './schemas.server'
+import type { SpecSchemas } from '../specs/schemas.server'
 
 export type StateResult =
   | { kind: 'ok'; status?: number; body?: unknown; headers?: Record<string, string> }

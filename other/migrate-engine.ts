@@ -81,7 +81,7 @@ export function secureDatabaseFile(dbPath: string) {
  * job worker writes run results, instead of waiting for each other. LiteFS
  * replicates WAL databases as it does rollback-journal ones.
  */
-function useWriteAheadLog(dbPath: string) {
+function enableWriteAheadLog(dbPath: string) {
   const db = new Database(dbPath)
   try {
     db.pragma('journal_mode = WAL')
@@ -286,7 +286,7 @@ export async function deployMigrations({
     } finally {
       await close()
     }
-    useWriteAheadLog(dbPath)
+    enableWriteAheadLog(dbPath)
     return applied
   } catch (error) {
     const failed = failedMigration(dbPath, pending)

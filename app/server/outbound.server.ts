@@ -153,7 +153,6 @@ export type GuardedResponse = {
 
 export type OutboundMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
-
 /**
  * One guarded request. Redirects are followed for GET only (and only when
  * `followRedirects`); a body over `maxBytes` is an error, unless `truncateAt`

@@ -120,6 +120,8 @@ export function redactText(text: string): string {
   return out
 }
 
+const CHALLENGE_HEADER = /^(www|proxy)-authenticate$/i
+
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
   extraSecretNames: readonly string[] = [],
@@ -129,7 +131,12 @@ export function redactHeaders(
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
     const text = Array.isArray(value) ? value.join(', ') : value
-    out[name] = isSecretName(name) || extra.has(name.toLowerCase()) ? REDACTED : redactText(text)
+    out[name] =
+      isSecretName(name) || extra.has(name.toLowerCase())
+        ? REDACTED
+        : CHALLENGE_HEADER.test(name)
+          ? text // a challenge (`Bearer realm="api"`) names a scheme, it carries no credential
+          : redactText(text)
   }
   return out
 }

@@ -51,6 +51,19 @@ export type NormalizedResponse = {
   description: string
   headers: Record<string, NormalizedHeader>
   content: Record<string, MediaTypeContent>
+  /** OAS 3 `links` of this response (absent in versions imported before links were kept). */
+  links?: Record<string, NormalizedLink>
+}
+
+/** An OpenAPI link: the operation it leads to and runtime expressions for its inputs. */
+export type NormalizedLink = {
+  operationId?: string
+  /** `#/paths/~1users~1{id}/get` (a local reference; remote ones are not followed). */
+  operationRef?: string
+  /** Parameter name (optionally `path.id`) -> runtime expression or constant. */
+  parameters: Record<string, string>
+  requestBody?: unknown
+  description?: string
 }
 
 export type SecuritySchemeKind =

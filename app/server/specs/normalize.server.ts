@@ -11,6 +11,7 @@ import type {
   NormalizedHeader,
   NormalizedOperation,
   NormalizedParameter,
+  NormalizedLink,
   NormalizedResponse,
   NormalizedSecurityScheme,
   NormalizedServer,
@@ -370,13 +371,41 @@ class Normalizer {
       } else {
         content = this.content(response.content)
       }
+      const links = this.links(response.links)
       return {
         status,
         description: str(response.description) ?? '',
         headers: this.headers(response.headers),
         content,
+        ...(links ? { links } : {}),
       }
     })
+  }
+
+  /** OAS 3 response links: the target operation and how its inputs come from this exchange. */
+  links(value: unknown): Record<string, NormalizedLink> | undefined {
+    if (!isObj(value)) return undefined
+    const out: Record<string, NormalizedLink> = {}
+    for (const [name, raw] of Object.entries(value)) {
+      const link = this.deref(raw)
+      const parameters: Record<string, string> = {}
+      for (const [param, expression] of Object.entries(
+        isObj(link.parameters) ? link.parameters : {},
+      ))
+        if (typeof expression === 'string' || typeof expression === 'number')
+          parameters[param] = String(expression)
+      const operationId = str(link.operationId)
+      const operationRef = str(link.operationRef)
+      if (!operationId && !operationRef) continue
+      out[name] = {
+        ...(operationId ? { operationId } : {}),
+        ...(operationRef ? { operationRef } : {}),
+        parameters,
+        ...(link.requestBody !== undefined ? { requestBody: link.requestBody } : {}),
+        ...(str(link.description) ? { description: str(link.description) } : {}),
+      }
+    }
+    return Object.keys(out).length ? out : undefined
   }
 
   // ---- security ------------------------------------------------------------

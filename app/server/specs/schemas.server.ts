@@ -36,6 +36,10 @@ export class SpecSchemas {
       validateFormats: true,
       discriminator: false,
       allowUnionTypes: true,
+      // parentSchema on errors: `required` of a readOnly/writeOnly property is judged by direction.
+      verbose: true,
+      // Unknown vendor formats (phone-number, decimal…) are accepted silently, not logged per compile.
+      logger: false,
     })
     addFormats(this.ajv)
     this.ajv.addKeyword({ keyword: 'x-discriminator' })
@@ -52,6 +56,38 @@ export class SpecSchemas {
       this.cache.set(key, validate)
     }
     return validate
+  }
+
+  /**
+   * Validates `value` and returns its violations. OpenAPI's rule for
+   * `required` is applied by direction: a required `readOnly` property may be
+   * absent from a request, a required `writeOnly` one from a response.
+   */
+  check(
+    key: string,
+    schema: JsonSchema,
+    value: unknown,
+    direction: 'request' | 'response',
+    prefix = 'body',
+  ): Violation[] {
+    const validate = this.validator(key, schema)
+    if (validate(value)) return []
+    const skip = direction === 'request' ? 'readOnly' : 'writeOnly'
+    const errors = (validate.errors ?? []).filter((error) => {
+      if (error.keyword !== 'required') return true
+      const missing = String((error.params as { missingProperty?: unknown }).missingProperty)
+      const properties = (error.parentSchema as { properties?: Record<string, JsonSchema> })
+        ?.properties
+      const property = this.resolve(this.unanchor(properties?.[missing]))
+      return !(property && typeof property === 'object' && property[skip] === true)
+    })
+    return toViolations(prefix, errors)
+  }
+
+  private unanchor(schema: JsonSchema | undefined): JsonSchema | undefined {
+    if (schema && typeof schema === 'object' && typeof schema.$ref === 'string')
+      return { ...schema, $ref: schema.$ref.replace(SPEC_ID, '') }
+    return schema
   }
 
   /** Follows a top-level `$ref` into the spec's schemas (for coercion and generation). */

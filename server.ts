@@ -15,6 +15,7 @@ import { broadcastDevReady, type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { getEnv, mockPublicHost } from './app/server/env.server.ts'
 import { CLIENT_ADDRESS_HEADER } from './app/server/http.server.ts'
+import { getJobPool } from './app/server/jobs/pool.server.ts'
 import { getInstance } from './app/server/litefs.server.ts'
 import { mockGateway } from './app/server/mocks/proxy.server.ts'
 import { getSupervisor } from './app/server/mocks/supervisor.server.ts'
@@ -132,8 +133,11 @@ async function main() {
   const env = getEnv() // validated at boot: a typo stops the start with a message naming it
   await applyMigrations()
   await startMocks()
-  // Mock processes write their status and logs: they run on the primary only.
-  if ((await getInstance()).currentIsPrimary) await getSupervisor().boot()
+  // Mock processes and job workers write to the database: they run on the primary only.
+  if ((await getInstance()).currentIsPrimary) {
+    await getSupervisor().boot()
+    await getJobPool().boot()
+  }
   let build = await importBuild()
   if (!production) {
     broadcastDevReady(build)
@@ -151,9 +155,9 @@ async function main() {
     if (env.MOCK_PUBLIC_URL) console.log(`Mocks served at ${env.MOCK_PUBLIC_URL}/mock/<mockId>`)
   })
   const shutdown = () => {
-    void getSupervisor()
-      .shutdown()
-      .finally(() => server.close(() => process.exit(0)))
+    void Promise.all([getSupervisor().shutdown(), getJobPool().shutdown()]).finally(() =>
+      server.close(() => process.exit(0)),
+    )
   }
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)

@@ -1,4 +1,4 @@
-/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process and the MOCKS=true handlers into server-build/. */
+/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process, the job worker and the MOCKS=true handlers into server-build/. */
 import { build } from 'esbuild'
 
 await build({
@@ -7,6 +7,7 @@ await build({
     migrate: 'other/migrate.ts',
     mocks: 'tests/mocks/index.ts',
     'mock-process': 'app/server/mocks/process-entry.ts',
+    'job-worker': 'app/server/jobs/worker-entry.ts',
   },
   outdir: 'server-build',
   bundle: true,

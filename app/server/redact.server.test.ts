@@ -61,7 +61,7 @@ describe('redaction', () => {
         ['x-partner-key'],
       ),
     ).toEqual({
-      authorization: '[redacted]',
+      authorization: 'Bearer [redacted]',
       'x-trace': 'a',
       'set-cookie': '[redacted]',
       'x-custom': 'Basic [redacted]',

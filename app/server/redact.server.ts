@@ -131,9 +131,14 @@ export function redactHeaders(
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
     const text = Array.isArray(value) ? value.join(', ') : value
+    const scheme = /^(proxy-)?authorization$/i.test(name)
+      ? /^([A-Za-z][\w-]*)\s+\S/.exec(text)?.[1]
+      : undefined
     out[name] =
       isSecretName(name) || extra.has(name.toLowerCase())
-        ? REDACTED
+        ? scheme
+          ? `${scheme} ${REDACTED}` // the scheme says how the request authenticated; the credential stays out
+          : REDACTED
         : CHALLENGE_HEADER.test(name)
           ? text // a challenge (`Bearer realm="api"`) names a scheme, it carries no credential
           : redactText(text)

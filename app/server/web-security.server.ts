@@ -26,10 +26,14 @@ export function normalisedPath(target: string): string {
   }
 }
 
-/** Bearer-token APIs carry no cookies, so cross-site forgery does not apply to them; mocks never see app cookies. */
+/**
+ * Bearer-token APIs carry no cookies, so cross-site forgery does not apply to
+ * them; mocks never see app cookies; webhook receivers (`/hooks/`) take
+ * signed deliveries from servers and read no session.
+ */
 function isExemptPath(pathname: string) {
   const path = normalisedPath(pathname)
-  return path.startsWith('/api/') || path.startsWith('/mock/')
+  return path.startsWith('/api/') || path.startsWith('/mock/') || path.startsWith('/hooks/')
 }
 
 function originOf(value: string | undefined): string | null {

@@ -1,0 +1,7 @@
+/** Every kind of background job and its handler: the one registry workers load. */
+import { RUN_JOB, runJobHandler } from '../testkit/runner.server'
+import type { JobHandler } from './worker.server'
+
+export const JOB_HANDLERS: Record<string, JobHandler> = {
+  [RUN_JOB]: runJobHandler,
+}

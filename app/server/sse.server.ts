@@ -1,0 +1,114 @@
+/**
+ * The one server-sent-events helper. A stream reads stored events after a
+ * cursor (Last-Event-ID, or `?after=`), sends each with its id, and waits for
+ * a notification (or a short poll) before reading again, so a reconnect
+ * resumes exactly where it left off: nothing lost, nothing repeated. It ends
+ * when the source says it is done. Headers keep proxies from buffering or
+ * compressing it (`no-transform`, `X-Accel-Buffering: no`).
+ */
+export type StreamEvent = { id: number; event: string; data: string }
+
+export type EventSource = {
+  /** Stored events with an id above `after`, in order. */
+  read(after: number): Promise<StreamEvent[]>
+  /** Calls `wake` when new events may exist; returns the unsubscribe. */
+  subscribe(wake: () => void): () => void
+  /** True once no more events will come (checked after a read found none). */
+  done(): Promise<boolean>
+}
+
+export function lastEventId(request: Request): number {
+  const header = request.headers.get('last-event-id')
+  const query = new URL(request.url).searchParams.get('after')
+  const value = Number(header ?? query ?? 0)
+  return Number.isSafeInteger(value) && value > 0 ? value : 0
+}
+
+export function eventStream(
+  request: Request,
+  source: EventSource,
+  { pollMs = 1_000, heartbeatMs = 15_000 }: { pollMs?: number; heartbeatMs?: number } = {},
+): Response {
+  let cursor = lastEventId(request)
+  const encoder = new TextEncoder()
+  let closed = false
+  let cleanup = () => {}
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let wakeUp: (() => void) | null = null
+      // Set by a notification that arrives while reading: the next wait is skipped.
+      let dirty = false
+      const unsubscribe = source.subscribe(() => {
+        dirty = true
+        wakeUp?.()
+      })
+      const heartbeat = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(`: keep-alive\n\n`))
+      }, heartbeatMs)
+      cleanup = () => {
+        closed = true
+        clearInterval(heartbeat)
+        unsubscribe()
+        wakeUp?.()
+      }
+      request.signal.addEventListener('abort', () => cleanup(), { once: true })
+      controller.enqueue(encoder.encode(`retry: 2000\n\n`))
+      void (async () => {
+        try {
+          while (!closed) {
+            dirty = false
+            const events = await source.read(cursor)
+            for (const event of events) {
+              controller.enqueue(
+                encoder.encode(
+                  `id: ${event.id}\nevent: ${event.event}\ndata: ${event.data.replace(/\n/g, '\ndata: ')}\n\n`,
+                ),
+              )
+              cursor = event.id
+            }
+            if (events.length > 0) continue
+            if (await source.done()) {
+              controller.enqueue(encoder.encode(`event: end\ndata: {}\n\n`))
+              break
+            }
+            if (dirty) continue
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, pollMs)
+              wakeUp = () => {
+                clearTimeout(timer)
+                wakeUp = null
+                resolve()
+              }
+            })
+          }
+        } catch (error) {
+          if (!closed)
+            controller.enqueue(
+              encoder.encode(
+                `event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`,
+              ),
+            )
+        } finally {
+          cleanup()
+          try {
+            controller.close()
+          } catch {
+            // already closed by the client
+          }
+        }
+      })()
+    },
+    cancel() {
+      cleanup()
+    },
+  })
+  return new Response(stream, {
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      'Content-Encoding': 'identity',
+    },
+  })
+}

@@ -1,0 +1,333 @@
+/**
+ * Runs of a project, as use cases and read models: start one (a durable job
+ * a worker picks up), cancel, run again; read a run with its cases, a case in
+ * full, the history of a suite per environment, and the difference between
+ * two runs. Every query is scoped by project.
+ */
+import { CATEGORIES, type Category } from '~/shared/golden-templates'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { type Actor, auditAs } from '../audit/log.server'
+import { db } from '../db.server'
+import { EnvironmentError, resolveEnvironment } from '../environments/service.server'
+import { announceJob } from '../jobs/pool.server'
+import { cancelQueuedJob, enqueueJob } from '../jobs/queue.server'
+import { publish } from '../live.server'
+import { GENERATOR_VERSION } from './generate.server'
+import { type Assertion, emptyCounts, type RunCounts } from './model.server'
+import { profileLevels, readProfile } from './profiles.server'
+import { RUN_JOB, runTopic, type StoredExchange } from './runner.server'
+
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly status = 422,
+  ) {
+    super(message)
+  }
+}
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'passed',
+  'failed',
+  'incomplete',
+  'errored',
+  'cancelled',
+  'interrupted',
+] as const
+export const FINISHED = new Set([
+  'passed',
+  'failed',
+  'incomplete',
+  'errored',
+  'cancelled',
+  'interrupted',
+])
+
+export type StartRunInput = {
+  specId: string
+  /** mock | sandbox | uat | an environment id */
+  environment: string
+  partnerProjectId?: string | null
+  categories?: Category[]
+}
+
+export async function startRun(projectId: string, input: StartRunInput, actor: Actor) {
+  const version = await db.specVersion.findFirst({
+    where: { specId: input.specId, spec: { projectId } },
+    orderBy: { number: 'desc' },
+    select: { id: true, normalized: true, number: true, spec: { select: { name: true } } },
+  })
+  if (!version) throw new RunError('That spec does not exist in this project.', 404)
+  let environment
+  try {
+    environment = await resolveEnvironment(projectId, input.specId, input.environment)
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new RunError(error.message, error.status)
+    throw error
+  }
+  if (input.partnerProjectId) {
+    const partner = await db.partnerProject.findFirst({
+      where: { id: input.partnerProjectId, projectId },
+    })
+    if (!partner) throw new RunError('That partner project does not exist in this project.', 404)
+  }
+  const categories = (input.categories ?? []).filter((category) => CATEGORIES.includes(category))
+  const spec = JSON.parse(version.normalized) as NormalizedSpec
+  const profile = profileLevels(await readProfile(projectId, spec))
+  const run = await db.run.create({
+    data: {
+      projectId,
+      specVersionId: version.id,
+      environmentId: environment.id,
+      partnerProjectId: input.partnerProjectId ?? null,
+      categories: JSON.stringify(categories),
+      profile: JSON.stringify(profile),
+      counts: JSON.stringify(emptyCounts()),
+      generatorVersion: GENERATOR_VERSION,
+      environmentLabel: `${environment.name} (${environment.kind})`,
+      createdById: actor.userId,
+    },
+  })
+  await enqueueJob(RUN_JOB, { runId: run.id })
+  announceJob()
+  await auditAs(
+    actor,
+    'run.started',
+    { type: 'run', id: run.id },
+    {
+      spec: version.spec.name,
+      version: version.number,
+      environment: run.environmentLabel,
+      categories,
+    },
+  )
+  return run
+}
+
+export async function getRun(projectId: string, runId: string) {
+  const run = await db.run.findFirst({
+    where: { id: runId, projectId },
+    include: {
+      specVersion: {
+        select: { id: true, number: true, specId: true, spec: { select: { name: true } } },
+      },
+      environment: { select: { id: true, name: true, kind: true } },
+      partnerProject: { select: { id: true, name: true } },
+    },
+  })
+  if (!run) throw new RunError('That run does not exist in this project.', 404)
+  return run
+}
+
+export async function cancelRun(projectId: string, runId: string, actor: Actor) {
+  const run = await getRun(projectId, runId)
+  if (FINISHED.has(run.status)) throw new RunError('The run has already finished.', 409)
+  if (run.status === 'queued') {
+    const job = await db.job.findFirst({
+      where: { kind: RUN_JOB, payload: JSON.stringify({ runId }) },
+    })
+    if (job && (await cancelQueuedJob(job.id))) {
+      await db.run.update({
+        where: { id: runId },
+        data: { status: 'cancelled', finishedAt: new Date(), cancelRequestedAt: new Date() },
+      })
+      await db.runEvent.create({
+        data: {
+          runId,
+          type: 'status',
+          data: JSON.stringify({
+            status: 'cancelled',
+            counts: JSON.parse(run.counts),
+            error: null,
+          }),
+        },
+      })
+      publish(runTopic(runId))
+      await auditAs(actor, 'run.cancelled', { type: 'run', id: runId })
+      return
+    }
+  }
+  await db.run.update({ where: { id: runId }, data: { cancelRequestedAt: new Date() } })
+  await auditAs(actor, 'run.cancelled', { type: 'run', id: runId })
+}
+
+export async function rerun(projectId: string, runId: string, actor: Actor) {
+  const run = await getRun(projectId, runId)
+  return startRun(
+    projectId,
+    {
+      specId: run.specVersion.specId,
+      environment: run.environmentId,
+      partnerProjectId: run.partnerProjectId,
+      categories: JSON.parse(run.categories) as Category[],
+    },
+    actor,
+  )
+}
+
+export function countsOf(run: { counts: string; caseTotal: number }): RunCounts {
+  return {
+    ...emptyCounts(run.caseTotal),
+    ...(JSON.parse(run.counts || '{}') as Partial<RunCounts>),
+  }
+}
+
+export type CaseFilter = { verdict?: string; category?: string }
+
+/** A run's cases in order (summary fields only), optionally filtered. */
+export function listRunCases(runId: string, filter: CaseFilter = {}) {
+  return db.runCase.findMany({
+    where: {
+      runId,
+      ...(filter.verdict ? { verdict: filter.verdict } : {}),
+      ...(filter.category ? { category: filter.category } : {}),
+    },
+    orderBy: { seq: 'asc' },
+    select: {
+      id: true,
+      seq: true,
+      key: true,
+      templateId: true,
+      category: true,
+      operationId: true,
+      group: true,
+      title: true,
+      level: true,
+      verdict: true,
+      reason: true,
+      durationMs: true,
+    },
+  })
+}
+
+export async function getRunCase(projectId: string, runId: string, seq: number) {
+  const row = await db.runCase.findFirst({ where: { runId, seq, run: { projectId } } })
+  if (!row) throw new RunError('That case does not exist in this run.', 404)
+  return {
+    ...row,
+    exchanges: JSON.parse(row.exchanges) as StoredExchange[],
+    assertions: JSON.parse(row.assertions) as Assertion[],
+  }
+}
+
+/** Runs of a project, newest first, a page at a time (keyset on createdAt + id). */
+export async function listRuns(
+  projectId: string,
+  {
+    environmentId,
+    specId,
+    before,
+    take = 20,
+  }: { environmentId?: string; specId?: string; before?: string | null; take?: number } = {},
+) {
+  const cursor = before
+    ? await db.run.findFirst({
+        where: { id: before, projectId },
+        select: { createdAt: true, id: true },
+      })
+    : null
+  const rows = await db.run.findMany({
+    where: {
+      projectId,
+      ...(environmentId ? { environmentId } : {}),
+      ...(specId ? { specVersion: { specId } } : {}),
+      ...(cursor
+        ? {
+            OR: [
+              { createdAt: { lt: cursor.createdAt } },
+              { createdAt: cursor.createdAt, id: { lt: cursor.id } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: take + 1,
+    include: {
+      specVersion: { select: { number: true, spec: { select: { id: true, name: true } } } },
+      partnerProject: { select: { name: true } },
+    },
+  })
+  return { runs: rows.slice(0, take), older: rows.length > take ? rows[take - 1]!.id : null }
+}
+
+export type RunDiff = {
+  newlyFailing: DiffEntry[]
+  fixed: DiffEntry[]
+  stillFailing: DiffEntry[]
+  added: DiffEntry[]
+  removed: DiffEntry[]
+}
+type DiffEntry = {
+  key: string
+  title: string
+  seq: number | null
+  from: string | null
+  to: string | null
+}
+
+const FAILING = new Set(['failed', 'errored'])
+
+/** What changed from run `from` to run `to`, case by case (by key). */
+export async function diffRuns(projectId: string, fromId: string, toId: string): Promise<RunDiff> {
+  const [from, to] = await Promise.all([getRun(projectId, fromId), getRun(projectId, toId)])
+  const [before, after] = await Promise.all([listRunCases(from.id), listRunCases(to.id)])
+  const old = new Map(before.map((entry) => [entry.key, entry]))
+  const diff: RunDiff = { newlyFailing: [], fixed: [], stillFailing: [], added: [], removed: [] }
+  for (const entry of after) {
+    const previous = old.get(entry.key)
+    const item = {
+      key: entry.key,
+      title: entry.title,
+      seq: entry.seq,
+      from: previous?.verdict ?? null,
+      to: entry.verdict,
+    }
+    if (!previous) diff.added.push(item)
+    else if (FAILING.has(entry.verdict) && !FAILING.has(previous.verdict))
+      diff.newlyFailing.push(item)
+    else if (!FAILING.has(entry.verdict) && FAILING.has(previous.verdict)) diff.fixed.push(item)
+    else if (FAILING.has(entry.verdict)) diff.stillFailing.push(item)
+    old.delete(entry.key)
+  }
+  for (const entry of old.values())
+    diff.removed.push({
+      key: entry.key,
+      title: entry.title,
+      seq: null,
+      from: entry.verdict,
+      to: null,
+    })
+  return diff
+}
+
+/** A case's verdicts in earlier runs of the project (same key), newest first. */
+export function caseHistory(projectId: string, key: string, take = 10) {
+  return db.runCase.findMany({
+    where: { key, run: { projectId } },
+    orderBy: { run: { createdAt: 'desc' } },
+    take,
+    select: {
+      verdict: true,
+      seq: true,
+      run: {
+        select: {
+          id: true,
+          createdAt: true,
+          environmentLabel: true,
+          specVersion: { select: { number: true } },
+        },
+      },
+    },
+  })
+}
+
+/** Events after `afterId`, in order: the source of live progress. */
+export function runEventsAfter(runId: string, afterId: number, take = 500) {
+  return db.runEvent.findMany({
+    where: { runId, id: { gt: afterId } },
+    orderBy: { id: 'asc' },
+    take,
+  })
+}

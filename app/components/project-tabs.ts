@@ -3,7 +3,7 @@ export const PROJECT_TABS = [
   { slug: 'overview', label: 'Overview', built: true },
   { slug: 'specs', label: 'Specs', built: true },
   { slug: 'mocks', label: 'Mocks', built: true },
-  { slug: 'tests', label: 'Tests', built: false },
+  { slug: 'tests', label: 'Tests', built: true },
   { slug: 'traces', label: 'Traces', built: false },
   { slug: 'plan', label: 'Plan', built: false },
   { slug: 'reports', label: 'Reports', built: false },

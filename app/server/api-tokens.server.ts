@@ -57,6 +57,13 @@ export async function revokeApiToken(projectId: string, tokenId: string) {
  * belongs to another project than the one in the URL.
  */
 export async function requireApiToken(request: Request, projectId: string | undefined) {
+  const auth = await requireApiTokenProject(request)
+  if (!projectId || auth.project.id !== projectId) throw jsonError(404, 'Project not found.')
+  return auth
+}
+
+/** The token and the one project it belongs to (for URLs that name no project, e.g. /api/v1/runs/:id). */
+export async function requireApiTokenProject(request: Request) {
   const header = request.headers.get('authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(header)
   if (!match) {
@@ -65,8 +72,7 @@ export async function requireApiToken(request: Request, projectId: string | unde
   const token = await db.apiToken.findUnique({ where: { tokenHash: sha256(match[1]!) } })
   if (!token || token.revokedAt)
     throw jsonError(401, 'The API token is invalid or has been revoked.')
-  if (!projectId || token.projectId !== projectId) throw jsonError(404, 'Project not found.')
-  const project = await db.project.findFirst({ where: { id: projectId } })
+  const project = await db.project.findFirst({ where: { id: token.projectId } })
   if (!project) throw jsonError(404, 'Project not found.')
   // Last use is bookkeeping: recorded on the primary only (a LiteFS replica's database is read-only).
   const stale = !token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000

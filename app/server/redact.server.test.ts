@@ -44,6 +44,8 @@ describe('isSecretName', () => {
     'token_type',
     'author',
     'ratelimit-remaining',
+    'card_last4',
+    'cardBrand',
   ])('%s is not', (name) => expect(isSecretName(name)).toBe(false))
 })
 

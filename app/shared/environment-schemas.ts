@@ -136,3 +136,230 @@ export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentSchema>
 /** `{{ name }}` in paths, headers, query and bodies. */
 export const VARIABLE_PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g
 export const VARIABLE_NAME = /^[A-Za-z0-9_.-]{1,100}$/
+
+// ---- the environment form (flat fields, with and without JavaScript) ----------------------
+
+export const AUTH_TYPES = ['none', 'bearer', 'apiKey', 'basic', 'oauth2'] as const
+
+const optionalText = (max: number) => z.string().trim().max(max).optional()
+
+/** The form behind create and edit. On edit, credential fields left empty keep what is stored. */
+export function environmentFormSchema(mode: 'create' | 'edit') {
+  return z
+    .object({
+      kind:
+        mode === 'create'
+          ? z.enum(['sandbox', 'uat'], { error: 'Choose Sandbox or UAT.' })
+          : z.string().optional(),
+      name: text('name', 80),
+      baseUrl: z
+        .url({ error: 'Enter the base URL, e.g. https://sandbox.example.com/v1.' })
+        .max(2000)
+        .refine((value) => /^https?:\/\//i.test(value), 'Use an http(s) URL.')
+        .optional(),
+      authType: z.enum([...AUTH_TYPES, 'keep'] as const, {
+        error: 'Choose how requests authenticate.',
+      }),
+      bearerToken: optionalText(4000),
+      apiKeyIn: z.enum(['header', 'query']).optional(),
+      apiKeyName: optionalText(200),
+      apiKeyValue: optionalText(4000),
+      basicUsername: optionalText(500),
+      basicPassword: optionalText(1000),
+      oauthTokenUrl: optionalText(2000),
+      oauthClientId: optionalText(1000),
+      oauthClientSecret: optionalText(2000),
+      oauthScopes: optionalText(2000),
+      allowPrivateNetwork: z.boolean().optional(),
+      timeoutMs: z
+        .number({ error: 'A whole number of milliseconds.' })
+        .int()
+        .min(100, 'At least 100 ms.')
+        .max(120_000, 'At most 120,000 ms.')
+        .optional(),
+      concurrency: z
+        .number({ error: 'A whole number.' })
+        .int()
+        .min(1, 'At least 1.')
+        .max(64, 'At most 64.')
+        .optional(),
+      requestsPerSecond: z
+        .number({ error: 'A number.' })
+        .min(0, '0 or more (0 = unpaced).')
+        .max(1000, 'At most 1,000.')
+        .optional(),
+      latencyBudgetMs: z
+        .number({ error: 'A whole number of milliseconds.' })
+        .int()
+        .min(10, 'At least 10 ms.')
+        .max(120_000, 'At most 120,000 ms.')
+        .optional(),
+      burstEnabled: z.boolean().optional(),
+      burstMax: z
+        .number({ error: 'A whole number.' })
+        .int()
+        .min(2, 'At least 2.')
+        .max(500, 'At most 500.')
+        .optional(),
+      webhookWaitMs: z
+        .number({ error: 'A whole number of milliseconds.' })
+        .int()
+        .min(0)
+        .max(120_000, 'At most 120,000 ms.')
+        .optional(),
+      webhookScheme: z.enum(WEBHOOK_SCHEMES, { error: 'Choose a signature scheme.' }),
+      webhookHeader: z
+        .string()
+        .trim()
+        .max(200)
+        .regex(/^[A-Za-z0-9-]*$/, 'A header name: letters, digits and dashes.')
+        .optional(),
+    })
+    .superRefine((value, context) => {
+      const need = (field: keyof typeof value, message: string) => {
+        if (!value[field]) context.addIssue({ code: 'custom', path: [field], message })
+      }
+      if (mode === 'create' && !value.baseUrl)
+        need('baseUrl', 'Enter the base URL, e.g. https://sandbox.example.com/v1.')
+      if (value.authType === 'bearer') need('bearerToken', 'Enter the bearer token.')
+      if (value.authType === 'apiKey') {
+        need('apiKeyName', 'Name the header or query parameter that carries the key.')
+        need('apiKeyValue', 'Enter the API key.')
+        if (value.apiKeyName && !/^[A-Za-z0-9_.\-[\]]+$/.test(value.apiKeyName))
+          context.addIssue({
+            code: 'custom',
+            path: ['apiKeyName'],
+            message: 'Use letters, digits, - _ . [ ] only.',
+          })
+      }
+      if (value.authType === 'basic') {
+        need('basicUsername', 'Enter the username.')
+        need('basicPassword', 'Enter the password.')
+      }
+      if (value.authType === 'oauth2') {
+        need('oauthTokenUrl', 'Enter the token URL.')
+        need('oauthClientId', 'Enter the client id.')
+        need('oauthClientSecret', 'Enter the client secret.')
+        if (value.oauthTokenUrl && !/^https?:\/\/\S+$/i.test(value.oauthTokenUrl))
+          context.addIssue({
+            code: 'custom',
+            path: ['oauthTokenUrl'],
+            message: 'Use an http(s) URL.',
+          })
+      }
+      if (value.webhookScheme === 'hmac-header')
+        need('webhookHeader', 'Name the header that carries the signature.')
+    })
+}
+export type EnvironmentForm = z.infer<ReturnType<typeof environmentFormSchema>>
+
+/** The form's auth fields as EnvironmentAuth; undefined = keep what is stored (edit), null = none. */
+export function authFromForm(form: EnvironmentForm): EnvironmentAuth | null | undefined {
+  switch (form.authType) {
+    case 'keep':
+      return undefined
+    case 'none':
+      return null
+    case 'bearer':
+      return { type: 'bearer', token: form.bearerToken! }
+    case 'apiKey':
+      return {
+        type: 'apiKey',
+        in: form.apiKeyIn ?? 'header',
+        name: form.apiKeyName!,
+        value: form.apiKeyValue!,
+      }
+    case 'basic':
+      return { type: 'basic', username: form.basicUsername!, password: form.basicPassword! }
+    case 'oauth2':
+      return {
+        type: 'oauth2',
+        tokenUrl: form.oauthTokenUrl!,
+        clientId: form.oauthClientId!,
+        clientSecret: form.oauthClientSecret!,
+        ...(form.oauthScopes ? { scopes: form.oauthScopes } : {}),
+      }
+  }
+}
+
+export function optionsFromForm(
+  form: EnvironmentForm,
+  previous: EnvironmentOptions = {},
+): EnvironmentOptions {
+  const defined = <T>(value: T | undefined) => value
+  return {
+    ...previous,
+    timeoutMs: defined(form.timeoutMs),
+    concurrency: defined(form.concurrency),
+    requestsPerSecond: defined(form.requestsPerSecond),
+    latencyBudgetMs: defined(form.latencyBudgetMs),
+    webhookWaitMs: defined(form.webhookWaitMs),
+    rateLimitBurst: {
+      enabled: Boolean(form.burstEnabled),
+      maxRequests: form.burstMax ?? previous.rateLimitBurst?.maxRequests ?? 50,
+    },
+  }
+}
+
+/** `name=value` lines -> variables; names are checked, blank lines skipped. */
+export function parseVariableLines(text: string): {
+  variables: Record<string, string>
+  errors: string[]
+} {
+  const variables: Record<string, string> = {}
+  const errors: string[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return
+    const at = line.indexOf('=')
+    const name = (at < 0 ? line : line.slice(0, at)).trim()
+    if (!VARIABLE_NAME.test(name)) {
+      errors.push(
+        `Line ${index + 1}: “${name.slice(0, 40)}” is not a variable name (letters, digits, _ . -).`,
+      )
+      return
+    }
+    if (at < 0) {
+      errors.push(`Line ${index + 1}: write name=value.`)
+      return
+    }
+    const value = line.slice(at + 1)
+    if (value.length > 4000)
+      errors.push(`Line ${index + 1}: the value is longer than 4,000 characters.`)
+    else variables[name] = value
+  })
+  if (Object.keys(variables).length > 200) errors.push('At most 200 variables.')
+  return { variables, errors }
+}
+
+export const PartnerAuthFormSchema = z
+  .object({
+    partnerProjectId: z.string({ error: 'Choose the partner.' }).min(1, 'Choose the partner.'),
+    authType: z.enum(AUTH_TYPES, { error: 'Choose how the partner authenticates.' }),
+    bearerToken: optionalText(4000),
+    apiKeyIn: z.enum(['header', 'query']).optional(),
+    apiKeyName: optionalText(200),
+    apiKeyValue: optionalText(4000),
+    basicUsername: optionalText(500),
+    basicPassword: optionalText(1000),
+  })
+  .superRefine((value, context) => {
+    const need = (field: keyof typeof value, message: string) => {
+      if (!value[field]) context.addIssue({ code: 'custom', path: [field], message })
+    }
+    if (value.authType === 'bearer') need('bearerToken', 'Enter the partner’s bearer token.')
+    if (value.authType === 'apiKey') {
+      need('apiKeyName', 'Name the header or query parameter.')
+      need('apiKeyValue', 'Enter the partner’s API key.')
+    }
+    if (value.authType === 'basic') {
+      need('basicUsername', 'Enter the username.')
+      need('basicPassword', 'Enter the password.')
+    }
+    if (value.authType === 'oauth2')
+      context.addIssue({
+        code: 'custom',
+        path: ['authType'],
+        message:
+          'Set OAuth2 client credentials on the environment; partners use a token, key or password.',
+      })
+  })

@@ -31,6 +31,8 @@ let projectId: string
 let specId: string
 let versionId: string
 let mockId: string
+let runId: string
+let environmentId: string
 const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
   outsider: '',
   viewer: '',
@@ -52,6 +54,39 @@ beforeAll(async () => {
   mockId = (
     await db.mock.create({
       data: { projectId, specVersionId: versionId, status: 'stopped', desiredState: 'stopped' },
+    })
+  ).id
+  environmentId = (
+    await db.environment.create({
+      data: {
+        projectId,
+        kind: 'sandbox',
+        name: 'Sandbox',
+        baseUrl: 'https://sandbox.example.test',
+      },
+    })
+  ).id
+  // A finished run with one case: its pages and its event stream (which ends at once) are walked too.
+  runId = (
+    await db.run.create({
+      data: {
+        projectId,
+        specVersionId: versionId,
+        environmentId,
+        status: 'passed',
+        caseTotal: 1,
+        finishedAt: new Date(),
+        cases: {
+          create: {
+            seq: 1,
+            key: 'connectivity.reachable',
+            templateId: 'connectivity.reachable',
+            category: 'connectivity',
+            title: 'The API is reachable',
+            verdict: 'passed',
+          },
+        },
+      },
     })
   ).id
   cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
@@ -76,7 +111,17 @@ function pathFor(file: string) {
   )
 }
 
-const params = () => ({ projectId, tab: 'plan', specId, versionId, mockId })
+const params = () => ({
+  projectId,
+  tab: 'plan',
+  specId,
+  versionId,
+  mockId,
+  runId,
+  seq: '1',
+  environmentId,
+  format: 'junit.xml',
+})
 
 it('finds the project routes', () => {
   expect(routeFiles.length).toBeGreaterThanOrEqual(5)

@@ -255,6 +255,22 @@ describe('responses', () => {
       406,
     )
   })
+
+  it('negotiates like a server: q-values, wildcards, +json suffixes, and errors whatever Accept says', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const accept = (value: string) =>
+      call(engine, 'GET', '/pets/p1', { headers: { accept: value } })
+    expect(accept('application/vnd.pets.v1+json').status).toBe(200)
+    expect(accept('application/*').status).toBe(200)
+    expect(accept('text/html;q=0.9, */*;q=0.1').status).toBe(200)
+    expect(accept('application/json;q=0').status).toBe(406)
+    // A 404 documented as problem+json is served to an application/json client, not refused with 406.
+    const stateful = new MockEngine(spec)
+    const missing = call(stateful, 'GET', '/pets/nope', { headers: { accept: 'application/json' } })
+    expect(missing.status).toBe(404)
+    const other = call(stateful, 'GET', '/pets/nope', { headers: { accept: 'text/csv' } })
+    expect(other.status).toBe(404)
+  })
 })
 
 describe('stateful CRUD', () => {

@@ -89,15 +89,29 @@ function parsePrefer(header: string | undefined): Record<string, string> {
   return prefer
 }
 
+/** The type without parameters, lower-cased, split at the slash; a `+json` suffix noted. */
+function parts(type: string) {
+  const [main = '', sub = ''] = type.split(';')[0]!.trim().toLowerCase().split('/')
+  const suffix = sub.includes('+') ? sub.slice(sub.lastIndexOf('+') + 1) : null
+  return { main, sub, suffix }
+}
+
+/**
+ * Does an Accept header allow `type`? Wildcards (`*\/*`, `application/*`),
+ * q=0 exclusions, and RFC 6839 suffixes both ways (`application/json` accepts
+ * `application/problem+json`; `application/vnd.x+json` accepts `application/json`).
+ */
 function accepts(accept: string | undefined, type: string): boolean {
   if (!accept) return true
+  const offered = parts(type)
   return accept.split(',').some((entry) => {
-    const wanted = entry.split(';')[0]!.trim().toLowerCase()
-    return (
-      wanted === '*/*' ||
-      wanted === type.toLowerCase() ||
-      (wanted.endsWith('/*') && type.toLowerCase().startsWith(wanted.slice(0, -1)))
-    )
+    const [range = '', ...params] = entry.split(';')
+    if (params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param))) return false
+    const wanted = parts(range)
+    if (wanted.main === '*') return true
+    if (wanted.main !== offered.main) return false
+    if (wanted.sub === '*' || wanted.sub === offered.sub) return true
+    return offered.suffix === wanted.sub || wanted.suffix === offered.sub
   })
 }
 
@@ -497,9 +511,13 @@ export class MockEngine {
     if (plan.content.length === 0 || status === 204 || request.method === 'HEAD')
       return { status, headers, violations: [], delayMs: 0 }
     const accept = request.headers.accept
-    const negotiated = accept
-      ? plan.content.find((entry) => accepts(accept, entry.type))
-      : plan.content[0]
+    // An error is answered in its documented type whatever Accept says (as servers do): a 406
+    // would hide the error the client needs to see.
+    const negotiated =
+      accept && status < 400
+        ? plan.content.find((entry) => accepts(accept, entry.type))
+        : ((accept ? plan.content.find((entry) => accepts(accept, entry.type)) : undefined) ??
+          plan.content[0])
     if (!negotiated) {
       return problem(
         406,

@@ -41,8 +41,8 @@ export type RunContextInit = {
   webhookReceiver: boolean
   /** Deliveries received since the run started. */
   webhooks?: () => Promise<ReceivedWebhook[]>
-  /** The scheme of the base URL when it is plain http to a private address (TLS not judged). */
-  privatePlainHttp?: boolean
+  /** A mock without exact credentials accepts any well-formed one: wrong credentials cannot be judged. */
+  mockAcceptsAnyCredential?: boolean
 }
 
 const ID_KEYS = ['id', 'uuid', 'key', 'slug', 'name', 'code', 'number']

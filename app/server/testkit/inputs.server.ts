@@ -106,10 +106,11 @@ export function bodyValue(
   media: MediaTypeContent,
   schemas: SpecSchemas,
   seed: string,
+  { examples = true }: { examples?: boolean } = {},
 ): unknown {
   const schema = media.schema ?? {}
   const key = `${operation.id}:request:${mediaType}`
-  for (const example of media.examples) {
+  for (const example of examples ? media.examples : []) {
     const value = validOrUndefined(schemas, key, schema, example.value)
     if (value !== undefined) return value
   }
@@ -151,7 +152,8 @@ export function validInputs(
   {
     seed = operation.id,
     pathValues = {},
-  }: { seed?: string; pathValues?: Record<string, string> } = {},
+    examples = true,
+  }: { seed?: string; pathValues?: Record<string, string>; examples?: boolean } = {},
 ): Inputs {
   const inputs: Inputs = { pathParams: {}, query: [], headers: {}, cookies: [] }
   for (const param of operation.parameters) {
@@ -184,7 +186,7 @@ export function validInputs(
     (operation.requestBody?.required || ['POST', 'PUT', 'PATCH'].includes(operation.method))
   ) {
     const [mediaType, media] = chosen
-    const value = bodyValue(operation, mediaType, media, schemas, seed)
+    const value = bodyValue(operation, mediaType, media, schemas, seed, { examples })
     if (value === undefined)
       throw new NotApplicable(`No valid ${mediaType} body could be built from the schema.`)
     inputs.body = { mediaType, value, schema: media.schema }

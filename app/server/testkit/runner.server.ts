@@ -11,6 +11,8 @@
 import { setMaxListeners } from 'node:events'
 import type { Category, Level, Verdict } from '~/shared/golden-templates'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
+import type { EnvironmentAuth } from '~/shared/environment-schemas'
+import { decryptSecret } from '../crypto.server'
 import { db } from '../db.server'
 import { CredentialError, resolveCredentials } from '../environments/credentials.server'
 import { matchEvent } from '../environments/events.server'
@@ -32,6 +34,69 @@ const STORED_EXCHANGES = 12
 
 export function runTopic(runId: string) {
   return `run:${runId}`
+}
+
+/**
+ * The credential a run uses against a mock when its environment sets none:
+ * the exact credential the mock was told to accept (its settings, sealed), or
+ * else any well-formed one of the spec's first scheme (a mock without exact
+ * credentials accepts any), in which case wrong credentials cannot be judged.
+ * Reads the mock's stored settings as data; the test kit runs no mock code.
+ */
+export function mockCredentials(
+  spec: NormalizedSpec,
+  storedConfig: string,
+): { auth: EnvironmentAuth | null; acceptsAny: boolean } {
+  let exact: Record<string, string> = {}
+  try {
+    const sealed =
+      (JSON.parse(storedConfig || '{}') as { credentials?: Record<string, string> }).credentials ??
+      {}
+    for (const [scheme, value] of Object.entries(sealed))
+      try {
+        exact[scheme] = decryptSecret(value)
+      } catch {
+        // sealed with another key: that scheme accepts any credential
+      }
+  } catch {
+    exact = {}
+  }
+  const firstName = spec.operations.flatMap((operation) => operation.security.flat())[0]?.scheme
+  const scheme = firstName ? spec.securitySchemes[firstName] : undefined
+  if (!scheme) return { auth: null, acceptsAny: true }
+  const value = exact[scheme.name]
+  const token = value ?? 'copilot-mock-token'
+  switch (scheme.kind) {
+    case 'apiKey':
+      return {
+        auth:
+          scheme.in === 'query'
+            ? { type: 'apiKey', in: 'query', name: scheme.parameterName ?? 'api_key', value: token }
+            : scheme.in === 'cookie'
+              ? {
+                  type: 'apiKey',
+                  in: 'header',
+                  name: 'cookie',
+                  value: `${scheme.parameterName}=${token}`,
+                }
+              : {
+                  type: 'apiKey',
+                  in: 'header',
+                  name: scheme.parameterName ?? 'x-api-key',
+                  value: token,
+                },
+        acceptsAny: value === undefined,
+      }
+    case 'http-basic': {
+      const [username = 'copilot', ...rest] = (value ?? 'copilot:copilot-mock').split(':')
+      return {
+        auth: { type: 'basic', username, password: rest.join(':') || 'copilot-mock' },
+        acceptsAny: value === undefined,
+      }
+    }
+    default:
+      return { auth: { type: 'bearer', token }, acceptsAny: value === undefined }
+  }
 }
 
 /** The environment's base URL, with the spec's base path when the URL names only the host. */
@@ -193,6 +258,7 @@ export async function executeRun(
   // The target.
   let baseUrl: string
   let allowPrivate = environment.allowPrivateNetwork
+  let mockAuth: { auth: EnvironmentAuth | null; acceptsAny: boolean } | null = null
   if (environment.kind === 'mock') {
     const mock = environment.mockId
       ? await db.mock.findUnique({ where: { id: environment.mockId } })
@@ -206,6 +272,7 @@ export async function executeRun(
       )
     baseUrl = `http://127.0.0.1:${mock.port}${spec.servers[0]?.basePath ?? ''}`
     allowPrivate = true
+    mockAuth = mockCredentials(spec, mock.config)
   } else if (!environment.baseUrl)
     return finish(runId, 'errored', counts, 'The environment has no base URL.')
   else baseUrl = withBasePath(environment.baseUrl, spec)
@@ -213,7 +280,10 @@ export async function executeRun(
   let credentials
   try {
     const auth =
-      (await partnerAuth(environment.id, run.partnerProjectId)) ?? readAuth(environment.auth)
+      (await partnerAuth(environment.id, run.partnerProjectId)) ??
+      readAuth(environment.auth) ??
+      mockAuth?.auth ??
+      null
     credentials = await resolveCredentials(auth, allowPrivate)
   } catch (error) {
     return finish(
@@ -307,6 +377,7 @@ export async function executeRun(
     kind: environment.kind as 'mock' | 'sandbox' | 'uat',
     options,
     webhookReceiver: environment.kind !== 'mock',
+    mockAcceptsAnyCredential: Boolean(mockAuth?.acceptsAny) && !readAuth(environment.auth),
     webhooks: () => receivedSince(environment.id, startedAt, spec, schemas),
   })
   const recorder = new Recorder(runId, counts)

@@ -331,3 +331,37 @@ export function runEventsAfter(runId: string, afterId: number, take = 500) {
     take,
   })
 }
+
+/** A run and its cases for the downloads (exchanges only where a case did not pass). */
+export async function exportRun(projectId: string, runId: string) {
+  const run = await getRun(projectId, runId)
+  const rows = await db.runCase.findMany({ where: { runId: run.id }, orderBy: { seq: 'asc' } })
+  return {
+    run: {
+      id: run.id,
+      status: run.status,
+      spec: `${run.specVersion.spec.name} v${run.specVersion.number}`,
+      environment: run.environmentLabel,
+      partner: run.partnerProject?.name ?? null,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      counts: countsOf(run),
+      profile: JSON.parse(run.profile) as unknown,
+    },
+    cases: rows.map((row) => ({
+      seq: row.seq,
+      key: row.key,
+      templateId: row.templateId,
+      category: row.category,
+      operationId: row.operationId,
+      title: row.title,
+      level: row.level,
+      verdict: row.verdict,
+      reason: row.reason,
+      durationMs: row.durationMs,
+      assertions: JSON.parse(row.assertions) as Assertion[],
+      exchanges: row.verdict === 'passed' ? [] : (JSON.parse(row.exchanges) as StoredExchange[]),
+    })),
+  }
+}

@@ -182,6 +182,10 @@ function refusedCase(templateId: string, mode: 'none' | 'wrong'): TemplateImpl {
     run: (context, suite) =>
       guard(async () => {
         const operation = context.operation(suite.operationId)
+        if (mode === 'wrong' && context.init.mockAcceptsAnyCredential)
+          return skipped(
+            'Not judged: this mock accepts any well-formed credential. Set the credential it accepts on the mock’s page (and the same on this environment) to judge it.',
+          )
         const exchange = await unauthenticated(context, operation, mode)
         const unanswered = noAnswer(exchange)
         if (unanswered) return unanswered

@@ -1,5 +1,6 @@
 /** Request validation (5) and error (4) templates: the API refuses what it must, and says so well. */
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
+import { generateFromSchema } from '../../specs/generate.server'
 import type { SpecSchemas } from '../../specs/schemas.server'
 import type { RunContext } from '../context.server'
 import {
@@ -169,8 +170,32 @@ function unknownId(context: RunContext, operation: NormalizedOperation, name: st
   if (record.format === 'uuid') return 'f3c1e0d2-7b6a-4c59-9e8d-000000000404'
   const max = typeof record.maxLength === 'number' ? record.maxLength : 64
   const min = typeof record.minLength === 'number' ? record.minLength : 0
-  const base = 'copilot404missing0000000000000000000000000000000000000000000000000000'
-  return base.slice(0, Math.max(min, Math.min(max, 25)))
+  const plain = 'copilot404missing0000000000000000000000000000000000000000000000000000'.slice(
+    0,
+    Math.max(min, Math.min(max, 25)),
+  )
+  const key = `${operation.id}:unknown-id:${name}`
+  if (!param || context.schemas.check(key, param.schema, plain, 'request').length === 0)
+    return plain
+  // A pattern or format: an id of the right shape that the API cannot hold.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const candidate = generateFromSchema(
+      param.schema,
+      context.schemas,
+      `copilot-unknown-${attempt}`,
+      'request',
+    )
+    if (
+      typeof candidate === 'string' &&
+      context.schemas.check(key, param.schema, candidate, 'request').length === 0
+    )
+      return candidate.replace(/[0-9]/g, '9').length === candidate.length &&
+        context.schemas.check(key, param.schema, candidate.replace(/[0-9]/g, '9'), 'request')
+          .length === 0
+        ? candidate.replace(/[0-9]/g, '9')
+        : candidate
+  }
+  return plain
 }
 
 async function notFoundExchange(context: RunContext, operation: NormalizedOperation) {

@@ -473,12 +473,20 @@ function replay(context: RunContext, operation: NormalizedOperation): Promise<Re
     const second = await context.send(probe, { label: 'replay' })
     // Same key (a new one), another valid body.
     const otherKey = `copilot-${randomUUID()}`
-    const other = validInputs(operation, context.spec, context.schemas, {
-      seed: `${operation.id}|idempotency-other`,
-      pathValues: request.inputs.pathParams,
-    })
-    let otherBody = other.body ? encodeBody(other.body.mediaType, other.body.value) : undefined
-    if (!otherBody || otherBody.text === probe.body?.text) otherBody = undefined
+    // Another valid body: generated from the schema (a documented example would repeat the first).
+    let otherBody: Probe['body']
+    for (const examples of [true, false]) {
+      const other = validInputs(operation, context.spec, context.schemas, {
+        seed: `${operation.id}|idempotency-other`,
+        pathValues: request.inputs.pathParams,
+        examples,
+      })
+      const encoded = other.body ? encodeBody(other.body.mediaType, other.body.value) : undefined
+      if (encoded && encoded.text !== probe.body?.text) {
+        otherBody = encoded
+        break
+      }
+    }
     const result: Replay = { first, second }
     if (otherBody && probe.body) {
       const keyed = { ...probe, headers: { ...probe.headers, [header]: otherKey } }

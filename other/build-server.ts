@@ -8,6 +8,7 @@ await build({
     mocks: 'tests/mocks/index.ts',
     'mock-process': 'app/server/mocks/process-entry.ts',
     'job-worker': 'app/server/jobs/worker-entry.ts',
+    'run-thread': 'app/server/testkit/execute-thread.ts',
   },
   outdir: 'server-build',
   bundle: true,

@@ -7,9 +7,17 @@ export type { PrismaClient }
 let client: PrismaClient | undefined
 
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({
+  const client = new PrismaClient({
     adapter: new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 }),
+    // SQLite runs one transaction at a time per connection: a job worker recording several runs
+    // queues them, so waiting for one (maxWait, default 2 s) must not fail a write under load.
+    transactionOptions: { maxWait: 30_000, timeout: 60_000 },
   })
+  // WAL with synchronous=NORMAL (SQLite's recommendation for WAL): commits no longer wait for an
+  // fsync each; a power loss can lose the last commits but never corrupts the database. The first
+  // statement of the connection, so it applies before any write.
+  void client.$executeRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => undefined)
+  return client
 }
 
 /** The process-wide client, created on first use from DATABASE_URL. */

@@ -136,10 +136,15 @@ describe('a run against a sandbox', () => {
     expect(run.status).toBe('queued')
     const done = await finished(run.id)
     const cases = await listRunCases(run.id)
-    const failing = cases.filter(
-      (entry) => entry.verdict === 'failed' || entry.verdict === 'errored',
-    )
-    expect(failing.map((entry) => `${entry.key}: ${entry.reason}`)).toEqual([])
+    const failing = await db.runCase.findMany({
+      where: { runId: run.id, verdict: { in: ['failed', 'errored'] } },
+    })
+    expect(
+      failing.map(
+        (entry) =>
+          `${entry.key}: ${entry.reason} ${entry.assertions} ${entry.exchanges.slice(0, 800)}`,
+      ),
+    ).toEqual([])
     expect(done.status).toBe('passed')
     expect(cases.every((entry) => entry.verdict !== 'pending')).toBe(true)
     expect(cases.find((entry) => entry.templateId === 'webhooks.signature-valid')?.verdict).toBe(

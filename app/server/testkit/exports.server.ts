@@ -6,7 +6,7 @@
 import { CATEGORY_LABELS, goldenTemplate } from '~/shared/golden-templates'
 import { REDACTED } from '../redact.server'
 import type { Assertion } from './model.server'
-import type { StoredExchange } from './runner.server'
+import type { StoredExchange } from './recording.server'
 
 export type ExportRun = {
   id: string

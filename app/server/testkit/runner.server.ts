@@ -9,6 +9,10 @@
  * died.
  */
 import { setMaxListeners } from 'node:events'
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Category, Level, Verdict } from '~/shared/golden-templates'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import type { EnvironmentAuth } from '~/shared/environment-schemas'
@@ -20,17 +24,21 @@ import { partnerAuth, readAuth, readOptions, readTestConfig } from '../environme
 import type { JobHandler } from '../jobs/worker.server'
 import { publish } from '../live.server'
 import { SpecSchemas } from '../specs/schemas.server'
-import { type ReceivedWebhook, RunContext } from './context.server'
-import { type CaseResult, executeCases } from './execute.server'
+import type { ReceivedWebhook } from './context.server'
 import { generateSuite } from './generate.server'
-import { emptyCounts, type Exchange, type PlannedCase, type RunCounts } from './model.server'
-import { Pacer } from './probe.server'
+import { emptyCounts, type PlannedCase, type RunCounts } from './model.server'
 import { planCases } from './profiles.server'
+import type { RecordedResult } from './recording.server'
+import type { FromThread, ThreadInput, ToThread } from './thread-protocol'
 
 export const RUN_JOB = 'run'
-const FLUSH_MS = 20
-const STORED_BODY_CHARS = 16 * 1024
-const STORED_EXCHANGES = 12
+const FLUSH_MS = 5
+const WRITE_CHUNK = 200
+
+/** DateTime as the Prisma SQLite adapter stores it (ISO 8601 with an explicit offset). */
+function sqliteDate(date: Date): string {
+  return date.toISOString().replace(/Z$/, '+00:00')
+}
 
 export function runTopic(runId: string) {
   return `run:${runId}`
@@ -107,22 +115,7 @@ export function withBasePath(baseUrl: string, spec: NormalizedSpec): string {
   return `${url.origin}${path || basePath}`.replace(/\/+$/, '')
 }
 
-function capExchange(exchange: Exchange) {
-  const cap = (text: string | null) =>
-    text && text.length > STORED_BODY_CHARS
-      ? `${text.slice(0, STORED_BODY_CHARS)}… (${text.length} characters, cut)`
-      : text
-  return {
-    request: { ...exchange.request, body: cap(exchange.request.body) },
-    response: exchange.response
-      ? { ...exchange.response, body: cap(exchange.response.body) ?? '' }
-      : null,
-    durationMs: exchange.durationMs,
-    retries: exchange.retries,
-    ...(exchange.error ? { error: exchange.error } : {}),
-  }
-}
-export type StoredExchange = ReturnType<typeof capExchange>
+export type { StoredExchange } from './recording.server'
 
 async function appendEvent(runId: string, type: string, data: unknown) {
   await db.runEvent.create({ data: { runId, type, data: JSON.stringify(data) } })
@@ -131,7 +124,7 @@ async function appendEvent(runId: string, type: string, data: unknown) {
 
 /** Buffers results and writes them (case rows, events, counts) in one transaction per flush. */
 class Recorder {
-  private pending: CaseResult[] = []
+  private pending: RecordedResult[] = []
   private timer: NodeJS.Timeout | undefined
   private writing: Promise<void> = Promise.resolve()
 
@@ -140,7 +133,7 @@ class Recorder {
     readonly counts: RunCounts,
   ) {}
 
-  add(result: CaseResult) {
+  add(result: RecordedResult) {
     this.pending.push(result)
     this.timer ??= setTimeout(() => {
       this.timer = undefined
@@ -166,39 +159,56 @@ class Recorder {
     const batch = this.pending
     this.pending = []
     if (batch.length === 0) return
-    for (const result of batch) this.count(result.outcome.verdict, result.plannedCase.level)
-    const operations = batch.map((result) =>
-      db.runCase.updateMany({
-        where: { runId: this.runId, seq: result.plannedCase.seq },
-        data: {
-          verdict: result.outcome.verdict,
-          reason: result.outcome.reason?.slice(0, 2000) ?? null,
-          durationMs: result.durationMs,
-          exchanges: JSON.stringify(
-            result.outcome.exchanges.slice(0, STORED_EXCHANGES).map(capExchange),
-          ),
-          assertions: JSON.stringify(result.outcome.assertions),
-          startedAt: result.startedAt,
-          finishedAt: result.finishedAt,
-        },
-      }),
-    )
+    for (const result of batch) this.count(result.verdict, result.level)
+    // One UPDATE … FROM (VALUES …) and one INSERT per batch: at hundreds of cases a second,
+    // a statement per case would keep the worker busy writing instead of testing.
+    const statements = []
+    for (let at = 0; at < batch.length; at += WRITE_CHUNK) {
+      const chunk = batch.slice(at, at + WRITE_CHUNK)
+      const values: unknown[] = []
+      for (const result of chunk)
+        values.push(
+          result.seq,
+          result.verdict,
+          result.reason,
+          result.durationMs,
+          result.exchanges,
+          result.assertions,
+          sqliteDate(result.startedAt),
+          sqliteDate(result.finishedAt),
+        )
+      statements.push(
+        db.$executeRawUnsafe(
+          `UPDATE "RunCase" SET "verdict" = v.column2, "reason" = v.column3, "durationMs" = v.column4, "exchanges" = v.column5, "assertions" = v.column6, "startedAt" = v.column7, "finishedAt" = v.column8 FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) AS v WHERE "RunCase"."runId" = ? AND "RunCase"."seq" = v.column1`,
+          ...values,
+          this.runId,
+        ),
+      )
+      const events: unknown[] = []
+      const now = sqliteDate(new Date())
+      for (const result of chunk)
+        events.push(
+          'case',
+          JSON.stringify({
+            seq: result.seq,
+            verdict: result.verdict,
+            durationMs: result.durationMs,
+            reason: result.reason,
+          }),
+          now,
+          this.runId,
+        )
+      statements.push(
+        db.$executeRawUnsafe(
+          `INSERT INTO "RunEvent" ("type", "data", "createdAt", "runId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          ...events,
+        ),
+      )
+    }
     await db.$transaction([
-      ...operations,
-      db.runEvent.createMany({
-        data: [
-          ...batch.map((result) => ({
-            runId: this.runId,
-            type: 'case',
-            data: JSON.stringify({
-              seq: result.plannedCase.seq,
-              verdict: result.outcome.verdict,
-              durationMs: result.durationMs,
-              reason: result.outcome.reason ?? null,
-            }),
-          })),
-          { runId: this.runId, type: 'progress', data: JSON.stringify(this.counts) },
-        ],
+      ...statements,
+      db.runEvent.create({
+        data: { runId: this.runId, type: 'progress', data: JSON.stringify(this.counts) },
       }),
       db.run.update({ where: { id: this.runId }, data: { counts: JSON.stringify(this.counts) } }),
     ])
@@ -355,38 +365,24 @@ export async function executeRun(
       .catch(() => undefined)
   }, 500)
   const startedAt = new Date()
-  const context = new RunContext({
-    spec,
-    schemas,
-    target: {
-      baseUrl,
-      allowPrivate,
-      timeoutMs: options.timeoutMs,
-      credentials,
-      variables,
-      pacer: new Pacer(options.requestsPerSecond),
-      signal: controller.signal,
-      secretNames,
-      secretValues,
-      schemeOf: (operationId) => {
-        const name = spec.operations.find((operation) => operation.id === operationId)
-          ?.security[0]?.[0]?.scheme
-        return name ? spec.securitySchemes[name] : undefined
-      },
-    },
-    kind: environment.kind as 'mock' | 'sandbox' | 'uat',
-    options,
-    webhookReceiver: environment.kind !== 'mock',
-    mockAcceptsAnyCredential: Boolean(mockAuth?.acceptsAny) && !readAuth(environment.auth),
-    webhooks: () => receivedSince(environment.id, startedAt, spec, schemas),
-  })
   const recorder = new Recorder(runId, counts)
   try {
-    await executeCases(context, planned, {
-      concurrency: options.concurrency,
-      signal: controller.signal,
-      onResult: (result) => recorder.add(result),
-    })
+    await executeInThread(
+      {
+        spec,
+        planned,
+        kind: environment.kind as 'mock' | 'sandbox' | 'uat',
+        options,
+        target: { baseUrl, allowPrivate, credentials, variables, secretNames, secretValues },
+        webhookReceiver: environment.kind !== 'mock',
+        mockAcceptsAnyCredential: Boolean(mockAuth?.acceptsAny) && !readAuth(environment.auth),
+      },
+      {
+        signal: controller.signal,
+        onResult: (result) => recorder.add(result),
+        webhooks: () => receivedSince(environment.id, startedAt, spec, schemas),
+      },
+    )
     await recorder.flush()
   } finally {
     clearTimeout(totalTimer)
@@ -414,6 +410,66 @@ export async function executeRun(
     where: { runId, verdict: 'needs_config', level: 'required' },
   })
   return finish(runId, finalStatus(counts, planned, needsConfigRequired), counts)
+}
+
+/**
+ * The run's execution thread: the bundled script in production; in
+ * development and tests the TypeScript entry, loaded through tsx's module
+ * hooks (registered inside the thread, where `--import` does not reach).
+ */
+function startThread(workerData: ThreadInput): Worker {
+  const built = path.resolve('server-build/run-thread.js')
+  if (process.env.NODE_ENV === 'production' && fs.existsSync(built))
+    return new Worker(built, { workerData })
+  const entry = pathToFileURL(path.resolve('app/server/testkit/execute-thread.ts')).href
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`,
+    { eval: true, workerData },
+  )
+}
+
+/**
+ * Executes the cases in a worker thread and hands each result to `onResult`
+ * on this thread as it arrives. Aborting `signal` stops the thread's work.
+ */
+function executeInThread(
+  input: ThreadInput,
+  handlers: {
+    signal: AbortSignal
+    onResult: (result: RecordedResult) => void
+    webhooks: () => Promise<ReceivedWebhook[]>
+  },
+): Promise<void> {
+  const thread = startThread(input)
+  return new Promise((resolve, reject) => {
+    const abort = () => thread.postMessage({ type: 'abort' } satisfies ToThread)
+    handlers.signal.addEventListener('abort', abort, { once: true })
+    let settled = false
+    const settle = (error?: Error) => {
+      if (settled) return
+      settled = true
+      handlers.signal.removeEventListener('abort', abort)
+      void thread.terminate()
+      if (error) reject(error)
+      else resolve()
+    }
+    thread.on('message', (message: FromThread) => {
+      if (message.type === 'result') handlers.onResult(message.result)
+      else if (message.type === 'webhooks')
+        void handlers
+          .webhooks()
+          .catch(() => [])
+          .then((received) =>
+            thread.postMessage({ type: 'webhooks', id: message.id, received } satisfies ToThread),
+          )
+      else if (message.type === 'done') settle()
+      else if (message.type === 'failed') settle(new Error(message.message))
+    })
+    thread.on('error', (error) => settle(error))
+    thread.on('exit', (code) =>
+      settle(code === 0 ? undefined : new Error(`The run's thread exited with code ${code}.`)),
+    )
+  })
 }
 
 /** Deliveries to the environment's receiver since the run started, matched against this run's spec. */
@@ -459,10 +515,33 @@ export async function markRunInterrupted(runId: string) {
   await finish(runId, 'interrupted', counts, 'The worker running it stopped before it finished.')
 }
 
+/** A run whose execution failed unexpectedly: errored with the reason, never left queued or running. */
+export async function markRunErrored(runId: string, reason: string) {
+  const run = await db.run.findUnique({ where: { id: runId } })
+  if (!run || !['queued', 'running'].includes(run.status)) return
+  const counts = {
+    ...emptyCounts(run.caseTotal),
+    ...(JSON.parse(run.counts || '{}') as Partial<RunCounts>),
+  }
+  await skipPending(runId, 'The run stopped on an internal error before this case.', counts)
+  await finish(
+    runId,
+    'errored',
+    counts,
+    `The run stopped on an internal error: ${reason.slice(0, 500)}`,
+  )
+}
+
 export const runJobHandler: JobHandler = {
   run: async (job, context) => {
     const { runId } = JSON.parse(job.payload) as { runId: string }
-    await executeRun(runId, context)
+    try {
+      await executeRun(runId, context)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      console.error(`[runs] ${runId} failed:`, reason)
+      await markRunErrored(runId, reason)
+    }
   },
   abandoned: async (job) => {
     const { runId } = JSON.parse(job.payload) as { runId: string }

@@ -15,7 +15,8 @@ import { publish } from '../live.server'
 import { GENERATOR_VERSION } from './generate.server'
 import { type Assertion, emptyCounts, type RunCounts } from './model.server'
 import { profileLevels, readProfile } from './profiles.server'
-import { RUN_JOB, runTopic, type StoredExchange } from './runner.server'
+import type { StoredExchange } from './recording.server'
+import { RUN_JOB, runTopic } from './runner.server'
 
 export class RunError extends Error {
   constructor(

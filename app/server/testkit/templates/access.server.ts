@@ -218,7 +218,8 @@ const forbidden: TemplateImpl = {
   run: (context, suite) =>
     guard(async () => {
       const operation = context.operation(suite.operationId)
-      const request = await context.validRequest(operation)
+      // A resource of its own: a delete by the valid request must not remove it first.
+      const request = await context.validRequest(operation, { dedicated: 'forbidden' })
       const exchange = await context.send(
         { ...request.probe, auth: 'forbidden' },
         { label: 'forbidden credential' },

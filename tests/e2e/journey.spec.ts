@@ -31,6 +31,8 @@ test('a vendor signs up, creates a project, walks every tab, invites a colleague
     }
     if (tab.slug === 'specs')
       await expect(page.getByRole('heading', { name: 'No specs yet' })).toBeVisible()
+    if (tab.slug === 'tests')
+      await expect(page.getByRole('heading', { name: 'No suite yet' })).toBeVisible()
   }
   await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible()
   await page.getByLabel('Token name').fill('GitHub Actions')

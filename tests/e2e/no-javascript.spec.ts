@@ -23,7 +23,7 @@ test('sign in and create a project with JavaScript disabled', async ({ page }) =
   await expect(page.getByRole('heading', { name: 'No-JS Ledger API', level: 1 })).toBeVisible()
   await page
     .getByRole('navigation', { name: 'Project sections' })
-    .getByRole('link', { name: 'Tests' })
+    .getByRole('link', { name: 'Traces' })
     .click()
   await expect(page.getByTestId('not-available')).toBeVisible()
 })

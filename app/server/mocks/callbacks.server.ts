@@ -3,23 +3,12 @@
  * callback URLs. Credential headers (cookies, Authorization, tokens) resolve
  * to nothing, so no visitor's credential can be sent to a tenant's URL.
  */
+import { resolvePointer } from '~/shared/json-pointer'
 import type { NormalizedOperation } from '~/shared/normalized-spec'
 import { isSecretName } from '../redact.server'
 import { generateFromSchema } from '../specs/generate.server'
 import type { MockRequest } from './request.server'
 import type { SpecSchemas } from '../specs/schemas.server'
-
-function pointer(value: unknown, path: string): unknown {
-  let node = value
-  for (const segment of path
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[segment]
-  }
-  return node
-}
 
 export function evaluateExpression(
   expression: string,
@@ -28,7 +17,7 @@ export function evaluateExpression(
   pathParams: Record<string, string>,
 ): string | undefined {
   const [source, rest = ''] = expression.split('#')
-  if (source === '$request.body') return stringOrUndefined(pointer(body, rest))
+  if (source === '$request.body') return stringOrUndefined(resolvePointer(body, rest))
   if (source === '$url') return request.pathname
   if (source === '$method') return request.method
   const query = /^\$request\.query\.(.+)$/.exec(expression)?.[1]

@@ -1,4 +1,5 @@
 /** Webhooks (3), resilience (3) and the workflow category (CRUD round trips and OpenAPI links). */
+import { resolvePointer } from '~/shared/json-pointer'
 import type { JsonSchema, NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 import type { SpecSchemas } from '../../specs/schemas.server'
 import { extractId, type ReceivedWebhook, type RunContext } from '../context.server'
@@ -548,18 +549,6 @@ function linkTarget(spec: NormalizedSpec, link: { operationId?: string; operatio
   )
 }
 
-function pointerGet(value: unknown, pointer: string): unknown {
-  let node = value
-  for (const segment of pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[segment]
-  }
-  return node
-}
-
 /** A link parameter's runtime expression, evaluated against the source exchange. */
 export function evaluateLinkExpression(
   expression: string,
@@ -572,8 +561,8 @@ export function evaluateLinkExpression(
 ): unknown {
   if (!expression.startsWith('$')) return expression.replace(/^\{(.*)\}$/, '$1')
   const [source, pointer = ''] = expression.split('#')
-  if (source === '$response.body') return pointerGet(exchange.json, pointer)
-  if (source === '$request.body') return pointerGet(inputs.body?.value, pointer)
+  if (source === '$response.body') return resolvePointer(exchange.json, pointer)
+  if (source === '$request.body') return resolvePointer(inputs.body?.value, pointer)
   if (source === '$statusCode') return exchange.response?.status
   if (source === '$method') return exchange.request.method
   if (source === '$url') return exchange.request.url

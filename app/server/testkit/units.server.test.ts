@@ -1,0 +1,186 @@
+/** Small judges and formats of the test kit, including hostile input for the exports. */
+import { describe, expect, it } from 'vitest'
+import { parseVariableLines } from '~/shared/environment-schemas'
+import { extractId } from './context.server'
+import { curlCommand, junitXml } from './exports.server'
+import { leakAssertion, mediaTypeMatches } from './judge.server'
+import type { Exchange } from './model.server'
+import { evaluateLinkExpression } from './templates/outcomes.server'
+import { hasMore, listOf, nextLink } from './templates/traffic.server'
+
+function exchange(body: unknown, headers: Record<string, string> = {}, status = 200): Exchange {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  return {
+    auth: 'valid',
+    request: { method: 'GET', url: 'https://api.test/v1/things', headers: {}, body: null },
+    response: { status, headers, body: text, truncated: false },
+    json: typeof body === 'string' ? undefined : body,
+    durationMs: 1,
+    retries: 0,
+  }
+}
+
+describe('media types', () => {
+  it.each([
+    ['application/json', 'application/json; charset=utf-8', true],
+    ['application/json', 'application/vnd.github.v3+json', true],
+    ['application/vnd.api+json', 'application/json', true],
+    ['application/*', 'application/xml', true],
+    ['*/*', 'text/csv', true],
+    ['application/json', 'text/plain', false],
+    ['application/json', '', false],
+  ])('%s documented, %s returned: %s', (documented, actual, expected) => {
+    expect(mediaTypeMatches(documented, actual)).toBe(expected)
+  })
+})
+
+describe('leaks', () => {
+  it.each([
+    'TypeError: Cannot read properties of undefined\n    at handler (/srv/app/src/index.js:12:7)',
+    'Traceback (most recent call last):\n  File "/app/main.py", line 3',
+    'java.lang.NullPointerException at com.acme.Api.get(Api.java:42)',
+    'SQLSTATE[42S22]: Column not found',
+    'goroutine 1 [running]:',
+  ])('finds internals in %j', (body) => {
+    expect(leakAssertion(exchange(body, {}, 500)).passed).toBe(false)
+  })
+
+  it('does not flag ordinary error bodies', () => {
+    expect(
+      leakAssertion(
+        exchange({ error: { type: 'invalid_request', message: 'name is required' } }, {}, 400),
+      ).passed,
+    ).toBe(true)
+    expect(
+      leakAssertion(exchange({ message: 'The resource at /v1/things/7 was not found' }, {}, 404))
+        .passed,
+    ).toBe(true)
+  })
+})
+
+describe('pagination signals', () => {
+  it('reads lists, has-more flags, next cursors and Link headers', () => {
+    expect(listOf([1, 2])).toEqual([1, 2])
+    expect(listOf({ data: [1], has_more: true })).toEqual([1])
+    expect(listOf({ results: [1], count: 1 })).toEqual([1])
+    expect(hasMore(exchange({ data: [], has_more: false }))).toBe(false)
+    expect(hasMore(exchange({ items: [], next_cursor: 'abc' }))).toBe(true)
+    expect(hasMore(exchange({ items: [], next: null }))).toBe(false)
+    expect(
+      hasMore(
+        exchange([], {
+          link: '<https://api.test/v1/things?page=2>; rel="next", <https://api.test/v1/things?page=9>; rel="last"',
+        }),
+      ),
+    ).toBe(true)
+    expect(
+      nextLink(exchange([], { link: '<https://api.test/v1/things?page=9>; rel="last"' })),
+    ).toBeUndefined()
+    expect(hasMore(exchange([1, 2]))).toBeUndefined()
+  })
+})
+
+describe('ids and links', () => {
+  it('finds a created resource’s id by name, by convention or in Location', () => {
+    expect(extractId(exchange({ accountId: 'a1', id: 'x' }), 'accountId')).toBe('a1')
+    expect(extractId(exchange({ id: 42, name: 'n' }), 'petId')).toBe('42')
+    expect(extractId(exchange({ data: { id: 'wrapped' } }), 'thingId')).toBe('wrapped')
+    expect(extractId(exchange('', { location: '/v1/things/t_9?x=1' }, 201), 'thingId')).toBe('t_9')
+    expect(extractId(exchange({ ok: true }), 'thingId')).toBeUndefined()
+  })
+
+  it('evaluates link runtime expressions against the source exchange', () => {
+    const source = exchange({ id: 'u1', owner: { slug: 'ada' } }, { location: '/users/u1' }, 201)
+    const inputs = {
+      pathParams: { org: 'acme' },
+      query: [['q', 'z']] as [string, string][],
+      body: { value: { name: 'Ada' } },
+    }
+    expect(evaluateLinkExpression('$response.body#/id', source, inputs)).toBe('u1')
+    expect(evaluateLinkExpression('$response.body#/owner/slug', source, inputs)).toBe('ada')
+    expect(evaluateLinkExpression('$response.header.Location', source, inputs)).toBe('/users/u1')
+    expect(evaluateLinkExpression('$request.path.org', source, inputs)).toBe('acme')
+    expect(evaluateLinkExpression('$request.query.q', source, inputs)).toBe('z')
+    expect(evaluateLinkExpression('$request.body#/name', source, inputs)).toBe('Ada')
+    expect(evaluateLinkExpression('$statusCode', source, inputs)).toBe(201)
+    expect(evaluateLinkExpression('constant', source, inputs)).toBe('constant')
+  })
+})
+
+describe('exports with hostile content', () => {
+  const run = {
+    id: 'r1',
+    status: 'failed',
+    spec: 'Spec <script>&',
+    environment: 'Sandbox "x"',
+    partner: null,
+    createdAt: '2026-11-22T00:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    counts: { passed: 0, failed: 1 },
+    profile: {},
+  }
+  const hostile = {
+    seq: 1,
+    key: 'contract.schema:op',
+    templateId: 'contract.schema',
+    category: 'contract',
+    operationId: 'op',
+    title: 'Body </testcase><script>alert(1)</script> ]]> \u0001',
+    level: 'required',
+    verdict: 'failed',
+    reason: 'a "quoted" <reason> & more',
+    durationMs: 5,
+    assertions: [{ name: 'x', passed: false, expected: '<a>', actual: "it's & <b>" }],
+    exchanges: [],
+  }
+
+  it('JUnit XML escapes every text and stays well formed', () => {
+    const xml = junitXml(run, [hostile])
+    expect(xml).not.toContain('<script>')
+    expect(xml).not.toContain('\u0001')
+    expect(xml).toContain('&lt;/testcase&gt;&lt;script&gt;')
+    expect(xml).toContain('failures="1"')
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(1)
+    expect((xml.match(/<\/testcase>/g) ?? []).length).toBe(1)
+  })
+
+  it('curl quotes values and turns redacted credentials into placeholders', () => {
+    const command = curlCommand({
+      request: {
+        method: 'POST',
+        url: 'https://api.test/v1/things?api_key=[redacted]&q=a%27b',
+        headers: {
+          authorization: 'Bearer [redacted]',
+          'x-note': "it's $(rm -rf /)",
+          'content-length': '2',
+        },
+        body: `{"name":"O'Brien"}`,
+      },
+      response: null,
+      durationMs: 1,
+      retries: 0,
+    })
+    expect(command).toContain('"authorization: Bearer $API_TOKEN"')
+    expect(command).toContain(`'x-note: it'\\''s $(rm -rf /)'`)
+    expect(command).toContain('${API_KEY}')
+    expect(command).toContain(`--data-raw '{"name":"O'\\''Brien"}'`)
+    expect(command).not.toContain('content-length')
+  })
+})
+
+describe('test variables', () => {
+  it('parses name=value lines and says what is wrong, by line', () => {
+    expect(
+      parseVariableLines('accountId=acc_1\n\nforbidden_credential=tok=with=equals').variables,
+    ).toEqual({
+      accountId: 'acc_1',
+      forbidden_credential: 'tok=with=equals',
+    })
+    const bad = parseVariableLines('ok=1\nno equals\nbad name!=x')
+    expect(bad.errors).toEqual([
+      'Line 2: “no equals” is not a variable name (letters, digits, _ . -).',
+      'Line 3: “bad name!” is not a variable name (letters, digits, _ . -).',
+    ])
+  })
+})

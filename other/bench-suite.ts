@@ -15,6 +15,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { readEventStream } from '../tests/support/sse-reader'
 
 const SPECS = path.resolve('../shared/specs')
 const LARGE_SPEC = process.env.BENCH_SUITE_SPEC || 'stripe-spec3.json'
@@ -156,26 +157,12 @@ async function main() {
     const runId = String(started.runId)
     const received = new Map<number, number>() // seq -> epoch ms when its event arrived
     const stream = await fetch(`${base}/api/v1/runs/${runId}/events`, { headers })
-    const reader = stream.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
     const deadline = Date.now() + RUN_TIMEOUT_MS
-    streaming: for (;;) {
+    await readEventStream(stream.body!, (event, at) => {
       if (Date.now() > deadline) throw new Error('The run did not finish in time.')
-      const { value, done } = await reader.read()
-      if (done) break
-      const at = Date.now()
-      buffer += decoder.decode(value, { stream: true })
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const event = /^event: (.+)$/m.exec(block)?.[1]
-        if (event === 'end') break streaming
-        if (event === 'case')
-          received.set((JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { seq: number }).seq, at)
-      }
-    }
+      if (event.event === 'case') received.set((JSON.parse(event.data) as { seq: number }).seq, at)
+      return event.event === 'end'
+    })
     const run = await api(`/api/v1/runs/${runId}`)
     const db = new Database(dbFile, { readonly: true })
     const timing = db.prepare('SELECT startedAt, finishedAt FROM Run WHERE id = ?').get(runId) as {

@@ -2,17 +2,23 @@
  * The one server-sent-events helper. A stream reads stored events after a
  * cursor (Last-Event-ID, or `?after=`), sends each with its id, and waits for
  * a notification (or a short poll) before reading again, so a reconnect
- * resumes exactly where it left off: nothing lost, nothing repeated. It ends
- * when the source says it is done. Headers keep proxies from buffering or
- * compressing it (`no-transform`, `X-Accel-Buffering: no`).
+ * resumes exactly where it left off: nothing lost, nothing repeated. A
+ * notification may carry the events just stored (with the id of the event
+ * before them): when they continue exactly from the cursor they are sent at
+ * once, without a read; otherwise the stream reads. It ends when the source
+ * says it is done. Headers keep proxies from buffering or compressing it
+ * (`no-transform`, `X-Accel-Buffering: no`).
  */
 export type StreamEvent = { id: number; event: string; data: string }
+
+/** Events stored together, in order; `after` is the id of the source's event before them. */
+export type PushedEvents = { after: number; events: StreamEvent[]; last?: boolean }
 
 export type EventSource = {
   /** Stored events with an id above `after`, in order. */
   read(after: number): Promise<StreamEvent[]>
-  /** Calls `wake` when new events may exist; returns the unsubscribe. */
-  subscribe(wake: () => void): () => void
+  /** Calls `wake` when new events may exist (with them, when it has them); returns the unsubscribe. */
+  subscribe(wake: (pushed?: PushedEvents) => void): () => void
   /** True once no more events will come (checked after a read found none). */
   done(): Promise<boolean>
 }
@@ -38,7 +44,32 @@ export function eventStream(
       let wakeUp: (() => void) | null = null
       // Set by a notification that arrives while reading: the next wait is skipped.
       let dirty = false
-      const unsubscribe = source.subscribe(() => {
+      // Set when the source said its last event was sent.
+      let ended = false
+      // Events sent together go out as one chunk (one write to the socket).
+      const send = (events: StreamEvent[]) => {
+        let chunk = ''
+        for (const event of events) {
+          if (event.id <= cursor) continue
+          chunk += `id: ${event.id}\nevent: ${event.event}\ndata: ${event.data.replace(/\n/g, '\ndata: ')}\n\n`
+          cursor = event.id
+        }
+        if (chunk) controller.enqueue(encoder.encode(chunk))
+      }
+      const unsubscribe = source.subscribe((pushed) => {
+        if (closed) return
+        if (pushed) {
+          // Usable only if it continues exactly where this stream is.
+          const from =
+            pushed.after === cursor
+              ? 0
+              : pushed.events.findIndex((event) => event.id === cursor) + 1
+          if (from > 0 || pushed.after === cursor) {
+            send(pushed.events.slice(from))
+            if (!pushed.last) return
+            ended = true
+          }
+        }
         dirty = true
         wakeUp?.()
       })
@@ -57,17 +88,11 @@ export function eventStream(
         try {
           while (!closed) {
             dirty = false
+            // The cursor may move while reading (a push): `send` skips what was sent.
             const events = await source.read(cursor)
-            for (const event of events) {
-              controller.enqueue(
-                encoder.encode(
-                  `id: ${event.id}\nevent: ${event.event}\ndata: ${event.data.replace(/\n/g, '\ndata: ')}\n\n`,
-                ),
-              )
-              cursor = event.id
-            }
+            send(events)
             if (events.length > 0) continue
-            if (await source.done()) {
+            if (ended || (await source.done())) {
               controller.enqueue(encoder.encode(`event: end\ndata: {}\n\n`))
               break
             }

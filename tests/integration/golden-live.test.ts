@@ -8,6 +8,7 @@ import { action as startRunApi } from '~/routes/api.v1.projects.$projectId.runs'
 import { action as createEnvironmentApi } from '~/routes/api.v1.projects.$projectId.environments'
 import { loader as runApi } from '~/routes/api.v1.runs.$runId'
 import { loader as runEventsApi } from '~/routes/api.v1.runs.$runId.events'
+import { readEventStream, type SseEvent } from '../support/sse-reader'
 import { loader as junitApi } from '~/routes/api.v1.runs.$runId.junit[.]xml'
 import { createApiToken } from '~/server/api-tokens.server'
 import { db } from '~/server/db.server'
@@ -54,7 +55,7 @@ const api = (path: string, init: RequestInit & { bearer?: string } = {}) =>
     },
   })
 
-type Event = { id: number; event: string; data: string }
+type Event = SseEvent
 
 /** Reads SSE events until `stop` says so (or the stream ends), then aborts the request. */
 async function readEvents(
@@ -70,27 +71,12 @@ async function readEvents(
   const response = (await runEventsApi(routeArgs(request, { runId }))) as Response
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
   expect(response.headers.get('cache-control')).toContain('no-transform')
-  const reader = response.body!.getReader()
-  const decoder = new TextDecoder()
   const events: Event[] = []
-  let buffer = ''
-  for (;;) {
-    const { value, done } = await reader.read()
-    if (done) break
-    buffer += decoder.decode(value, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const id = /^id: (\d+)$/m.exec(block)?.[1]
-      const event = /^event: (.+)$/m.exec(block)?.[1]
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? ''
-      if (event) events.push({ id: Number(id ?? 0), event, data })
-    }
-    if (events.some((event) => event.event === 'end') || stop(events)) break
-  }
+  await readEventStream(response.body!, (event) => {
+    events.push(event)
+    return event.event === 'end' || stop(events)
+  })
   controller.abort()
-  await reader.cancel().catch(() => undefined)
   return events
 }
 

@@ -17,14 +17,8 @@ import { JobWorker } from '~/server/jobs/worker.server'
 import { createMock } from '~/server/mocks/service.server'
 import { getSupervisor } from '~/server/mocks/supervisor.server'
 import { importSpec } from '~/server/specs/store.server'
-import {
-  cancelRun,
-  getRun,
-  listRunCases,
-  rerun,
-  runEventsAfter,
-  startRun,
-} from '~/server/testkit/runs.server'
+import { cancelRun, getRun, listRunCases, rerun, startRun } from '~/server/testkit/runs.server'
+import { runEventsAfter } from '~/server/testkit/live.server'
 import type { Actor } from '~/server/audit/log.server'
 import { createMember, createOrg, createProject } from '../helpers'
 import {
@@ -161,6 +155,20 @@ describe('a run against a sandbox', () => {
     expect(new Set(caseEvents).size).toBe(cases.length)
     expect(caseEvents.length).toBe(cases.length)
     expect(JSON.parse(events[events.length - 1]!.data)).toMatchObject({ status: 'passed' })
+    // Details (written after the verdicts) are all there once the run is finished.
+    const passed = await db.runCase.findMany({
+      where: { runId: run.id, verdict: 'passed' },
+      select: { key: true, assertions: true, exchanges: true },
+    })
+    expect(passed.length).toBeGreaterThan(20)
+    expect(
+      passed
+        .filter((entry) => entry.assertions === '[]' && entry.exchanges === '[]')
+        .map((entry) => entry.key),
+    ).toEqual([])
+    expect(
+      passed.filter((entry) => (JSON.parse(entry.exchanges) as unknown[]).length > 0).length,
+    ).toBeGreaterThan(passed.length / 2)
     // The credential never reaches a recording.
     const recorded = await db.runCase.findMany({
       where: { runId: run.id },

@@ -7,7 +7,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { publish, subscribe } from '../live.server'
 import { JOB_HANDLERS } from './handlers.server'
@@ -15,7 +14,6 @@ import type { FromWorker, ToWorker } from './protocol'
 import { type JobRow, recoverAbandonedJobs } from './queue.server'
 
 export const JOBS_TOPIC = 'jobs:queued'
-const WORKER_NICENESS = 10
 
 /** Tells the workers a job is waiting (they also poll). */
 export function announceJob() {
@@ -86,14 +84,8 @@ export class JobPool {
       env: { ...process.env, JOB_WORKER_ID: slot.id },
     })
     slot.child = child
-    // Background work yields the CPU to requests and mocks (nice 10; its threads inherit it).
-    try {
-      if (child.pid) os.setPriority(child.pid, WORKER_NICENESS)
-    } catch {
-      // not permitted here: the worker runs at normal priority
-    }
     child.on('message', (message: FromWorker) => {
-      if (message.type === 'publish') publish(message.topic)
+      if (message.type === 'publish') publish(message.topic, message.payload)
       if (message.type === 'ready') slot.restarts = 0
     })
     child.on('exit', (code, signal) => {

@@ -14,7 +14,7 @@ function send(message: FromWorker) {
 
 export function startWorkerProcess() {
   const id = process.env.JOB_WORKER_ID ?? `worker-${process.pid}`
-  forwardPublications((topic) => send({ type: 'publish', topic }))
+  forwardPublications((topic, payload) => send({ type: 'publish', topic, payload }))
   const worker = new JobWorker(id, JOB_HANDLERS, {
     concurrency: Number(process.env.JOB_CONCURRENCY) || 4,
   })

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { decryptSecret, encryptSecret } from '../crypto.server'
 import { db } from '../db.server'
+import { lowerPriority, MOCK_NICENESS } from '../priority.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
 import { deliverEvent } from './webhooks.server'
@@ -149,6 +150,7 @@ export class MockSupervisor {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, MOCK_ID: mockId },
     })
+    lowerPriority(child.pid, MOCK_NICENESS)
     const entry: Running = {
       child,
       port,

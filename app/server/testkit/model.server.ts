@@ -98,6 +98,22 @@ export type CaseOutcome = {
   exchanges: Exchange[]
 }
 
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'passed',
+  'failed',
+  'incomplete',
+  'errored',
+  'cancelled',
+  'interrupted',
+] as const
+
+/** Statuses after which a run changes no more. */
+export const FINISHED: ReadonlySet<string> = new Set(
+  RUN_STATUSES.filter((status) => status !== 'queued' && status !== 'running'),
+)
+
 export type RunCounts = {
   total: number
   done: number

@@ -22,27 +22,25 @@ import { CredentialError, resolveCredentials } from '../environments/credentials
 import { matchEvent } from '../environments/events.server'
 import { partnerAuth, readAuth, readOptions, readTestConfig } from '../environments/service.server'
 import type { JobHandler } from '../jobs/worker.server'
-import { publish } from '../live.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import type { ReceivedWebhook } from './context.server'
 import { generateSuite } from './generate.server'
 import { emptyCounts, type PlannedCase, type RunCounts } from './model.server'
+import { commitRunEvents, sqliteDate } from './live.server'
 import { planCases } from './profiles.server'
 import type { RecordedResult } from './recording.server'
 import type { FromThread, ThreadInput, ToThread } from './thread-protocol'
 
 export const RUN_JOB = 'run'
-const FLUSH_MS = 5
-const WRITE_CHUNK = 200
+const FLUSH_MS = 2
+/** The most results one transaction writes. */
+const BATCH_MAX = 1_000
+/** The most exchanges and assertions one statement writes (a short hold on the database). */
+const DETAILS_MAX = 100
+/** Details written before more verdicts once this many wait. */
+const DETAILS_BACKLOG = 2_000
 
-/** DateTime as the Prisma SQLite adapter stores it (ISO 8601 with an explicit offset). */
-function sqliteDate(date: Date): string {
-  return date.toISOString().replace(/Z$/, '+00:00')
-}
-
-export function runTopic(runId: string) {
-  return `run:${runId}`
-}
+export { runTopic } from './live.server'
 
 /**
  * The credential a run uses against a mock when its environment sets none:
@@ -117,16 +115,25 @@ export function withBasePath(baseUrl: string, spec: NormalizedSpec): string {
 
 export type { StoredExchange } from './recording.server'
 
-async function appendEvent(runId: string, type: string, data: unknown) {
-  await db.runEvent.create({ data: { runId, type, data: JSON.stringify(data) } })
-  publish(runTopic(runId))
-}
-
-/** Buffers results and writes them (case rows, events, counts) in one transaction per flush. */
+/**
+ * Buffers results and writes them in two steps. First what live pages need,
+ * in one transaction per batch: each case's verdict, reason and timing, its
+ * event and the run's counts (then pushed to live streams). Then, when no
+ * result is waiting, what case pages need: the exchanges and assertions
+ * (the bulk of the bytes). A result arriving while the recorder is idle is
+ * written within FLUSH_MS; results arriving during a write are written
+ * together when it ends (group commit), so a burst costs a few transactions
+ * instead of many queued behind each other. `flush` writes everything; a
+ * worker that dies between the two steps leaves an interrupted run whose
+ * last cases have verdicts without exchanges.
+ */
 class Recorder {
   private pending: RecordedResult[] = []
+  private details: RecordedResult[] = []
   private timer: NodeJS.Timeout | undefined
-  private writing: Promise<void> = Promise.resolve()
+  private draining: Promise<void> | null = null
+  /** The first write that failed: `flush` throws it (the run is then marked errored). */
+  private failure: unknown = null
 
   constructor(
     private readonly runId: string,
@@ -134,18 +141,40 @@ class Recorder {
   ) {}
 
   add(result: RecordedResult) {
+    if (this.failure) return
     this.pending.push(result)
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined
-      this.writing = this.writing.then(() => this.write())
-    }, FLUSH_MS)
+    if (!this.draining) this.timer ??= setTimeout(() => void this.drain(), FLUSH_MS)
   }
 
+  /** Writes everything received so far. */
   async flush() {
+    await this.draining
+    await this.drain()
+    if (this.failure) throw this.failure
+  }
+
+  private drain(): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
-    this.writing = this.writing.then(() => this.write())
-    await this.writing
+    this.draining ??= (async () => {
+      try {
+        while (this.pending.length > 0 || this.details.length > 0) {
+          // Verdicts first: details wait while results do, unless they pile up.
+          if (this.pending.length > 0 && this.details.length < DETAILS_BACKLOG) {
+            const batch = this.pending.splice(0, BATCH_MAX)
+            await this.writeResults(batch)
+            this.details.push(...batch)
+          } else await this.writeDetails(this.details.splice(0, DETAILS_MAX))
+        }
+      } catch (error) {
+        this.failure ??= error
+        this.pending = []
+        this.details = []
+      } finally {
+        this.draining = null
+      }
+    })()
+    return this.draining
   }
 
   private count(verdict: Verdict, level: string) {
@@ -155,78 +184,80 @@ class Recorder {
       this.counts.requiredFailed++
   }
 
-  private async write() {
-    const batch = this.pending
-    this.pending = []
-    if (batch.length === 0) return
+  // Each step is one statement whose rows travel as one JSON parameter: at hundreds of cases
+  // a second, a statement (or a bound parameter) per value would keep the worker busy writing.
+  // MATERIALIZED keeps SQLite looking each case up by (runId, seq).
+
+  private async writeResults(batch: RecordedResult[]) {
     for (const result of batch) this.count(result.verdict, result.level)
-    // One UPDATE … FROM (VALUES …) and one INSERT per batch: at hundreds of cases a second,
-    // a statement per case would keep the worker busy writing instead of testing.
-    const statements = []
-    for (let at = 0; at < batch.length; at += WRITE_CHUNK) {
-      const chunk = batch.slice(at, at + WRITE_CHUNK)
-      const values: unknown[] = []
-      for (const result of chunk)
-        values.push(
-          result.seq,
-          result.verdict,
-          result.reason,
-          result.durationMs,
-          result.exchanges,
-          result.assertions,
-          sqliteDate(result.startedAt),
-          sqliteDate(result.finishedAt),
-        )
-      statements.push(
-        db.$executeRawUnsafe(
-          `UPDATE "RunCase" SET "verdict" = v.column2, "reason" = v.column3, "durationMs" = v.column4, "exchanges" = v.column5, "assertions" = v.column6, "startedAt" = v.column7, "finishedAt" = v.column8 FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) AS v WHERE "RunCase"."runId" = ? AND "RunCase"."seq" = v.column1`,
-          ...values,
-          this.runId,
-        ),
-      )
-      const events: unknown[] = []
-      const now = sqliteDate(new Date())
-      for (const result of chunk)
-        events.push(
-          'case',
-          JSON.stringify({
+    const rows = batch.map((result) => [
+      result.seq,
+      result.verdict,
+      result.reason,
+      result.durationMs,
+      sqliteDate(result.startedAt),
+      sqliteDate(result.finishedAt),
+    ])
+    await commitRunEvents(
+      this.runId,
+      [
+        ...batch.map((result) => ({
+          type: 'case',
+          data: {
             seq: result.seq,
             verdict: result.verdict,
             durationMs: result.durationMs,
             reason: result.reason,
-          }),
-          now,
-          this.runId,
-        )
-      statements.push(
-        db.$executeRawUnsafe(
-          `INSERT INTO "RunEvent" ("type", "data", "createdAt", "runId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
-          ...events,
-        ),
-      )
-    }
-    await db.$transaction([
-      ...statements,
-      db.runEvent.create({
-        data: { runId: this.runId, type: 'progress', data: JSON.stringify(this.counts) },
-      }),
-      db.run.update({ where: { id: this.runId }, data: { counts: JSON.stringify(this.counts) } }),
-    ])
-    publish(runTopic(this.runId))
+          },
+        })),
+        { type: 'progress', data: { ...this.counts } },
+      ],
+      {
+        statements: [
+          db.$executeRawUnsafe(
+            `WITH v AS MATERIALIZED (SELECT value ->> 0 AS seq, value ->> 1 AS verdict, value ->> 2 AS reason, value ->> 3 AS durationMs, value ->> 4 AS startedAt, value ->> 5 AS finishedAt FROM json_each(?)) UPDATE "RunCase" SET "verdict" = v.verdict, "reason" = v.reason, "durationMs" = v.durationMs, "startedAt" = v.startedAt, "finishedAt" = v.finishedAt FROM v WHERE "RunCase"."runId" = ? AND "RunCase"."seq" = v.seq`,
+            JSON.stringify(rows),
+            this.runId,
+          ),
+          db.$executeRawUnsafe(
+            'UPDATE "Run" SET "counts" = ? WHERE "id" = ?',
+            JSON.stringify(this.counts),
+            this.runId,
+          ),
+        ],
+      },
+    )
+  }
+
+  private async writeDetails(batch: RecordedResult[]) {
+    const rows = batch.map((result) => [result.seq, result.exchanges, result.assertions])
+    await db.$executeRawUnsafe(
+      `WITH v AS MATERIALIZED (SELECT value ->> 0 AS seq, value ->> 1 AS exchanges, value ->> 2 AS assertions FROM json_each(?)) UPDATE "RunCase" SET "exchanges" = v.exchanges, "assertions" = v.assertions FROM v WHERE "RunCase"."runId" = ? AND "RunCase"."seq" = v.seq`,
+      JSON.stringify(rows),
+      this.runId,
+    )
   }
 }
 
 async function finish(runId: string, status: string, counts: RunCounts, error?: string) {
-  await db.run.update({
-    where: { id: runId },
-    data: {
-      status,
-      finishedAt: new Date(),
-      counts: JSON.stringify(counts),
-      ...(error ? { error } : {}),
+  await commitRunEvents(
+    runId,
+    [{ type: 'status', data: { status, counts, error: error ?? null } }],
+    {
+      statements: [
+        db.run.update({
+          where: { id: runId },
+          data: {
+            status,
+            finishedAt: new Date(),
+            counts: JSON.stringify(counts),
+            ...(error ? { error } : {}),
+          },
+        }),
+      ],
+      last: true,
     },
-  })
-  await appendEvent(runId, 'status', { status, counts, error: error ?? null })
+  )
 }
 
 /** Pending cases of a stopped run: skipped, with why. */
@@ -335,17 +366,20 @@ export async function executeRun(
         level: entry.level,
       })),
     }),
-    db.run.update({
-      where: { id: runId },
-      data: {
-        status: 'running',
-        startedAt: new Date(),
-        caseTotal: planned.length,
-        counts: JSON.stringify(counts),
-      },
-    }),
   ])
-  await appendEvent(runId, 'status', { status: 'running', counts })
+  await commitRunEvents(runId, [{ type: 'status', data: { status: 'running', counts } }], {
+    statements: [
+      db.run.update({
+        where: { id: runId },
+        data: {
+          status: 'running',
+          startedAt: new Date(),
+          caseTotal: planned.length,
+          counts: JSON.stringify(counts),
+        },
+      }),
+    ],
+  })
 
   const controller = new AbortController()
   setMaxListeners(0, controller.signal)
@@ -454,7 +488,8 @@ function executeInThread(
       else resolve()
     }
     thread.on('message', (message: FromThread) => {
-      if (message.type === 'result') handlers.onResult(message.result)
+      if (message.type === 'results')
+        for (const result of message.results) handlers.onResult(result)
       else if (message.type === 'webhooks')
         void handlers
           .webhooks()

@@ -11,12 +11,12 @@ import { db } from '../db.server'
 import { EnvironmentError, resolveEnvironment } from '../environments/service.server'
 import { announceJob } from '../jobs/pool.server'
 import { cancelQueuedJob, enqueueJob } from '../jobs/queue.server'
-import { publish } from '../live.server'
 import { GENERATOR_VERSION } from './generate.server'
-import { type Assertion, emptyCounts, type RunCounts } from './model.server'
+import { type Assertion, emptyCounts, FINISHED, RUN_STATUSES, type RunCounts } from './model.server'
 import { profileLevels, readProfile } from './profiles.server'
 import type { StoredExchange } from './recording.server'
-import { RUN_JOB, runTopic } from './runner.server'
+import { commitRunEvents } from './live.server'
+import { RUN_JOB } from './runner.server'
 
 export class RunError extends Error {
   constructor(
@@ -27,24 +27,7 @@ export class RunError extends Error {
   }
 }
 
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'passed',
-  'failed',
-  'incomplete',
-  'errored',
-  'cancelled',
-  'interrupted',
-] as const
-export const FINISHED = new Set([
-  'passed',
-  'failed',
-  'incomplete',
-  'errored',
-  'cancelled',
-  'interrupted',
-])
+export { FINISHED, RUN_STATUSES }
 
 export type StartRunInput = {
   specId: string
@@ -130,22 +113,24 @@ export async function cancelRun(projectId: string, runId: string, actor: Actor) 
       where: { kind: RUN_JOB, payload: JSON.stringify({ runId }) },
     })
     if (job && (await cancelQueuedJob(job.id))) {
-      await db.run.update({
-        where: { id: runId },
-        data: { status: 'cancelled', finishedAt: new Date(), cancelRequestedAt: new Date() },
-      })
-      await db.runEvent.create({
-        data: {
-          runId,
-          type: 'status',
-          data: JSON.stringify({
-            status: 'cancelled',
-            counts: JSON.parse(run.counts),
-            error: null,
-          }),
+      await commitRunEvents(
+        runId,
+        [
+          {
+            type: 'status',
+            data: { status: 'cancelled', counts: JSON.parse(run.counts) as unknown, error: null },
+          },
+        ],
+        {
+          statements: [
+            db.run.update({
+              where: { id: runId },
+              data: { status: 'cancelled', finishedAt: new Date(), cancelRequestedAt: new Date() },
+            }),
+          ],
+          last: true,
         },
-      })
-      publish(runTopic(runId))
+      )
       await auditAs(actor, 'run.cancelled', { type: 'run', id: runId })
       return
     }
@@ -321,15 +306,6 @@ export function caseHistory(projectId: string, key: string, take = 10) {
         },
       },
     },
-  })
-}
-
-/** Events after `afterId`, in order: the source of live progress. */
-export function runEventsAfter(runId: string, afterId: number, take = 500) {
-  return db.runEvent.findMany({
-    where: { runId, id: { gt: afterId } },
-    orderBy: { id: 'asc' },
-    take,
   })
 }
 

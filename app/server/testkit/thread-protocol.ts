@@ -27,7 +27,8 @@ export type ToThread =
   { type: 'abort' } | { type: 'webhooks'; id: number; received: ReceivedWebhook[] }
 
 export type FromThread =
-  | { type: 'result'; result: RecordedResult }
+  /** Results that finished in the same turn of the thread's event loop. */
+  | { type: 'results'; results: RecordedResult[] }
   | { type: 'webhooks'; id: number }
   | { type: 'done' }
   | { type: 'failed'; message: string }

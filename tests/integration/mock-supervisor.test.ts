@@ -178,6 +178,32 @@ describe('mock supervisor', () => {
     await getSupervisor().shutdown()
   })
 
+  it('skips a port of the range that another program holds', async () => {
+    const supervisor = new MockSupervisor()
+    // Another program listens on the first ports of the range.
+    const squatters = await Promise.all(
+      [base, base + 1].map(
+        (port) =>
+          new Promise<net.Server>((resolve, reject) => {
+            const server = net.createServer().listen(port, '127.0.0.1', () => resolve(server))
+            server.on('error', reject)
+          }),
+      ),
+    )
+    try {
+      const mock = await createMock(projectId, versionId)
+      await getSupervisor().stop(mock.id)
+      await supervisor.start(mock.id)
+      const port = supervisor.portOf(mock.id)
+      expect(port).toBeGreaterThan(base + 1)
+      expect((await fetch(`http://127.0.0.1:${port}/items`)).status).toBe(200)
+      expect((await db.mock.findUniqueOrThrow({ where: { id: mock.id } })).status).toBe('up')
+    } finally {
+      await supervisor.shutdown()
+      await Promise.all(squatters.map((server) => new Promise((resolve) => server.close(resolve))))
+    }
+  })
+
   it('brings running mocks back when the app restarts', async () => {
     const mock = await createMock(projectId, versionId)
     await getSupervisor().shutdown() // the old app process goes away...

@@ -21,6 +21,12 @@ const MAX_RESTARTS = 5
 const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
 const IDLE_STOP_MS = Number(process.env.MOCK_IDLE_STOP_MINUTES || 24 * 60) * 60_000
 
+/** How many ports `start` tries when others are taken by other programs, and for how long it skips them. */
+const PORT_ATTEMPTS = 5
+const PORT_RETRY_MS = 60_000
+
+class PortInUse extends Error {}
+
 export function portRange(): [number, number] {
   const match = /^(\d+)-(\d+)$/.exec(process.env.MOCK_PORT_RANGE ?? '4100-4199')
   const from = Number(match?.[1] ?? 4100)
@@ -75,6 +81,8 @@ export class MockSupervisor {
   private readonly restarts = new Map<string, number>()
   /** Ports handed out but whose process may not be registered yet (concurrent starts). */
   private readonly reserved = new Map<string, number>()
+  /** Ports of the range another program was found listening on (epoch ms when), skipped for a while. */
+  private readonly taken = new Map<number, number>()
   private timer: NodeJS.Timeout | undefined
   private pingId = 0
 
@@ -112,20 +120,35 @@ export class MockSupervisor {
     const used = new Set(
       [...this.running.values()].map((entry) => entry.port).concat([...this.reserved.values()]),
     )
-    for (let port = from; port <= to; port++) if (!used.has(port)) return port
+    for (const [port, at] of this.taken)
+      if (Date.now() - at > PORT_RETRY_MS) this.taken.delete(port)
+    for (let port = from; port <= to; port++)
+      if (!used.has(port) && !this.taken.has(port)) return port
     throw new Error(
       `No free mock port in MOCK_PORT_RANGE ${from}-${to}: stop a mock or widen the range.`,
     )
   }
 
+  /** Starts the mock on a free port of the range; a port another program holds is skipped. */
   async start(mockId: string): Promise<void> {
     if (this.running.has(mockId) || this.reserved.has(mockId)) return
-    const port = this.allocatePort()
-    this.reserved.set(mockId, port)
-    try {
-      await this.launch(mockId, port)
-    } finally {
-      this.reserved.delete(mockId)
+    for (let attempt = 1; ; attempt++) {
+      const port = this.allocatePort()
+      this.reserved.set(mockId, port)
+      try {
+        return await this.launch(mockId, port)
+      } catch (error) {
+        if (error instanceof PortInUse) this.taken.set(port, Date.now())
+        if (!(error instanceof PortInUse) || attempt >= PORT_ATTEMPTS) {
+          await db.mock.updateMany({
+            where: { id: mockId },
+            data: { status: 'failed', port: null, lastError: (error as Error).message },
+          })
+          throw error
+        }
+      } finally {
+        this.reserved.delete(mockId)
+      }
     }
   }
 
@@ -174,6 +197,9 @@ export class MockSupervisor {
         if (message.type === 'ready') {
           clearTimeout(timeout)
           resolve()
+        } else if (message.type === 'error' && /EADDRINUSE/.test(message.message)) {
+          clearTimeout(timeout)
+          reject(new PortInUse(message.message))
         } else this.onMessage(mockId, message)
       })
       child.once('exit', (code) => {
@@ -200,10 +226,6 @@ export class MockSupervisor {
       })
     } catch (error) {
       await this.kill(mockId)
-      await db.mock.update({
-        where: { id: mockId },
-        data: { status: 'failed', port: null, lastError: (error as Error).message },
-      })
       throw error
     }
   }

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { SpecImportError } from '~/server/specs/problems.server'
 import { importSpec } from '~/server/specs/store.server'
 import { createOrg, createProject } from '../helpers'
+import { SHARED_SPECS as SHARED, sharedSpecFiles } from '../support/shared-specs'
 import { zipFolder } from '../support/zip-folder'
-
-const SHARED = path.resolve('../shared/specs')
 
 const EXPECTED: Record<string, { operations: number; webhooks?: number } | { refused: RegExp }> = {
   'oai-v2-petstore-expanded.json': { operations: 4 },
@@ -33,12 +32,7 @@ const EXPECTED: Record<string, { operations: number; webhooks?: number } | { ref
   'pagerduty-events-v2-openapiv3.json': { operations: 2 },
 }
 
-const indexed = fs
-  .readFileSync(path.join(SHARED, 'INDEX.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split('\t')[0]!)
-  .filter((file) => file && !file.includes('/spec/') && !file.startsWith('lichess'))
+const indexed = sharedSpecFiles({ includeFailing: true })
 
 describe('../shared/specs', async () => {
   const projectId = (await createProject((await createOrg()).id)).id

@@ -5,22 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { analyzeSpec } from '../specs/analyze.server'
 import { SpecImportError } from '../specs/problems.server'
 import { singleFileSource } from '../specs/source.server'
+import { SHARED_SPECS as SHARED, sharedSpecFiles } from '../../../tests/support/shared-specs'
 import { MockEngine } from './engine.server'
 import type { MockRequest } from './request.server'
 
-const SHARED = path.resolve('../shared/specs')
-const files = fs
-  .readFileSync(path.join(SHARED, 'INDEX.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split('\t')[0]!)
-  .filter(
-    (file) =>
-      file &&
-      !file.includes('/spec/') &&
-      !file.startsWith('lichess') &&
-      !file.startsWith('oai-tests-fail'),
-  )
+const files = sharedSpecFiles()
 
 function request(method: string, pathname: string): MockRequest {
   return {

@@ -100,6 +100,18 @@ function formatted(format: string, context: Context): string | undefined {
       return Buffer.from(`${pick(context, WORDS)}-${n}`).toString('base64')
     case 'binary':
       return `${pick(context, WORDS)}-${n}`
+    // Vendor formats met in real specs (Stripe, Twilio, Lichess, USPTO…).
+    case 'decimal':
+      return `${n % 10_000}.${pad(n % 100)}`
+    case 'int64':
+    case 'int32':
+      return String(n)
+    case 'phone-number':
+      return `+1415555${pad(n % 10_000, 4)}`
+    case 'http-method':
+      return pick(context, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+    case 'uriref':
+      return `/${pick(context, WORDS)}/${n % 1000}`
     case 'password':
       return `secret-${n}`
     case 'duration':
@@ -136,7 +148,23 @@ function generateString(schema: Schema, context: Context): string {
   return value.length > maxLength ? value.slice(0, Math.max(maxLength, minLength)) : value
 }
 
+/** Epoch seconds within 2026, for `format: unix-time` (Stripe's timestamps). */
+const UNIX_2026 = Date.UTC(2026, 0, 1) / 1000
+const YEAR_SECONDS = 365 * 24 * 3600
+
+/** 32-bit and 64-bit bounds for `format: int32` / `int64` (int64 kept within exact JSON numbers). */
+const FORMAT_BOUNDS: Record<string, [number, number]> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+}
+
 function generateNumber(schema: Schema, integer: boolean, context: Context): number {
+  if (
+    schema.format === 'unix-time' &&
+    typeof schema.minimum !== 'number' &&
+    typeof schema.maximum !== 'number'
+  )
+    return UNIX_2026 + Math.floor(context.random() * YEAR_SECONDS)
   const exclusiveMin =
     typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : undefined
   const exclusiveMax =
@@ -156,6 +184,12 @@ function generateNumber(schema: Schema, integer: boolean, context: Context): num
   if (exclusiveMin !== undefined && min <= exclusiveMin) min = exclusiveMin + (integer ? 1 : 0.01)
   if (exclusiveMax !== undefined && max >= exclusiveMax) max = exclusiveMax - (integer ? 1 : 0.01)
   if (max < min) max = min
+  const bounds = typeof schema.format === 'string' ? FORMAT_BOUNDS[schema.format] : undefined
+  if (bounds) {
+    min = Math.max(min, bounds[0])
+    max = Math.min(max, bounds[1])
+    if (max < min) max = min
+  }
   const multipleOf =
     typeof schema.multipleOf === 'number' && schema.multipleOf > 0
       ? schema.multipleOf
@@ -215,6 +249,9 @@ function generateObject(schema: Schema, context: Context): Record<string, unknow
     if (value !== undefined) object[name] = value
   }
   for (const name of required) if (!(name in object)) object[name] = `${pick(context, WORDS)}`
+  // Twilio's `format: uri-map`: names to URIs.
+  if (schema.format === 'uri-map' && Object.keys(object).length === 0)
+    object[pick(context, WORDS)] = `https://example.com/${pick(context, WORDS)}`
   const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0
   const extra = schema.additionalProperties
   for (let index = Object.keys(object).length; index < minProperties; index++) {

@@ -49,6 +49,7 @@ const wholeNumber = (max: number) =>
     .max(max, `Use at most ${max.toLocaleString('en-GB')}.`)
 const SettingsSchema = z.object({
   stateful: z.boolean().default(false),
+  idempotencyKeyOnPost: z.boolean().default(false),
   rateLimitRequests: wholeNumber(1_000_000),
   rateLimitWindow: wholeNumber(86_400),
   latencyFixed: wholeNumber(60_000),
@@ -125,6 +126,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           mockId,
           {
             stateful: values.stateful,
+            idempotencyKeyOnPost: values.idempotencyKeyOnPost,
             rateLimit:
               values.rateLimitRequests > 0 && values.rateLimitWindow > 0
                 ? { requests: values.rateLimitRequests, windowSeconds: values.rateLimitWindow }
@@ -174,6 +176,7 @@ export default function MockDetail() {
     constraint: getZodConstraint(SettingsSchema),
     defaultValue: {
       stateful: config.stateful ? 'on' : '',
+      idempotencyKeyOnPost: config.idempotencyKeyOnPost ? 'on' : '',
       rateLimitRequests: String(config.rateLimit?.requests ?? 0),
       rateLimitWindow: String(config.rateLimit?.windowSeconds ?? 60),
       latencyFixed: String(config.latency.fixedMs),
@@ -224,6 +227,15 @@ export default function MockDetail() {
                 className="h-4 w-4 rounded border-slate-300"
               />
               Stateful: POST stores resources, GET/PUT/PATCH/DELETE use them
+            </label>
+            <label className="flex items-center gap-2 text-sm text-slate-800">
+              <input
+                {...getInputProps(settings.idempotencyKeyOnPost, { type: 'checkbox' })}
+                key={settings.idempotencyKeyOnPost.key}
+                className="h-4 w-4 rounded border-slate-300"
+              />
+              Idempotency-Key on POST: a replay answers the same (409 with another body), even where
+              the spec declares no such header
             </label>
             <div className="grid gap-4 sm:grid-cols-5">
               <Field

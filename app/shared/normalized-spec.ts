@@ -25,11 +25,25 @@ export type NamedExample = {
   source: 'named' | 'inline'
 }
 
+/**
+ * How one property of a form body travels (OpenAPI Encoding Object): `style`
+ * form / spaceDelimited / pipeDelimited / deepObject, `explode`, and the
+ * `contentType` of a multipart part. Absent: OpenAPI's defaults (form, explode).
+ */
+export type MediaEncoding = {
+  contentType?: string
+  style?: string
+  explode?: boolean
+  allowReserved?: boolean
+}
+
 export type MediaTypeContent = {
   schema?: JsonSchema
   examples: NamedExample[]
   /** No example is documented: mocks and suites must generate one from the schema. */
   needsGeneratedExample: boolean
+  /** Form and multipart bodies: per-property encoding (absent in versions imported before it was kept). */
+  encoding?: Record<string, MediaEncoding>
 }
 
 export type NormalizedParameter = {

@@ -135,10 +135,15 @@ const CASES: [Defect, string[], { rateLimited?: boolean }?][] = [
 ]
 
 describe('each planted defect fails exactly its templates', () => {
-  it.concurrent.each(CASES)('%s', async (defect, expected, options) => {
-    const run = await suiteAgainst([defect], options)
-    expect(run.failed, explain(run)).toEqual([...expected].sort())
-  })
+  // Generous: the cases run concurrently, and a loaded 2-core CI machine runs other files too.
+  it.concurrent.each(CASES)(
+    '%s',
+    async (defect, expected, options) => {
+      const run = await suiteAgainst([defect], options)
+      expect(run.failed, explain(run)).toEqual([...expected].sort())
+    },
+    120_000,
+  )
 })
 
 describe('an unreachable environment', () => {

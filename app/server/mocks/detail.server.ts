@@ -106,6 +106,7 @@ export async function mockDetail(
     },
     config: {
       stateful: config.stateful,
+      idempotencyKeyOnPost: config.idempotencyKeyOnPost,
       rateLimit: config.rateLimit,
       latency: config.latency,
       errorRatePercent: Math.round(config.errorRate * 100),

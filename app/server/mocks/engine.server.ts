@@ -14,6 +14,7 @@ import type {
   NormalizedSpec,
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
+import { type MockError, parameterName, problemError, renderError } from './errors.server'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from '../specs/generate.server'
 import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
@@ -30,6 +31,12 @@ export type MockConfig = {
   /** 0..1: share of requests answered 500 or 503. */
   errorRate: number
   maxItemsPerCollection: number
+  /**
+   * POST honours the conventional `Idempotency-Key` header even where the spec
+   * declares none (every Stripe client sends it): a replay answers the same,
+   * another body with the same key gets 409.
+   */
+  idempotencyKeyOnPost: boolean
 }
 
 export const DEFAULT_MOCK_CONFIG: MockConfig = {
@@ -39,6 +46,7 @@ export const DEFAULT_MOCK_CONFIG: MockConfig = {
   latency: { fixedMs: 0, randomMs: 0 },
   errorRate: 0,
   maxItemsPerCollection: 1000,
+  idempotencyKeyOnPost: true,
 }
 
 export type MockResponse = {
@@ -53,23 +61,16 @@ export type MockResponse = {
   delayMs: number
 }
 
-const PROBLEM = 'application/problem+json'
 const NOT_RATE_LIMITED = { limited: false, headers: null }
 
+/** An error no operation owns (no route, method not allowed): problem+json. */
 function problem(
   status: number,
   title: string,
   detail: string,
-  extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): MockResponse {
-  return {
-    status,
-    headers: { 'content-type': PROBLEM, ...headers },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }),
-    violations: (extra.violations as Violation[] | undefined) ?? [],
-    delayMs: 0,
-  }
+  return { ...problemError({ status, title, detail, headers }), delayMs: 0 }
 }
 
 function serialise(body: unknown, type: string): string {
@@ -97,28 +98,56 @@ function parts(type: string) {
 }
 
 /**
- * Does an Accept header allow `type`? Wildcards (`*\/*`, `application/*`),
- * q=0 exclusions, and RFC 6839 suffixes both ways (`application/json` accepts
- * `application/problem+json`; `application/vnd.x+json` accepts `application/json`).
+ * How much an Accept header wants `type` (its q-value, 0 = not at all):
+ * the most specific matching range decides (RFC 9110 §12.5.1). Wildcards
+ * (`*\/*`, `application/*`) and RFC 6839 suffixes both ways
+ * (`application/json` takes `application/problem+json`;
+ * `application/vnd.x+json` takes `application/json`) match.
  */
-function accepts(accept: string | undefined, type: string): boolean {
-  if (!accept) return true
+function quality(accept: string, type: string): number {
   const offered = parts(type)
-  return accept.split(',').some((entry) => {
+  let best = -1
+  let q = 0
+  for (const entry of accept.split(',')) {
     const [range = '', ...params] = entry.split(';')
-    if (params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param))) return false
     const wanted = parts(range)
-    if (wanted.main === '*') return true
-    if (wanted.main !== offered.main) return false
-    if (wanted.sub === '*' || wanted.sub === offered.sub) return true
-    return offered.suffix === wanted.sub || wanted.suffix === offered.sub
-  })
+    let specificity = -1
+    if (wanted.main === '*') specificity = 0
+    else if (wanted.main === offered.main) {
+      if (wanted.sub === offered.sub) specificity = 3
+      else if (offered.suffix === wanted.sub || wanted.suffix === offered.sub) specificity = 2
+      else if (wanted.sub === '*') specificity = 1
+    }
+    if (specificity <= best) continue
+    best = specificity
+    const qParam = params.map((param) => /^\s*q\s*=\s*([\d.]+)\s*$/i.exec(param)?.[1]).find(Boolean)
+    const value = qParam === undefined ? 1 : Number(qParam)
+    q = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 1
+  }
+  return best < 0 ? 0 : q
+}
+
+/** The documented type the client prefers most (documented order breaks ties); undefined = none acceptable. */
+function negotiate<T extends { type: string }>(accept: string, content: T[]): T | undefined {
+  let chosen: T | undefined
+  let chosenQ = 0
+  for (const entry of content) {
+    const q = quality(accept, entry.type)
+    if (q > chosenQ) {
+      chosen = entry
+      chosenQ = q
+    }
+  }
+  return chosen
 }
 
 /** A documented response's content types and headers, in the shapes the engine serves them. */
+type ContentPlan = { type: string; media: MediaTypeContent; contentType: string }
 type ResponsePlan = {
-  content: { type: string; media: MediaTypeContent; contentType: string }[]
+  content: ContentPlan[]
   headers: [string, NormalizedHeader][]
+  /** Accept header -> the negotiated content (null: none acceptable); clients send few distinct ones. */
+  negotiated: Map<string, ContentPlan | null>
 }
 
 function planResponse(response: NormalizedResponse): ResponsePlan {
@@ -131,10 +160,21 @@ function planResponse(response: NormalizedResponse): ResponsePlan {
     headers: Object.entries(response.headers).filter(
       ([name]) => name.toLowerCase() !== 'content-type',
     ),
+    negotiated: new Map(),
   }
 }
 
-const NO_RESPONSE: ResponsePlan = { content: [], headers: [] }
+const NO_RESPONSE: ResponsePlan = { content: [], headers: [], negotiated: new Map() }
+
+/** `negotiate`, remembered per response plan (at most 64 distinct Accept headers). */
+function negotiateCached(plan: ResponsePlan, accept: string): ContentPlan | undefined {
+  let found = plan.negotiated.get(accept)
+  if (found === undefined) {
+    found = negotiate(accept, plan.content) ?? null
+    if (plan.negotiated.size < 64) plan.negotiated.set(accept, found)
+  }
+  return found ?? undefined
+}
 
 /** FNV-1a over the body: a cheap, stable fingerprint for the generation seed (not for security). */
 function fingerprint(body: Buffer): string {
@@ -197,6 +237,8 @@ export class MockEngine {
   private readonly generatedBodies = new Map<string, string>()
   private readonly plans = new WeakMap<NormalizedOperation, OperationPlan>()
   private readonly responsePlans = new WeakMap<NormalizedResponse, ResponsePlan>()
+  /** Generated bases of rendered errors, per operation and status. */
+  private readonly errorBases = new Map<string, unknown>()
 
   constructor(
     readonly spec: NormalizedSpec,
@@ -218,6 +260,11 @@ export class MockEngine {
       : NO_RESPONSE
   }
 
+  /** An error of this operation, in the spec's documented error shape when it has one. */
+  private error(operation: NormalizedOperation, error: MockError): MockResponse {
+    return { ...renderError(operation, error, this.schemas, this.errorBases), delayMs: 0 }
+  }
+
   reset() {
     this.state.clear()
     this.idempotency.clear()
@@ -233,7 +280,6 @@ export class MockEngine {
         405,
         'Method Not Allowed',
         `${request.method} is not an operation on ${request.pathname}. Allowed: ${match.allow.join(', ')}.`,
-        {},
         { allow: match.allow.join(', ') },
       )
     }
@@ -255,45 +301,42 @@ export class MockEngine {
     const plan = this.plan(operation)
     const rateHeaders = this.rateLimitHeaders(plan)
     if (rateHeaders.limited)
-      return {
-        ...problem(
-          429,
-          'Too Many Requests',
-          'The mock rate limit is exceeded; retry after the window resets.',
-          {},
-          rateHeaders.headers ?? {},
-        ),
-      }
-    const fault = this.injectedFault()
+      return this.error(operation, {
+        status: 429,
+        title: 'Too Many Requests',
+        detail: 'The mock rate limit is exceeded; retry after the window resets.',
+        headers: rateHeaders.headers ?? {},
+      })
+    const fault = this.injectedFault(operation)
     if (fault) return fault
 
     const parsed = parseAndValidate(operation, plan.request, request, pathParams, this.schemas)
     if (parsed.unsupportedMediaType) {
       const accepted = Object.keys(operation.requestBody?.content ?? {}).join(', ')
-      return problem(415, 'Unsupported Media Type', `Send the body as ${accepted}.`)
+      return this.error(operation, {
+        status: 415,
+        title: 'Unsupported Media Type',
+        detail: `Send the body as ${accepted}.`,
+      })
     }
-    if (parsed.violations.length > 0) {
-      return problem(
-        plan.invalidStatus,
-        'Invalid request',
-        `${parsed.violations.length} problem(s) in the request.`,
-        { violations: parsed.violations },
-      )
-    }
+    if (parsed.violations.length > 0) return this.invalid(operation, plan, parsed.violations)
 
-    const idempotencyKey = plan.idempotencyHeader
-      ? request.headers[plan.idempotencyHeader]
-      : undefined
+    const idempotencyHeader =
+      plan.idempotencyHeader ??
+      (operation.method === 'POST' && this.config.idempotencyKeyOnPost
+        ? 'idempotency-key'
+        : undefined)
+    const idempotencyKey = idempotencyHeader ? request.headers[idempotencyHeader] : undefined
     const bodyHash = idempotencyKey ? createHash('sha256').update(request.body).digest('hex') : ''
     if (idempotencyKey) {
       const stored = this.idempotency.get(`${operation.id}:${idempotencyKey}`)
       if (stored) {
         if (stored.bodyHash !== bodyHash) {
-          return problem(
-            409,
-            'Conflict',
-            'This Idempotency-Key was already used with a different request body.',
-          )
+          return this.error(operation, {
+            status: 409,
+            title: 'Conflict',
+            detail: 'This Idempotency-Key was already used with a different request body.',
+          })
         }
         return {
           ...stored.response,
@@ -400,13 +443,12 @@ export class MockEngine {
     const needed = operation.security
       .map((requirement) => requirement.map((entry) => entry.scheme).join(' + '))
       .join(' or ')
-    return problem(
-      401,
-      'Unauthorized',
-      `Missing or invalid credentials: this operation needs ${needed}.`,
-      {},
-      { 'www-authenticate': challenges.join(', ') || 'Bearer realm="mock"' },
-    )
+    return this.error(operation, {
+      status: 401,
+      title: 'Unauthorized',
+      detail: `Missing or invalid credentials: this operation needs ${needed}.`,
+      headers: { 'www-authenticate': challenges.join(', ') || 'Bearer realm="mock"' },
+    })
   }
 
   private challenge(scheme: NormalizedSecurityScheme | undefined): string {
@@ -443,19 +485,38 @@ export class MockEngine {
   }
 
   /** Deterministic share: every n-th request fails, alternating 500 and 503. */
-  private injectedFault(): MockResponse | null {
+  private injectedFault(operation: NormalizedOperation): MockResponse | null {
     if (this.config.errorRate <= 0) return null
     this.faultCounter += this.config.errorRate
     if (this.faultCounter < 1) return null
     this.faultCounter -= 1
     const unavailable = Math.random() < 0.5
-    return problem(
-      unavailable ? 503 : 500,
-      unavailable ? 'Service Unavailable' : 'Internal Server Error',
-      'Injected fault (mock error rate).',
-      {},
-      unavailable ? { 'retry-after': '1' } : {},
-    )
+    return this.error(operation, {
+      status: unavailable ? 503 : 500,
+      title: unavailable ? 'Service Unavailable' : 'Internal Server Error',
+      detail: 'Injected fault (mock error rate).',
+      headers: unavailable ? { 'retry-after': '1' } : {},
+    })
+  }
+
+  /** An invalid request: the spec's status for it (400 or 422) and its shape, naming each problem. */
+  private invalid(
+    operation: NormalizedOperation,
+    plan: OperationPlan,
+    violations: Violation[],
+  ): MockResponse {
+    const first = violations[0]!
+    const named = parameterName(first.location)
+    const detail =
+      violations.length === 1
+        ? `${named ? `${named} ` : 'The request '}${first.message}.`
+        : `${violations.length} problems in the request; first: ${named || 'the request'} ${first.message}.`
+    return this.error(operation, {
+      status: plan.invalidStatus,
+      title: 'Invalid request',
+      detail,
+      violations,
+    })
   }
 
   // ---- responses -------------------------------------------------------------
@@ -515,15 +576,14 @@ export class MockEngine {
     // would hide the error the client needs to see.
     const negotiated =
       accept && status < 400
-        ? plan.content.find((entry) => accepts(accept, entry.type))
-        : ((accept ? plan.content.find((entry) => accepts(accept, entry.type)) : undefined) ??
-          plan.content[0])
+        ? negotiateCached(plan, accept)
+        : ((accept ? negotiateCached(plan, accept) : undefined) ?? plan.content[0])
     if (!negotiated) {
-      return problem(
-        406,
-        'Not Acceptable',
-        `This operation answers ${plan.content.map((entry) => entry.type).join(', ')}; the Accept header allows none of them.`,
-      )
+      return this.error(operation, {
+        status: 406,
+        title: 'Not Acceptable',
+        detail: `This operation answers ${plan.content.map((entry) => entry.type).join(', ')}; the Accept header allows none of them.`,
+      })
     }
     const { type, media, contentType } = negotiated
     let body: unknown
@@ -562,11 +622,8 @@ export class MockEngine {
     result: NonNullable<ReturnType<StateStore['handle']>>,
     request: MockRequest,
   ): MockResponse {
-    if (result.kind === 'not-found') {
-      const documented = operation.responses.find((response) => response.status === '404')
-      if (documented) return this.documentedResponse(operation, request, { code: '404' })
-      return problem(404, 'Not Found', result.detail)
-    }
+    if (result.kind === 'not-found')
+      return this.error(operation, { status: 404, title: 'Not Found', detail: result.detail })
     const response = this.documentedResponse(
       operation,
       request,

@@ -6,6 +6,7 @@
 import http from 'node:http'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
+import { prepareRequest } from './request.server'
 import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -171,13 +172,14 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     return
   }
   const method = request.method ?? 'GET'
-  const result = engine.handle({
+  const prepared = prepareRequest({
     method,
     pathname,
     query,
     headers: flatHeaders(request.headers),
     body,
   })
+  const result = engine.handle(prepared instanceof Promise ? await prepared : prepared)
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
   response.writeHead(result.status, result.headers).end(result.body)
   for (const callback of result.callbacks ?? []) send({ type: 'callback', ...callback })

@@ -3,9 +3,22 @@
  * query, header and cookie parameters (OpenAPI style/explode), then the body
  * per media type.
  */
-import type { JsonSchema, NormalizedOperation, NormalizedParameter } from '~/shared/normalized-spec'
+import type {
+  JsonSchema,
+  MediaTypeContent,
+  NormalizedOperation,
+  NormalizedParameter,
+} from '~/shared/normalized-spec'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { type SpecSchemas, toViolations, type Violation } from '../specs/schemas.server'
+import {
+  coerceToSchema,
+  decodeForm,
+  type FormPair,
+  multipartPairs,
+  nestPairs,
+  urlencodedPairs,
+} from './decode.server'
 
 export type MockRequest = {
   method: string
@@ -13,6 +26,20 @@ export type MockRequest = {
   query: URLSearchParams
   headers: Record<string, string | undefined>
   body: Buffer
+  /** A multipart body's parts, decoded before the engine runs (see `prepareRequest`). */
+  form?: FormPair[] | { error: string }
+}
+
+/**
+ * Decodes what needs the platform's asynchronous parser (multipart bodies)
+ * before the synchronous engine sees the request; other requests pass as they
+ * are, synchronously (no promise on the hot path).
+ */
+export function prepareRequest(request: MockRequest): MockRequest | Promise<MockRequest> {
+  const contentType = request.headers['content-type']
+  if (request.body.length === 0 || mediaTypeOf(contentType) !== 'multipart/form-data')
+    return request
+  return multipartPairs(request.body, contentType!).then((form) => ({ ...request, form }))
 }
 
 export type ParsedRequest = {
@@ -68,8 +95,8 @@ type ParameterPlan = {
   itemType: string | undefined
   /** Compiled on first use: a parameter never sent never costs a compile. */
   validate: () => ValidateFunction
-  /** deepObject query parameters: `name[key]` -> key, with each key's type. */
-  deepObject?: { key: RegExp; propertyTypes: Record<string, string | undefined> }
+  /** deepObject query parameters: read from the bracket-nested query (`name[a][b]=`, `name[]=`). */
+  deepObject?: boolean
 }
 
 export type RequestPlan = {
@@ -97,17 +124,7 @@ function planParameter(
       return compiled
     },
   }
-  if (param.in === 'query' && type === 'object' && param.style === 'deepObject') {
-    const resolved = schemas.resolve(param.schema) as
-      { properties?: Record<string, JsonSchema> } | undefined
-    const propertyTypes: Record<string, string | undefined> = {}
-    for (const [key, schema] of Object.entries(resolved?.properties ?? {}))
-      propertyTypes[key] = schemaType(schemas, schema)
-    plan.deepObject = {
-      key: new RegExp(`^${param.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[([^\\]]+)\\]$`),
-      propertyTypes,
-    }
-  }
+  if (param.in === 'query' && param.style === 'deepObject') plan.deepObject = true
   return plan
 }
 
@@ -136,15 +153,16 @@ function bodyValidator(
   return validate
 }
 
-function queryValue(plan: ParameterPlan, query: URLSearchParams): unknown {
+function queryValue(
+  plan: ParameterPlan,
+  query: URLSearchParams,
+  nested: () => Record<string, unknown>,
+  schemas: SpecSchemas,
+): unknown {
   const { param, type } = plan
   if (plan.deepObject) {
-    const object: Record<string, unknown> = {}
-    for (const [key, value] of query) {
-      const inner = plan.deepObject.key.exec(key)?.[1]
-      if (inner) object[inner] = coerceScalar(value, plan.deepObject.propertyTypes[inner])
-    }
-    return Object.keys(object).length ? object : undefined
+    const value = nested()[param.name]
+    return value === undefined ? undefined : coerceToSchema(value, param.schema, schemas)
   }
   const values = query.getAll(param.name)
   if (values.length === 0) return undefined
@@ -180,13 +198,15 @@ function parameterValue(
   request: MockRequest,
   pathParams: Record<string, string>,
   cookies: Record<string, string>,
+  nestedQuery: () => Record<string, unknown>,
+  schemas: SpecSchemas,
 ) {
   const { param } = plan
   switch (param.in) {
     case 'path':
       return simpleValue(plan, pathParams[param.name])
     case 'query':
-      return queryValue(plan, request.query)
+      return queryValue(plan, request.query, nestedQuery, schemas)
     case 'header':
       return simpleValue(plan, request.headers[param.name.toLowerCase()])
     case 'cookie':
@@ -211,51 +231,52 @@ export function matchMediaType(declared: string[], actual: string | null): strin
   )
 }
 
-function parseBody(mediaType: string, body: Buffer): { value: unknown; error?: string } {
-  const text = body.toString('utf8')
+type DecodedBody = { value: unknown; problems: Violation[] }
+
+/** A body per its media type: JSON parsed, forms decoded per their encoding, text as text, the rest as bytes. */
+function parseBody(
+  mediaType: string,
+  request: MockRequest,
+  content: MediaTypeContent,
+  schemas: SpecSchemas,
+): DecodedBody {
+  const { body } = request
   if (/[/+]json$/.test(mediaType)) {
     try {
-      return { value: JSON.parse(text) }
+      return { value: JSON.parse(body.toString('utf8')), problems: [] }
     } catch (error) {
-      return { value: undefined, error: `is not valid JSON: ${(error as Error).message}` }
+      return {
+        value: undefined,
+        problems: [
+          {
+            location: 'body',
+            message: `is not valid JSON: ${(error as Error).message}`,
+            constraint: 'syntax',
+          },
+        ],
+      }
     }
   }
-  if (mediaType === 'application/x-www-form-urlencoded') {
-    const object: Record<string, string | string[]> = {}
-    for (const [key, value] of new URLSearchParams(text)) {
-      const existing = object[key]
-      object[key] =
-        existing === undefined
-          ? value
-          : Array.isArray(existing)
-            ? [...existing, value]
-            : [existing, value]
+  const form =
+    mediaType === 'application/x-www-form-urlencoded'
+      ? urlencodedPairs(body.toString('utf8'))
+      : mediaType === 'multipart/form-data'
+        ? (request.form ?? { error: 'could not be decoded as multipart/form-data' })
+        : null
+  if (form) {
+    if ('error' in form)
+      return {
+        value: undefined,
+        problems: [{ location: 'body', message: form.error, constraint: 'syntax' }],
+      }
+    const decoded = decodeForm(form, content.schema, content.encoding, schemas)
+    return {
+      value: decoded.value,
+      problems: decoded.problems.map((problem) => ({ ...problem, constraint: 'encoding' })),
     }
-    return { value: object }
   }
-  if (mediaType.startsWith('text/')) return { value: text }
-  return { value: body }
-}
-
-/** Form fields arrive as strings: coerce them by the body schema's property types before validating. */
-function coerceFormObject(
-  value: Record<string, unknown>,
-  schema: JsonSchema | undefined,
-  schemas: SpecSchemas,
-) {
-  const resolved = schemas.resolve(schema) as
-    { properties?: Record<string, JsonSchema> } | undefined
-  const out: Record<string, unknown> = {}
-  for (const [key, raw] of Object.entries(value)) {
-    const property = resolved?.properties?.[key]
-    const type = property ? schemaType(schemas, property) : undefined
-    if (type === 'array')
-      out[key] = (Array.isArray(raw) ? raw : [raw]).map((entry) =>
-        coerceScalar(String(entry), itemType(schemas, property!)),
-      )
-    else out[key] = typeof raw === 'string' ? coerceScalar(raw, type) : raw
-  }
-  return out
+  if (mediaType.startsWith('text/')) return { value: body.toString('utf8'), problems: [] }
+  return { value: body, problems: [] }
 }
 
 export function parseAndValidate(
@@ -268,8 +289,10 @@ export function parseAndValidate(
   const violations: Violation[] = []
   const params: ParsedRequest['params'] = { path: {}, query: {}, header: {}, cookie: {} }
   const cookies = plan.readsCookies ? parseCookies(request.headers.cookie) : {}
+  let nested: Record<string, unknown> | undefined
+  const nestedQuery = () => (nested ??= nestPairs(request.query))
   for (const parameter of plan.parameters) {
-    const value = parameterValue(parameter, request, pathParams, cookies)
+    const value = parameterValue(parameter, request, pathParams, cookies, nestedQuery, schemas)
     const { param, location } = parameter
     if (value === undefined) {
       if (param.required)
@@ -296,15 +319,11 @@ export function parseAndValidate(
       if (!mediaType && declared.length > 0) {
         unsupportedMediaType = true
       } else if (mediaType) {
-        const parsed = parseBody(mediaType, request.body)
         const content = requestBody.content[mediaType]!
-        if (parsed.error)
-          violations.push({ location: 'body', message: parsed.error, constraint: 'syntax' })
+        const parsed = parseBody(mediaType, request, content, schemas)
+        if (parsed.problems.length > 0) violations.push(...parsed.problems)
         else {
-          body =
-            mediaType === 'application/x-www-form-urlencoded'
-              ? coerceFormObject(parsed.value as Record<string, unknown>, content.schema, schemas)
-              : parsed.value
+          body = parsed.value
           if (content.schema !== undefined && !Buffer.isBuffer(body)) {
             const validate = bodyValidator(plan, operation, mediaType, content.schema, schemas)
             if (!validate(body)) violations.push(...toViolations('body', validate.errors))

@@ -150,7 +150,10 @@ export async function updateMockConfig(
   return config
 }
 
-export type MockSettings = Pick<MockConfig, 'stateful' | 'rateLimit' | 'latency' | 'errorRate'> & {
+export type MockSettings = Pick<
+  MockConfig,
+  'stateful' | 'rateLimit' | 'latency' | 'errorRate' | 'idempotencyKeyOnPost'
+> & {
   /** Credentials to set (scheme -> value) and schemes whose credential is cleared. */
   credentials: { set: Record<string, string>; clear: string[] }
 }

@@ -32,6 +32,8 @@ type Context = {
   schemas: SpecSchemas
   stack: string[]
   depth: number
+  /** Optional properties generated per object (required ones always are). */
+  maxOptional: number
 }
 
 const WORDS = [
@@ -242,7 +244,7 @@ function generateObject(schema: Schema, context: Context): Record<string, unknow
         (context.direction === 'response' && resolved.writeOnly === true))
     if (skip && !required.has(name)) continue
     if (!required.has(name)) {
-      if (optional >= MAX_OPTIONAL_PROPERTIES || context.depth >= MAX_DEPTH - 2) continue
+      if (optional >= context.maxOptional || context.depth >= MAX_DEPTH - 2) continue
       optional++
     }
     const value = generateValue(property, { ...context, depth: context.depth + 1 })
@@ -427,6 +429,7 @@ export function generateFromSchema(
   schemas: SpecSchemas,
   seed: string,
   direction: Direction = 'response',
+  { maxOptional = MAX_OPTIONAL_PROPERTIES }: { maxOptional?: number } = {},
 ): unknown {
   return generateValue(schema, {
     random: seededRandom(seed),
@@ -434,5 +437,6 @@ export function generateFromSchema(
     schemas,
     stack: [],
     depth: 0,
+    maxOptional,
   })
 }

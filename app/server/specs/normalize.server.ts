@@ -6,6 +6,7 @@
  */
 import type {
   JsonSchema,
+  MediaEncoding,
   MediaTypeContent,
   NamedExample,
   NormalizedHeader,
@@ -209,11 +210,31 @@ class Normalizer {
   mediaContent(media: Obj): MediaTypeContent {
     const schema = media.schema === undefined ? undefined : this.schema(media.schema)
     const examples = this.examples(media, media.schema)
+    const encoding = this.encoding(media.encoding)
     return {
       ...(schema === undefined ? {} : { schema }),
       examples,
       needsGeneratedExample: examples.length === 0,
+      ...(encoding ? { encoding } : {}),
     }
+  }
+
+  /** The Encoding Object of a form or multipart body, keeping only what decoding needs. */
+  encoding(value: unknown): Record<string, MediaEncoding> | undefined {
+    if (!isObj(value)) return undefined
+    const out: Record<string, MediaEncoding> = {}
+    for (const [name, raw] of Object.entries(value)) {
+      const entry = this.deref(raw)
+      const contentType = str(entry.contentType)
+      const style = str(entry.style)
+      out[name] = {
+        ...(contentType ? { contentType } : {}),
+        ...(style ? { style } : {}),
+        ...(typeof entry.explode === 'boolean' ? { explode: entry.explode } : {}),
+        ...(entry.allowReserved === true ? { allowReserved: true } : {}),
+      }
+    }
+    return Object.keys(out).length > 0 ? out : undefined
   }
 
   content(value: unknown): Record<string, MediaTypeContent> {
@@ -303,17 +324,21 @@ class Normalizer {
     if (form.length === 0) return undefined
     const properties: Obj = {}
     const required: string[] = []
+    const encoding: Record<string, MediaEncoding> = {}
     for (const field of form) {
-      const {
-        name,
-        in: _in,
-        required: isRequired,
-        description,
-        collectionFormat: _c,
-        ...rest
-      } = field
+      const { name, in: _in, required: isRequired, description, collectionFormat, ...rest } = field
       properties[String(name)] = this.schema({ ...rest, ...(description ? { description } : {}) })
       if (isRequired === true) required.push(String(name))
+      // Swagger 2 arrays: csv (the default), ssv, pipes, multi (repeated names).
+      if (field.type === 'array')
+        encoding[String(name)] =
+          collectionFormat === 'multi'
+            ? { style: 'form', explode: true }
+            : collectionFormat === 'ssv'
+              ? { style: 'spaceDelimited', explode: false }
+              : collectionFormat === 'pipes'
+                ? { style: 'pipeDelimited', explode: false }
+                : { style: 'form', explode: false }
     }
     const hasFile = form.some((field) => field.type === 'file')
     const media = consumes.filter((type) => /form/.test(type))
@@ -329,7 +354,15 @@ class Normalizer {
     return {
       required: required.length > 0,
       content: Object.fromEntries(
-        types.map((type) => [type, { schema, examples: [], needsGeneratedExample: true }]),
+        types.map((type) => [
+          type,
+          {
+            schema,
+            examples: [],
+            needsGeneratedExample: true,
+            ...(Object.keys(encoding).length > 0 ? { encoding } : {}),
+          },
+        ]),
       ),
     }
   }

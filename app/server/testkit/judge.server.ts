@@ -4,6 +4,7 @@
  * suffixes), schema validation of bodies and headers, and the spec pointer
  * every assertion names.
  */
+import { documentedResponse } from '~/shared/operations'
 import type {
   NormalizedOperation,
   NormalizedResponse,
@@ -36,18 +37,7 @@ export function responsePointer(
     : `${base}/content/${escapePointer(mediaType)}/schema`
 }
 
-/** The documented response an answer's status falls under: exact code, then `4XX`, then `default`. */
-export function documentedResponse(
-  operation: NormalizedOperation,
-  status: number,
-): NormalizedResponse | undefined {
-  const code = String(status)
-  return (
-    operation.responses.find((response) => response.status === code) ??
-    operation.responses.find((response) => response.status.toUpperCase() === `${code[0]}XX`) ??
-    operation.responses.find((response) => response.status === 'default')
-  )
-}
+export { documentedResponse }
 
 /** Like documentedResponse but without `default` (for "is this status documented"). */
 export function explicitlyDocumented(operation: NormalizedOperation, status: number): boolean {

@@ -42,6 +42,8 @@ const PARAM =
   /^(param|parameter|field|field_?name|pointer|path|location|source|attribute|property)$/i
 const KIND = /^(error|type|code|error_?code|error_?type|kind|category)$/i
 const STATUS = /^(status|status_?code|http_?status|http_?code|code)$/i
+/** Objects that wrap the error itself. */
+const ENVELOPE = /^(error|errors?_?(info|detail|body)?|problem|fault)$/i
 const LIST = /^(errors|violations|details|problems|invalid_?params|issues|field_?errors)$/i
 
 /** Words that pick an enum value for a status: a 400 is an "invalid request", a 409 an "idempotency"… */
@@ -197,9 +199,13 @@ function fill(value: unknown, schema: Schema | undefined, context: Fill, depth: 
           )
         })
       }
-    } else if (kinds.includes('object') || property.properties || property.allOf) {
+    } else if (
+      ENVELOPE.test(name) &&
+      (kinds.includes('object') || property.properties || property.allOf)
+    ) {
       // Nested envelopes: Stripe's `{error: {type, message, param}}`, `{error: {code, message}}`;
-      // an optional one is added when it has a place for the message.
+      // an optional one is added when it has a place for the message. Other objects (a
+      // payment intent attached to a card error) are left as generated.
       if (
         record[name] === undefined &&
         Object.keys(properties(context.schemas, property)).some((key) => MESSAGE.test(key))

@@ -185,7 +185,7 @@ export class StateStore {
         { ...generated, ...this.clientFields(operation, parsed, flags) },
         flags,
       )
-      resource[idField] = this.newId(generated[idField], number)
+      resource[idField] = this.newId(generated[idField], number, role.schemaName)
       items.set(String(resource[idField]), resource)
       if (items.size > maxItems) items.delete(items.keys().next().value!)
       return { kind: 'ok', body: this.shape(operation, resource, 'item') }
@@ -224,10 +224,23 @@ export class StateStore {
     }
   }
 
-  /** Ids count up per collection (`pay_000001`, or 1 for numeric ids), prefixed like the generated one. */
-  private newId(generated: unknown, number: number): string | number {
+  /**
+   * Ids count up per collection: 1, 2… for numeric ids; for string ids the
+   * documented prefix (`pay_` from an example `pay_123`), else the resource's
+   * name (`customer_000001`), so ids of different resources never collide.
+   */
+  private newId(generated: unknown, number: number, schemaName: string): string | number {
     if (typeof generated === 'number') return number
-    return `${typeof generated === 'string' && /^[a-z]+_/.test(generated) ? generated.split('_')[0] : 'id'}_${number.toString().padStart(6, '0')}`
+    const prefix =
+      typeof generated === 'string' && /^[a-z]+_/.test(generated)
+        ? generated.split('_')[0]!
+        : schemaName
+            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '_')
+            .replace(/^_+|_+$/g, '')
+            .slice(0, 24) || 'id'
+    return `${prefix}_${number.toString().padStart(6, '0')}`
   }
 
   /** The success response body for this operation, built around the stored resource(s); undefined = let the documented response speak. */

@@ -26,6 +26,8 @@ type Endpoint = {
   path: string
   headers?: Record<string, string>
   body?: string
+  /** Ours in stateful mode (POST stores the resource); Prism has no such mode and answers as usual. */
+  stateful?: boolean
 }
 type Target = { file: string; endpoints: Endpoint[] }
 
@@ -47,6 +49,14 @@ const TARGETS: Target[] = [
         path: '/pets',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Rex', tag: 'dog' }),
+      },
+      {
+        name: 'POST stateful create',
+        method: 'POST',
+        path: '/pets',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Rex', tag: 'dog' }),
+        stateful: true,
       },
     ],
   },
@@ -95,6 +105,14 @@ const TARGETS: Target[] = [
         headers: { ...BASIC, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'email=a%40example.com&name=Ann&description=bench',
       },
+      {
+        name: 'POST stateful create',
+        method: 'POST',
+        path: '/v1/customers',
+        headers: { ...BASIC, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=a%40example.com&name=Ann&metadata[order]=42',
+        stateful: true,
+      },
     ],
   },
 ]
@@ -133,6 +151,7 @@ function rssOf(pid: number | undefined): number {
 
 async function startOurs(
   file: string,
+  stateful = false,
 ): Promise<{ child: ChildProcess; port: number; prefix: string; startMs: number }> {
   const started = Date.now()
   const { spec } = await analyzeSpec(
@@ -146,7 +165,7 @@ async function startOurs(
         execArgv: ['--import', 'tsx'],
         stdio: 'ignore',
       })
-  child.send({ type: 'start', spec, config: { ...DEFAULT_MOCK_CONFIG, stateful: false }, port })
+  child.send({ type: 'start', spec, config: { ...DEFAULT_MOCK_CONFIG, stateful }, port })
   await waitForPort(port)
   return { child, port, prefix: '', startMs: Date.now() - started }
 }
@@ -227,10 +246,13 @@ const P99_TARGET = 1 / 5
 const verdicts: { label: string; met: boolean }[] = []
 for (const target of selected) {
   const ours = await startOurs(target.file)
+  const oursStateful = target.endpoints.some((endpoint) => endpoint.stateful)
+    ? await startOurs(target.file, true)
+    : null
   const prism = await startPrism(target.file)
   try {
     for (const endpoint of target.endpoints) {
-      const a = await drive(ours.port, endpoint)
+      const a = await drive((endpoint.stateful ? oursStateful! : ours).port, endpoint)
       const label = `${target.file} ${endpoint.name}`.padEnd(42)
       if ('error' in prism) {
         console.log(
@@ -256,6 +278,7 @@ for (const target of selected) {
     )
   } finally {
     ours.child.kill()
+    oursStateful?.child.kill()
     if (!('error' in prism)) prism.child.kill()
   }
 }

@@ -1,5 +1,9 @@
 /** The value kept in `cache` for `key`, built on first use (per-spec plans and schema facts). */
-export function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
+export function cached<K, V>(
+  cache: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  build: () => V,
+): V {
   let value = cache.get(key)
   if (value === undefined) {
     value = build()

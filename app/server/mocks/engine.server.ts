@@ -558,13 +558,16 @@ export class MockEngine {
     const status =
       override?.status ?? this.statusNumber(response, operation.method === 'POST' ? 201 : 200)
     const headers: Record<string, string> = {}
-    const seed =
-      prefer.dynamic === 'true'
-        ? `${Math.random()}`
-        : `${operation.id}|${request.pathname}|${request.query.toString()}|${request.body.length > 0 ? fingerprint(request.body) : ''}`
+    // The generation seed: worked out only when something is generated (not for stored bodies).
+    let seedValue: string | undefined
+    const seed = () =>
+      (seedValue ??=
+        prefer.dynamic === 'true'
+          ? `${Math.random()}`
+          : `${operation.id}|${request.pathname}|${request.query.toString()}|${request.body.length > 0 ? fingerprint(request.body) : ''}`)
     const plan = this.responsePlan(response)
     for (const [name, header] of plan.headers) {
-      const value = generateFromSchema(header.schema, this.schemas, `${seed}|header|${name}`)
+      const value = generateFromSchema(header.schema, this.schemas, `${seed()}|header|${name}`)
       if (value !== undefined && value !== null)
         headers[name.toLowerCase()] =
           typeof value === 'object' ? JSON.stringify(value) : String(value)
@@ -601,11 +604,11 @@ export class MockEngine {
       body = media.examples[0]!.value
     else {
       // Generation is deterministic per seed, so the serialised body can be reused.
-      const cacheKey = prefer.dynamic === 'true' ? null : `${status}|${type}|${seed}`
+      const cacheKey = prefer.dynamic === 'true' ? null : `${status}|${type}|${seed()}`
       const cached = cacheKey ? this.generatedBodies.get(cacheKey) : undefined
       headers['content-type'] = contentType
       if (cached !== undefined) return { status, headers, body: cached, violations: [], delayMs: 0 }
-      const text = serialise(generateFromSchema(media.schema, this.schemas, seed), type)
+      const text = serialise(generateFromSchema(media.schema, this.schemas, seed()), type)
       if (cacheKey) {
         this.generatedBodies.set(cacheKey, text)
         if (this.generatedBodies.size > 1000)

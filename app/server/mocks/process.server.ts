@@ -75,7 +75,7 @@ function toEntry({
 
 function flushLogs() {
   if (received === 0) return
-  send({ type: 'log', entries: pending.map(toEntry), total: received })
+  send({ type: 'log', entries: pending.slice(-LOG_LIMIT).map(toEntry), total: received })
   pending = []
   received = 0
 }
@@ -195,7 +195,8 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     body,
     result,
   })
-  if (pending.length > LOG_LIMIT) pending.shift()
+  // Only the newest LOG_LIMIT are kept: trimmed in bulk, not one shift (an array copy) per request.
+  if (pending.length >= 2 * LOG_LIMIT) pending = pending.slice(-LOG_LIMIT)
 }
 
 export function startMockProcess() {

@@ -214,8 +214,20 @@ function parameterValue(
   }
 }
 
+/** The last Content-Type seen and its media type: clients send the same one over and over. */
+let lastContentType = ''
+let lastMediaType: string | null = null
+
 function mediaTypeOf(contentType: string | undefined): string | null {
-  return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null
+  if (!contentType) return null
+  if (contentType !== lastContentType) {
+    const semicolon = contentType.indexOf(';')
+    lastMediaType = (semicolon < 0 ? contentType : contentType.slice(0, semicolon))
+      .trim()
+      .toLowerCase()
+    lastContentType = contentType
+  }
+  return lastMediaType
 }
 
 /** The operation's declared media type that matches the request's Content-Type (with wildcards). */

@@ -41,11 +41,40 @@ function crudOf(operation: NormalizedOperation): Capability | undefined {
   return operation.capabilities.find((capability) => capability.kind === 'crud')
 }
 
+/** What stateful handling needs of an operation, worked out once (null: not a CRUD operation). */
+type StatePlan = {
+  role: Role
+  flags: AccessFlags
+  idField: string
+  /** The path parameter naming the item (`{petId}` of `/pets/{petId}`). */
+  itemParam: string | undefined
+  resourceSchema: JsonSchema
+  /** The success response's shape: the resource itself, an array of it, or an envelope whose `arrayProperty` lists it. */
+  success:
+    | { kind: 'none' }
+    | { kind: 'value' }
+    | { kind: 'array' }
+    | {
+        kind: 'envelope'
+        schema: JsonSchema
+        arrayProperty: string | null
+        /** Generated once, on the first list. */
+        wrapper?: Resource
+      }
+  /** Whether the documented responses carry a Link header (pagination links are then set). */
+  documentsLink: boolean
+}
+
 export class StateStore {
   private readonly collections = new Map<string, Map<string, Resource>>()
   private readonly accessFlags = new WeakMap<object, AccessFlags>()
+  private readonly plans = new WeakMap<NormalizedOperation, StatePlan | null>()
   /** Resources created per collection: ids count up from 1 in each. */
   private readonly created = new Map<string, number>()
+  /** Id prefixes, per generated id and resource name. */
+  private readonly idPrefixes = new Map<string, string>()
+  /** Per collection, the generated resource new ones start from. */
+  private readonly templates = new Map<string, unknown>()
 
   constructor(
     private readonly spec: NormalizedSpec,
@@ -55,6 +84,7 @@ export class StateStore {
   clear() {
     this.collections.clear()
     this.created.clear()
+    this.templates.clear()
   }
 
   private role(operation: NormalizedOperation): Role | null {
@@ -64,6 +94,51 @@ export class StateStore {
       ?.slice('schema '.length)
     if (!crud || !schemaName) return null
     return { collection: crud.value, schemaName, item: operation.path !== crud.value }
+  }
+
+  private plan(operation: NormalizedOperation): StatePlan | null {
+    let plan = this.plans.get(operation)
+    if (plan === undefined) {
+      plan = this.buildPlan(operation)
+      this.plans.set(operation, plan)
+    }
+    return plan
+  }
+
+  private buildPlan(operation: NormalizedOperation): StatePlan | null {
+    const role = this.role(operation)
+    if (!role) return null
+    const flags = this.flagsOf(this.spec.schemas[role.schemaName])
+    const idField = this.idField(flags)
+    if (!idField) return null
+    const success = operation.responses.find((response) => /^2/.test(response.status))
+    const media = success ? Object.values(success.content)[0] : undefined
+    const schema = media?.schema
+      ? (this.schemas.resolve(media.schema) as Record<string, unknown> | undefined)
+      : undefined
+    let shape: StatePlan['success'] = { kind: 'none' }
+    if (media?.schema && !schema) shape = { kind: 'value' }
+    else if (schema && schema.type === 'array') shape = { kind: 'array' }
+    else if (schema) {
+      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
+      const arrayProperty =
+        Object.entries(properties).find(
+          ([, property]) =>
+            (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
+        )?.[0] ?? null
+      shape = { kind: 'envelope', schema: media!.schema!, arrayProperty }
+    }
+    return {
+      role,
+      flags,
+      idField,
+      itemParam: /\{([^}]+)\}$/.exec(operation.path)?.[1],
+      resourceSchema: { $ref: `#/components/schemas/${role.schemaName}` },
+      success: shape,
+      documentsLink: operation.responses.some((response) =>
+        Object.keys(response.headers).some((header) => header.toLowerCase() === 'link'),
+      ),
+    }
   }
 
   /** `id`, else the first property ending in "id" (allOf members included). */
@@ -162,24 +237,22 @@ export class StateStore {
     request: MockRequest,
     maxItems: number,
   ): StateResult | null {
-    const role = this.role(operation)
-    if (!role) return null
-    const flags = this.flagsOf(this.spec.schemas[role.schemaName])
-    const idField = this.idField(flags)
-    if (!idField) return null
-    const key = this.collectionKey(role.collection, pathParams)
+    const plan = this.plan(operation)
+    if (!plan) return null
+    const { role, flags, idField, itemParam, resourceSchema } = plan
+    const key = role.collection.includes('{')
+      ? this.collectionKey(role.collection, pathParams)
+      : role.collection
     const items = this.store(key)
-    const itemParam = /\{([^}]+)\}$/.exec(operation.path)?.[1]
     const id = role.item && itemParam ? pathParams[itemParam] : undefined
-    const resourceSchema: JsonSchema = { $ref: `#/components/schemas/${role.schemaName}` }
 
     if (!role.item && operation.method === 'POST') {
       const number = (this.created.get(key) ?? 0) + 1
       this.created.set(key, number)
-      const generated = generateFromSchema(
-        resourceSchema,
-        this.schemas,
-        `create:${key}:${number}`,
+      // The server-made fields come from one generated resource per collection (nested values
+      // are shared, never changed in place: updates replace top-level fields).
+      const generated = cached(this.templates, key, () =>
+        generateFromSchema(resourceSchema, this.schemas, `create:${key}`),
       ) as Resource
       const resource = this.storable(
         { ...generated, ...this.clientFields(operation, parsed, flags) },
@@ -188,10 +261,10 @@ export class StateStore {
       resource[idField] = this.newId(generated[idField], number, role.schemaName)
       items.set(String(resource[idField]), resource)
       if (items.size > maxItems) items.delete(items.keys().next().value!)
-      return { kind: 'ok', body: this.shape(operation, resource, 'item') }
+      return { kind: 'ok', body: this.shape(plan, resource, 'item') }
     }
     if (!role.item && operation.method === 'GET')
-      return this.list(operation, [...items.values()], parsed, idField, request)
+      return this.list(plan, [...items.values()], parsed, request)
     if (!id) return null
     const existing = items.get(id)
     if (!existing)
@@ -201,7 +274,7 @@ export class StateStore {
       }
     switch (operation.method) {
       case 'GET':
-        return { kind: 'ok', body: this.shape(operation, existing, 'item') }
+        return { kind: 'ok', body: this.shape(plan, existing, 'item') }
       case 'PUT':
       case 'PATCH':
       case 'POST': {
@@ -212,11 +285,11 @@ export class StateStore {
             : existing
         const updated = this.storable({ ...kept, ...fields, [idField]: existing[idField] }, flags)
         items.set(id, updated)
-        return { kind: 'ok', body: this.shape(operation, updated, 'item') }
+        return { kind: 'ok', body: this.shape(plan, updated, 'item') }
       }
       case 'DELETE': {
         items.delete(id)
-        const body = this.shape(operation, existing, 'item')
+        const body = this.shape(plan, existing, 'item')
         return { kind: 'ok', ...(body === undefined ? {} : { body }) }
       }
       default:
@@ -231,7 +304,7 @@ export class StateStore {
    */
   private newId(generated: unknown, number: number, schemaName: string): string | number {
     if (typeof generated === 'number') return number
-    const prefix =
+    const prefix = cached(this.idPrefixes, `${String(generated)}|${schemaName}`, () =>
       typeof generated === 'string' && /^[a-z]+_/.test(generated)
         ? generated.split('_')[0]!
         : schemaName
@@ -239,44 +312,41 @@ export class StateStore {
             .toLowerCase()
             .replace(/[^a-z0-9]+/g, '_')
             .replace(/^_+|_+$/g, '')
-            .slice(0, 24) || 'id'
+            .slice(0, 24) || 'id',
+    )
     return `${prefix}_${number.toString().padStart(6, '0')}`
   }
 
   /** The success response body for this operation, built around the stored resource(s); undefined = let the documented response speak. */
-  private shape(
-    operation: NormalizedOperation,
-    value: Resource | Resource[],
-    mode: 'item' | 'list',
-  ): unknown {
-    const success = operation.responses.find((response) => /^2/.test(response.status))
-    const media = success ? Object.values(success.content)[0] : undefined
-    if (!media?.schema) return mode === 'item' ? value : undefined
-    const schema = this.schemas.resolve(media.schema) as Record<string, unknown> | undefined
-    if (!schema) return value
-    if (mode === 'item') return schema.type === 'array' ? [value] : value
-    if (schema.type === 'array') return value
-    const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>
-    const arrayProperty = Object.entries(properties).find(
-      ([, property]) =>
-        (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
-    )?.[0]
-    if (!arrayProperty) return undefined
-    const wrapper = generateFromSchema(
-      media.schema,
-      this.schemas,
-      `list:${operation.id}`,
-    ) as Resource
-    return { ...wrapper, [arrayProperty]: value }
+  private shape(plan: StatePlan, value: Resource | Resource[], mode: 'item' | 'list'): unknown {
+    const { success } = plan
+    switch (success.kind) {
+      case 'none':
+        return mode === 'item' ? value : undefined
+      case 'value':
+        return value
+      case 'array':
+        return mode === 'item' ? [value] : value
+      case 'envelope': {
+        if (mode === 'item') return value
+        if (!success.arrayProperty) return undefined
+        success.wrapper ??= generateFromSchema(
+          success.schema,
+          this.schemas,
+          `list:${success.arrayProperty}`,
+        ) as Resource
+        return { ...success.wrapper, [success.arrayProperty]: value }
+      }
+    }
   }
 
   private list(
-    operation: NormalizedOperation,
+    plan: StatePlan,
     all: Resource[],
     parsed: ParsedRequest,
-    idField: string,
     request: MockRequest,
   ): StateResult {
+    const { idField } = plan
     const query = parsed.params.query ?? {}
     const param = (pattern: RegExp) => Object.keys(query).find((name) => pattern.test(name))
     const limitName = param(LIMIT)
@@ -297,10 +367,7 @@ export class StateStore {
     }
     const more = start + limit < all.length
     const headers: Record<string, string> = {}
-    const documentsLink = operation.responses.some((response) =>
-      Object.keys(response.headers).some((header) => header.toLowerCase() === 'link'),
-    )
-    if (documentsLink && more) {
+    if (plan.documentsLink && more) {
       const next = new URLSearchParams(request.query)
       if (offsetName || (!pageName && !cursorName))
         next.set(offsetName ?? 'offset', String(start + limit))
@@ -308,7 +375,7 @@ export class StateStore {
       else if (cursorName) next.set(cursorName, String(page[page.length - 1]?.[idField] ?? ''))
       headers.link = `<${request.pathname}?${next}>; rel="next"`
     }
-    const body = this.shape(operation, page, 'list')
+    const body = this.shape(plan, page, 'list')
     if (
       body &&
       typeof body === 'object' &&

@@ -7,7 +7,8 @@ import { Panel } from '~/components/ui/panel'
 import { requireProjectAccess } from '~/server/access.server'
 import { getSpecVersion, readNormalized, readWarnings } from '~/server/specs/store.server'
 import { groupsOf, reachableSchemas } from '~/server/specs/view.server'
-import type { MediaTypeContent, NormalizedOperation } from '~/shared/normalized-spec'
+import { plural } from '~/shared/format'
+import type { MediaTypeContent, NormalizedOperation, SpecWarning } from '~/shared/normalized-spec'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -44,6 +45,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     operations,
     schemas: reachableSchemas(spec, operations),
   }
+}
+
+function WarningList({ warnings }: { warnings: SpecWarning[] }) {
+  return (
+    <ul className="max-h-72 space-y-1 overflow-auto text-sm text-amber-900">
+      {warnings.map((warning, index) => (
+        <li key={index}>
+          {warning.message}
+          {warning.line !== undefined ? (
+            <span className="ml-2 font-mono text-xs text-amber-700">
+              {warning.file ? `${warning.file} ` : ''}line {warning.line}
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  )
 }
 
 const METHOD_COLOURS: Record<string, string> = {
@@ -200,6 +218,8 @@ function Operation({
 
 export default function SpecVersionPage() {
   const data = useLoaderData<typeof loader>()
+  const problems = data.warnings.filter((warning) => warning.kind === 'problem')
+  const advice = data.warnings.filter((warning) => warning.kind !== 'problem')
   const base = `/projects/${data.projectId}/specs/${data.specId}/v/${data.version.id}`
   return (
     <div className="space-y-6">
@@ -264,18 +284,19 @@ export default function SpecVersionPage() {
         </Panel>
       </div>
 
-      {data.warnings.length > 0 ? (
-        <Panel title={`Warnings (${data.warnings.length})`}>
-          <ul className="max-h-72 space-y-1 overflow-auto text-sm text-amber-900">
-            {data.warnings.map((warning, index) => (
-              <li key={index}>
-                {warning.message}
-                {warning.line !== undefined ? (
-                  <span className="ml-2 font-mono text-xs text-amber-700">line {warning.line}</span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+      {problems.length > 0 ? (
+        <Panel title={`Imported with ${plural(problems.length, 'problem')}`}>
+          <p className="mb-2 text-sm text-slate-600">
+            These parts of the document break the OpenAPI schema. They did not stop the import:
+            each was set aside as described, and the rest of the spec is used as written. Fix
+            them in the source and import again.
+          </p>
+          <WarningList warnings={problems} />
+        </Panel>
+      ) : null}
+      {advice.length > 0 ? (
+        <Panel title={`Warnings (${advice.length})`}>
+          <WarningList warnings={advice} />
         </Panel>
       ) : null}
 

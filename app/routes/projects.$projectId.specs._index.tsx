@@ -13,11 +13,11 @@ import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
 import { SpecImportError, type SpecProblem } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
-import { listSpecs } from '~/server/specs/store.server'
+import { countWarnings, listSpecs, problemNote, readWarnings } from '~/server/specs/store.server'
 import { downloadSpec } from '~/server/specs/url.server'
 import { importSpecVersion } from '~/server/workflows/import-spec.server'
 import { redirectWithToast } from '~/server/toast.server'
-import { formatDateTime } from '~/shared/format'
+import { formatDateTime, plural } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         apiVersion: version.apiVersion,
         openapiVersion: version.openapiVersion,
         operationCount: version.operationCount,
-        warningCount: (JSON.parse(version.warnings) as unknown[]).length,
+        ...countWarnings(readWarnings(version)),
         sourceKind: version.sourceKind,
         createdAt: version.createdAt.toISOString(),
       })),
@@ -111,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       {
         type: result.created ? 'success' : 'info',
         message: result.created
-          ? `Imported “${result.spec.name}” as version ${result.version.number}: ${result.version.operationCount} operations.`
+          ? `Imported “${result.spec.name}” as version ${result.version.number}: ${result.version.operationCount} operations${problemNote(result.analyzed.warnings)}.`
           : `Unchanged: this content is already version ${result.version.number} of “${result.spec.name}”.`,
       },
     )
@@ -308,9 +308,14 @@ export default function SpecsTab() {
                     <td className="py-2 text-slate-600">{version.operationCount}</td>
                     <td className="py-2">
                       <span
-                        className={`rounded-full px-2 py-0.5 text-xs font-medium ${version.warningCount ? 'bg-amber-100 text-amber-800' : 'bg-emerald-100 text-emerald-800'}`}
+                        className={`rounded-full px-2 py-0.5 text-xs font-medium ${version.problemCount || version.warningCount ? 'bg-amber-100 text-amber-800' : 'bg-emerald-100 text-emerald-800'}`}
                       >
-                        Valid{version.warningCount ? ` · ${version.warningCount} warnings` : ''}
+                        {version.problemCount
+                          ? `Imported with ${plural(version.problemCount, 'problem')}`
+                          : 'Valid'}
+                        {version.warningCount
+                          ? ` · ${plural(version.warningCount, 'warning')}`
+                          : ''}
                       </span>
                     </td>
                     <td className="py-2 text-slate-600">

@@ -41,3 +41,7 @@ export function formatUptime(startedAt: string | null, status: string, now: numb
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m`
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`
 }
+
+/** "1 problem", "3 problems". */
+export const plural = (count: number, noun: string, many = `${noun}s`) =>
+  `${count} ${count === 1 ? noun : many}`

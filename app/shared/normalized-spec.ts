@@ -180,6 +180,8 @@ export type NormalizedSpec = {
 }
 
 export type SpecWarning = {
+  /** 'problem': a violation of the OpenAPI schema that the import set aside; else advice. */
+  kind?: 'problem'
   message: string
   pointer: string
   line?: number

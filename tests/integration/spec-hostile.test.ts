@@ -140,6 +140,123 @@ describe('hostile input', () => {
   })
 })
 
+describe('lenient import', () => {
+  // Each in a project of its own: the import API's tests count versions in the shared one.
+  const imported = async (text: string, sourceName = 'openapi.yaml') =>
+    importSpec({
+      projectId: (await createProject((await createOrg()).id)).id,
+      raw: encode(text),
+      sourceKind: 'paste',
+      sourceName,
+    })
+
+  it('sets aside unknown keys, missing descriptions and a malformed unused component', async () => {
+    const lenient = VALID.replace(
+      'info: {title: Pets, version: "1.0"}',
+      'info: {title: Pets, version: "1.0", logo: {url: x}}',
+    )
+      .replace('description: A pet', 'colour: blue')
+      .replace('components:\n  schemas:\n', 'components:\n  schemas:\n    Unused: {type: 12}\n')
+    const { analyzed, version } = await imported(lenient)
+    expect(version.operationCount).toBe(1)
+    const problems = analyzed.warnings.filter((warning) => warning.kind === 'problem')
+    const messages = problems.map((problem) => problem.message)
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        '/info has an unknown property "logo": ignored.',
+        '/paths/~1pets~1{id}/get/responses/200 has an unknown property "colour": ignored.',
+        '/paths/~1pets~1{id}/get/responses/200 is missing the required property "description": taken as empty.',
+        expect.stringMatching(
+          /^\/components\/schemas\/Unused is not valid OpenAPI .* nothing references it: left out\.$/,
+        ),
+      ]),
+    )
+    expect(problems).toHaveLength(4)
+    for (const problem of problems) expect(problem.line).toBeGreaterThan(0)
+    // The response's content is kept: only the stray key went.
+    expect(analyzed.spec.operations[0]!.responses[0]!.content['application/json']).toBeDefined()
+    expect(analyzed.spec.schemas.Unused).toBeUndefined()
+  })
+
+  it('in Swagger 2.0 drops only the stray key of an object that could also be a reference', async () => {
+    const swagger = JSON.stringify({
+      swagger: '2.0',
+      info: { title: 'T', version: '1' },
+      paths: {
+        '/a': {
+          get: { responses: { 200: { description: 'ok', foo: 1, schema: { type: 'string' } } } },
+        },
+      },
+    })
+    const { analyzed } = await imported(swagger, 'swagger.json')
+    expect(
+      analyzed.warnings.filter((warning) => warning.kind === 'problem').map((w) => w.message),
+    ).toEqual(['/paths/~1a/get/responses/200 has an unknown property "foo": ignored.'])
+    expect(analyzed.loaded.document).toMatchObject({
+      paths: {
+        '/a': { get: { responses: { 200: { description: 'ok', schema: { type: 'string' } } } } },
+      },
+    })
+  })
+
+  it('still refuses what stops understanding: a used malformed schema, a wrong parameter location', async () => {
+    const usedBroken = VALID.replace('Pet:\n      type: object', 'Pet:\n      type: 12')
+    expect(
+      (await refusal(encode(usedBroken))).problems.map((problem) => problem.message).join('\n'),
+    ).toMatch(/\/components\/schemas\/Pet\/type must be/)
+    const wrongPlace = VALID.replace('in: path', 'in: body')
+    expect((await refusal(encode(wrongPlace))).problems.length).toBeGreaterThan(0)
+  })
+})
+
+describe('JSON syntax errors', () => {
+  const json = JSON.stringify(
+    {
+      openapi: '3.0.3',
+      info: { title: 'T', version: '1' },
+      paths: { '/a': { get: { responses: { 200: { description: 'ok' } } } } },
+    },
+    null,
+    2,
+  )
+
+  it('reports a trailing comma at its own line and column, with a hint', async () => {
+    // Line 4 is `"version": "1"`: a comma after it, before the closing brace.
+    const broken = json.replace('"version": "1"', '"version": "1",')
+    const error = await refusal(encode(broken), {})
+    expect(error.problems).toHaveLength(1)
+    expect(error.problems[0]).toMatchObject({ line: 5, column: 19 })
+    expect(error.problems[0]!.message).toMatch(
+      /not valid JSON at line 5, column 19: remove the trailing comma/,
+    )
+  })
+
+  it('reports a missing comma, comments, single quotes and a truncated document', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        json.replace('"version": "1"', '"version": "1"\n"x": 1'),
+        /line 6, column 1: a comma is missing/,
+      ],
+      [json.replace('{\n', '{\n // comment\n'), /line 2, column 2: JSON has no comments/],
+      [
+        json.replace('"openapi"', "'openapi'"),
+        /line 2, column 3: JSON strings and names take double quotes/,
+      ],
+      [json.slice(0, 40), /the document ends too early/],
+    ]
+    for (const [text, pattern] of cases) {
+      const error = await refusal(encode(text))
+      expect(error.problems[0]!.message).toMatch(pattern)
+    }
+  })
+
+  it('keeps YAML messages for YAML', async () => {
+    const error = await refusal(encode('openapi: 3.0.3\ninfo: {title: T\n'), {})
+    expect(error.problems[0]!.message).not.toMatch(/JSON/)
+    expect(error.problems[0]!.line).toBeGreaterThan(0)
+  })
+})
+
 describe('import API', () => {
   it('creates a version (201), recognises unchanged content (200), adds a version on change (201)', async () => {
     const first = await post(VALID, 'application/yaml', '?name=Pets')
@@ -162,7 +279,7 @@ describe('import API', () => {
   })
 
   it('answers 422 with problems, 413 over 20 MB, 415 for other content types', async () => {
-    const invalid = await post('openapi: 3.0.0\ninfo: {}\npaths: {}\n')
+    const invalid = await post('openapi: 3.0.0\ninfo: {}\nservers: {url: x}\npaths: {}\n')
     expect(invalid.status).toBe(422)
     const body = (await invalid.response!.json()) as {
       error: string

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { createLocator, parseSpecText } from './parse.server'
+import { createLocator, parseSpecText, unescapePointer } from './parse.server'
 import { refuse, SpecImportError, type SpecProblem } from './problems.server'
 import type { SpecSource } from './source.server'
 
@@ -231,19 +231,162 @@ export async function loadSpec(source: SpecSource): Promise<LoadedSpec> {
       dropRefSiblings(value, file === source.root ? undefined : file, warnings)
   }
   const document = parsed.size === 1 ? root : await bundle(source, root, parsed)
-  const candidate = structuredClone(document)
-  // A components-only 3.1 document is valid, but swagger-parser insists on paths or webhooks.
-  if (flavour === 'openapi-3.1' && !('paths' in candidate) && !('webhooks' in candidate))
-    candidate.paths = {}
-  try {
-    await SwaggerParser.validate(
-      candidate as never,
-      { resolve: { external: false }, dereference: { circular: 'ignore' } } as never,
-    )
-  } catch (error) {
-    throw new SpecImportError(withLocations(problemsFromValidation(error), source))
+  const { understood, problems } = await validateLeniently(document, flavour, source)
+  return {
+    document: understood,
+    flavour,
+    openapiVersion,
+    warnings: withLocations([...problems, ...warnings], source),
   }
-  return { document, flavour, openapiVersion, warnings: withLocations(warnings, source) }
+}
+
+const MAX_ROUNDS = 5
+
+/**
+ * Validates against the OpenAPI schema, leniently: what does not stop understanding the
+ * document is set aside and reported as a problem (unknown keys are dropped, a missing
+ * description or title becomes empty, a malformed component nothing references is left
+ * out), and the document is validated again. Anything else refuses the import with every
+ * violation found. Returns the document as understood (the upload itself is kept as is).
+ */
+async function validateLeniently(
+  document: Record<string, unknown>,
+  flavour: SpecFlavour,
+  source: SpecSource,
+): Promise<{ understood: Record<string, unknown>; problems: SpecProblem[] }> {
+  let understood = document
+  const problems: SpecProblem[] = []
+  for (let round = 0; ; round++) {
+    const candidate = structuredClone(understood)
+    // A components-only 3.1 document is valid, but swagger-parser insists on paths or webhooks.
+    if (flavour === 'openapi-3.1' && !('paths' in candidate) && !('webhooks' in candidate))
+      candidate.paths = {}
+    try {
+      await SwaggerParser.validate(
+        candidate as never,
+        { resolve: { external: false }, dereference: { circular: 'ignore' } } as never,
+      )
+      return { understood, problems: problems.map((problem) => ({ ...problem, kind: 'problem' })) }
+    } catch (error) {
+      const details = (error as { details?: AjvLikeError[] }).details
+      const repair =
+        round < MAX_ROUNDS && Array.isArray(details) ? planRepairs(understood, details) : null
+      if (!repair) throw new SpecImportError(withLocations(problemsFromValidation(error), source))
+      if (understood === document) understood = structuredClone(document)
+      for (const step of repair) {
+        step.apply(understood)
+        if (problems.length < MAX_PROBLEMS) problems.push(step.problem)
+      }
+    }
+  }
+}
+
+type Repair = { problem: SpecProblem; apply: (document: Record<string, unknown>) => void }
+
+/** Where a component lives, for each flavour: `/components/schemas/Pet`, `/definitions/Pet`. */
+const COMPONENT = /^(\/components\/[^/]+\/[^/]+|\/(?:definitions|parameters|responses)\/[^/]+)(?:\/|$)/
+
+const FILLED_WHEN_MISSING = new Set(['description', 'title', 'version'])
+
+function parentAndKey(document: unknown, pointer: string): [Record<string, unknown>, string] | null {
+  const segments = pointer.split('/').slice(1).map(unescapePointer)
+  const key = segments.pop()
+  let node = document
+  for (const segment of segments) {
+    if (node === null || typeof node !== 'object') return null
+    node = (node as Record<string, unknown>)[segment]
+  }
+  return node && typeof node === 'object' && key !== undefined
+    ? [node as Record<string, unknown>, key]
+    : null
+}
+
+function nodeAt(document: unknown, pointer: string): unknown {
+  if (pointer === '') return document
+  const found = parentAndKey(document, pointer)
+  return found ? found[0][found[1]] : undefined
+}
+
+/**
+ * The repairs for one round of schema errors, or null when one of the errors stops
+ * understanding (then the import is refused). Errors that only follow from another (a
+ * `oneOf` that failed, the `$ref` a Reference object would need) need no repair of their own.
+ */
+function planRepairs(document: Record<string, unknown>, details: AjvLikeError[]): Repair[] | null {
+  const referenced = new Set(collectRefs(document).map(({ ref }) => ref.split('#')[1] ?? ''))
+  const repairs = new Map<string, Repair>()
+  // An object checked against several alternatives (a Response or a Reference) gets an
+  // "unknown key" error from each: the key unknown to the most alternatives is the stray one.
+  const unknown = new Map<string, Map<string, number>>()
+  let blocking = false
+  for (const detail of details) {
+    const pointer = detail.instancePath ?? ''
+    const component = COMPONENT.exec(pointer)?.[1]
+    if (component && !referenced.has(component)) {
+      repairs.set(`component ${component}`, {
+        problem: {
+          message: `${component} is not valid OpenAPI (${pointer} ${detail.message ?? 'is invalid'}) and nothing references it: left out.`,
+          pointer: component,
+        },
+        apply: (target) => {
+          const found = parentAndKey(target, component)
+          if (found) delete found[0][found[1]]
+        },
+      })
+      continue
+    }
+    const key = (detail.params?.additionalProperty ?? detail.params?.unevaluatedProperty) as
+      | string
+      | undefined
+    if (
+      (detail.keyword === 'additionalProperties' || detail.keyword === 'unevaluatedProperties') &&
+      key !== undefined &&
+      key !== '$ref'
+    ) {
+      const counts = unknown.get(pointer) ?? new Map<string, number>()
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+      unknown.set(pointer, counts)
+      continue
+    }
+    const missing = detail.params?.missingProperty as string | undefined
+    if (detail.keyword === 'required' && missing !== undefined) {
+      if (missing === '$ref') continue
+      if (FILLED_WHEN_MISSING.has(missing) && typeof nodeAt(document, pointer) === 'object') {
+        repairs.set(`missing ${pointer} ${missing}`, {
+          problem: {
+            message: `${pointer || '(document)'} is missing the required property "${missing}": taken as empty.`,
+            pointer,
+          },
+          apply: (target) => {
+            const node = nodeAt(target, pointer) as Record<string, unknown> | undefined
+            if (node && typeof node === 'object' && !(missing in node)) node[missing] = ''
+          },
+        })
+        continue
+      }
+      blocking = true
+      continue
+    }
+    if (['oneOf', 'anyOf', 'if', 'not', 'then', 'else'].includes(detail.keyword ?? '')) continue
+    blocking = true
+  }
+  for (const [pointer, counts] of unknown) {
+    const most = Math.max(...counts.values())
+    for (const [key, count] of counts) {
+      if (count < most) continue
+      repairs.set(`unknown ${pointer} ${key}`, {
+        problem: {
+          message: `${pointer || '(document)'} has an unknown property "${key}": ignored.`,
+          pointer: `${pointer}/${escapePointer(key)}`,
+        },
+        apply: (target) => {
+          const node = nodeAt(target, pointer) as Record<string, unknown> | undefined
+          if (node && typeof node === 'object') delete node[key]
+        },
+      })
+    }
+  }
+  return blocking || repairs.size === 0 ? null : [...repairs.values()]
 }
 
 /** Inlines the other files of a multi-file upload; references between them become internal. */

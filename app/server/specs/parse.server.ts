@@ -3,6 +3,7 @@
  * capped (no billion-laughs), nesting depth is capped, binary is refused,
  * and positions of JSON pointers can be found back in the text.
  */
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import { refuse, SpecImportError } from './problems.server'
 
@@ -65,17 +66,7 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
       422,
     )
   }
-  const trimmed = text.trimStart()
-  let value: unknown
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      value = JSON.parse(text)
-    } catch {
-      value = parseYaml(text, file) // JSON is YAML: the YAML parser gives a located error
-    }
-  } else {
-    value = parseYaml(text, file)
-  }
+  const value = isJson(text, file) ? parseJson(text, file) : parseYaml(text, file)
   if (measureDepth(value) > MAX_DEPTH) {
     refuse(
       `${file} nests deeper than ${MAX_DEPTH} levels; no real API description does. Refused.`,
@@ -89,6 +80,86 @@ export function parseSpecText(text: string, file = 'spec'): unknown {
     )
   }
   return value
+}
+
+/** A `.json` file, or text that opens like JSON and is not named `.yaml`/`.yml`, is JSON. */
+function isJson(text: string, file: string): boolean {
+  if (/\.json$/i.test(file)) return true
+  if (/\.ya?ml$/i.test(file)) return false
+  const first = text.trimStart()[0]
+  return first === '{' || first === '['
+}
+
+/** Line and column (1-based) of a character offset. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1
+  let lineStart = 0
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; ) {
+    line++
+    lineStart = index + 1
+    index = text.indexOf('\n', lineStart)
+  }
+  return { line, column: offset - lineStart + 1 }
+}
+
+/** The offset of the last character before `offset` that is not white space (-1 if none). */
+function previousSignificant(text: string, offset: number): number {
+  let index = Math.min(offset, text.length) - 1
+  while (index >= 0 && /\s/.test(text[index]!)) index--
+  return index
+}
+
+/**
+ * What a JSON syntax error usually means, and where it really is: a trailing comma is
+ * reported at the comma, not at the bracket after it.
+ */
+function explainJsonError(text: string, offset: number): { at: number; hint: string } {
+  const char = text[offset]
+  const before = previousSignificant(text, offset)
+  if ((char === '}' || char === ']') && text[before] === ',')
+    return { at: before, hint: `remove the trailing comma: JSON allows none before "${char}"` }
+  if (offset >= text.length)
+    return {
+      at: Math.max(0, before),
+      hint: 'the document ends too early: a closing "}" or "]" (or a quote) is missing',
+    }
+  if (char === '/' && (text[offset + 1] === '/' || text[offset + 1] === '*'))
+    return { at: offset, hint: 'JSON has no comments: remove them, or upload the file as YAML' }
+  if (char === "'") return { at: offset, hint: 'JSON strings and names take double quotes' }
+  if (char === '"' && before >= 0 && !/[[{,:]/.test(text[before]!))
+    return { at: offset, hint: 'a comma is missing before this value' }
+  if (char !== undefined && /[A-Za-z_$]/.test(char) && /[{,]/.test(text[before] ?? ''))
+    return { at: offset, hint: 'property names take double quotes in JSON' }
+  return { at: offset, hint: 'check the characters just before this point' }
+}
+
+/** Parses JSON and reports a syntax error at its own line and column, with a hint. */
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    // JSON.parse names no position for some errors (Node 20): a located parser finds it.
+    const errors: ParseError[] = []
+    parseTree(text, errors, { allowTrailingComma: false, disallowComments: true })
+    const first = errors[0]
+    const offset = first?.offset ?? text.length
+    const { at, hint } = explainJsonError(text, offset)
+    const { line, column } = positionOf(text, at)
+    const reason = first
+      ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+      : (error instanceof Error ? error.message : String(error)).slice(0, 200)
+    throw new SpecImportError(
+      [
+        {
+          message: `${file} is not valid JSON at line ${line}, column ${column}: ${hint} (${reason}).`,
+          pointer: '',
+          line,
+          column,
+        },
+      ],
+      422,
+    )
+  }
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -129,7 +200,7 @@ function parseYaml(text: string, file: string): unknown {
   }
 }
 
-function unescapePointer(segment: string) {
+export function unescapePointer(segment: string) {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 

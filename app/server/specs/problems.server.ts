@@ -1,5 +1,7 @@
 /** A problem found in an imported spec, located in the uploaded text where possible. */
 export type SpecProblem = {
+  /** 'problem' on a violation the import set aside (see SpecWarning). */
+  kind?: 'problem'
   message: string
   /** JSON pointer into the document ('' for the whole document). */
   pointer: string

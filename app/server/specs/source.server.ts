@@ -17,10 +17,17 @@ export type SpecSource = {
   root: string
 }
 
-export function singleFileSource(text: string, name = 'openapi.yaml'): SpecSource {
+/** One document; unnamed (or oddly named) text is `openapi.json` when it opens like JSON, else `openapi.yaml`. */
+export function singleFileSource(text: string, name?: string): SpecSource {
   if (Buffer.byteLength(text) > MAX_SPEC_BYTES)
     refuse(`The spec is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MB.`, 413)
-  const root = SPEC_FILE.test(name) ? path.posix.basename(name) : 'openapi.yaml'
+  const first = text.trimStart()[0]
+  const root =
+    name && SPEC_FILE.test(name)
+      ? path.posix.basename(name)
+      : first === '{' || first === '['
+        ? 'openapi.json'
+        : 'openapi.yaml'
   return { files: { [root]: text }, root }
 }
 

@@ -1,4 +1,5 @@
 /** Imports a spec into a project as a new version (or finds the identical one), and reads them back. */
+import { plural } from '~/shared/format'
 import { createHash } from 'node:crypto'
 import { db } from '../db.server'
 import type { NormalizedSpec, SpecWarning } from '~/shared/normalized-spec'
@@ -38,10 +39,7 @@ export async function importSpec(input: ImportInput) {
 export function sourceFromRaw(input: Pick<ImportInput, 'raw' | 'root' | 'sourceName'>): SpecSource {
   return isZip(input.raw)
     ? zipSource(input.raw, input.root)
-    : singleFileSource(
-        new TextDecoder('utf-8').decode(input.raw),
-        input.sourceName || 'openapi.yaml',
-      )
+    : singleFileSource(new TextDecoder('utf-8').decode(input.raw), input.sourceName || undefined)
 }
 
 /** Stores an analysed import as a new version, or returns the version with identical content. */
@@ -135,6 +133,23 @@ export function readNormalized(version: { normalized: string }): NormalizedSpec 
 
 export function readWarnings(version: { warnings: string }): SpecWarning[] {
   return JSON.parse(version.warnings) as SpecWarning[]
+}
+
+/** Violations of the OpenAPI schema the import set aside, and advice, counted apart. */
+export function countWarnings(warnings: SpecWarning[]): {
+  problemCount: number
+  warningCount: number
+} {
+  const problemCount = warnings.filter((warning) => warning.kind === 'problem').length
+  return { problemCount, warningCount: warnings.length - problemCount }
+}
+
+/** "; imported with 2 problems (listed on the version page)", or nothing. */
+export function problemNote(warnings: SpecWarning[]): string {
+  const { problemCount } = countWarnings(warnings)
+  return problemCount === 0
+    ? ''
+    : `; imported with ${plural(problemCount, 'problem')} (listed on the version page)`
 }
 
 /** A version of a spec of this project by id or by number (`3` or `v3`); null when not found. */

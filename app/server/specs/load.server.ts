@@ -1,10 +1,11 @@
 /**
- * Parse, resolve (inside the upload only) and validate a spec with
- * @apidevtools/swagger-parser. Returns one bundled document whose remaining
+ * Parse, resolve (inside the upload, and public http(s) URLs through the guarded client)
+ * and validate a spec with @apidevtools/swagger-parser. Returns one bundled document whose remaining
  * $refs are internal ("#/..."), or throws SpecImportError listing every problem.
  */
 import path from 'node:path'
 import SwaggerParser from '@apidevtools/swagger-parser'
+import { fetchGuarded, OutboundError } from '../outbound.server'
 import { createLocator, parseSpecText, unescapePointer } from './parse.server'
 import { refuse, SpecImportError, type SpecProblem } from './problems.server'
 import type { SpecSource } from './source.server'
@@ -72,21 +73,84 @@ function collectRefs(value: unknown): { ref: string; pointer: string }[] {
   return refs
 }
 
+/** Remote references: fetched through the guarded client, once per import. */
+const REMOTE = /^https?:\/\//i
+const MAX_REMOTE_FILES = 50
+const MAX_REMOTE_BYTES = 5 * 1024 * 1024
+const REMOTE_TIMEOUT_MS = 15_000
+
+/** The address of a remote document (no fragment), or the reason it cannot be one. */
+function remoteAddress(target: string, base: string | null): string | null {
+  if (!REMOTE.test(target) && !(base && !/^[a-z][a-z0-9+.-]*:/i.test(target))) return null
+  const url = new URL(target, base ?? undefined)
+  url.hash = ''
+  return url.href
+}
+
+async function fetchRemote(url: string): Promise<unknown> {
+  let response
+  try {
+    response = await fetchGuarded(url, {
+      maxBytes: MAX_REMOTE_BYTES,
+      timeoutMs: REMOTE_TIMEOUT_MS,
+      headers: { accept: 'application/json, application/yaml, text/yaml, */*' },
+    })
+  } catch (error) {
+    if (error instanceof OutboundError) throw new Error(error.message)
+    throw error
+  }
+  if (response.status < 200 || response.status >= 300)
+    throw new Error(`it answered HTTP ${response.status}`)
+  const text = new TextDecoder('utf-8').decode(response.body)
+  try {
+    return parseSpecText(text, new URL(url).pathname.split('/').pop() || url)
+  } catch (error) {
+    throw new Error(
+      error instanceof SpecImportError ? (error.problems[0]?.message ?? 'unreadable') : String(error),
+    )
+  }
+}
+
 /**
- * Checks every reference before anything is resolved: internal ones are fine,
- * relative ones must name a file of the upload, anything else (http, file://,
- * absolute paths) is refused.
+ * Checks every reference before anything is resolved: internal ones are fine, relative
+ * ones must name a file of the upload, public http(s) URLs (and references relative to a
+ * fetched document) are fetched through the guarded client (15 s, 5 MB per file, at most
+ * 50 files); anything else (file:, absolute paths) is refused. Fetched documents join
+ * `parsed` under their URL.
  */
-function checkReferences(source: SpecSource, parsed: Map<string, unknown>): void {
+async function checkReferences(source: SpecSource, parsed: Map<string, unknown>): Promise<void> {
   const problems: SpecProblem[] = []
   const queue = [source.root]
   const seen = new Set(queue)
+  let remoteCount = 0
   while (queue.length > 0) {
     const file = queue.shift()!
+    const base = REMOTE.test(file) ? file : null
+    const fetches: { ref: string; url: string; located: Omit<SpecProblem, 'message'> }[] = []
     for (const { ref, pointer } of collectRefs(parsed.get(file))) {
       const target = ref.split('#')[0]!
       if (target === '') continue
       const located = { pointer, ...(file === source.root ? {} : { file }) }
+      let remote: string | null
+      try {
+        remote = remoteAddress(target, base)
+      } catch {
+        problems.push({ ...located, message: `Reference "${ref}" is not a valid URL.` })
+        continue
+      }
+      if (remote) {
+        if (seen.has(remote)) continue
+        seen.add(remote)
+        if (++remoteCount > MAX_REMOTE_FILES) {
+          problems.push({
+            ...located,
+            message: `Reference "${ref}" would be remote file number ${remoteCount}; at most ${MAX_REMOTE_FILES} are fetched. Send the spec as a .zip holding its files.`,
+          })
+          continue
+        }
+        fetches.push({ ref, url: remote, located })
+        continue
+      }
       if (
         /^[a-z][a-z0-9+.-]*:/i.test(target) ||
         target.startsWith('/') ||
@@ -94,7 +158,7 @@ function checkReferences(source: SpecSource, parsed: Map<string, unknown>): void
       ) {
         problems.push({
           ...located,
-          message: `External reference "${ref}" refused: references resolve only to files inside the upload (send a .zip holding them).`,
+          message: `External reference "${ref}" refused: only public http(s) URLs and files inside the upload can be referenced (send a .zip holding them).`,
         })
         continue
       }
@@ -112,6 +176,20 @@ function checkReferences(source: SpecSource, parsed: Map<string, unknown>): void
         queue.push(resolved)
       }
     }
+    const fetched = await Promise.allSettled(fetches.map(({ url }) => fetchRemote(url)))
+    fetched.forEach((outcome, index) => {
+      const { ref, url, located } = fetches[index]!
+      if (outcome.status === 'fulfilled') {
+        parsed.set(url, outcome.value)
+        queue.push(url)
+      } else {
+        const reason = outcome.reason instanceof Error ? outcome.reason.message : 'failed'
+        problems.push({
+          ...located,
+          message: `Reference "${ref}" could not be fetched from ${url}: ${reason.replace(/\.$/, '')}. Download the referenced files and send the spec as a .zip holding them.`,
+        })
+      }
+    })
     if (problems.length >= MAX_PROBLEMS) break
   }
   if (problems.length > 0) throw new SpecImportError(withLocations(problems, source))
@@ -224,7 +302,7 @@ export async function loadSpec(source: SpecSource): Promise<LoadedSpec> {
   const { flavour, openapiVersion } = detectFlavour(root)
   checkContainers(root, flavour)
   const parsed = new Map<string, unknown>([[source.root, root]])
-  checkReferences(source, parsed)
+  await checkReferences(source, parsed)
   const warnings: SpecProblem[] = []
   if (flavour !== 'openapi-3.1') {
     for (const [file, value] of parsed)
@@ -402,9 +480,13 @@ async function bundle(
       http: false,
       upload: {
         order: 1,
-        canRead: (file: { url: string }) => file.url.startsWith(VIRTUAL_BASE),
+        canRead: (file: { url: string }) =>
+          file.url.startsWith(VIRTUAL_BASE) || parsed.has(file.url.split('#')[0]!),
         read: (file: { url: string }) => {
-          const name = decodeURIComponent(file.url.slice(VIRTUAL_BASE.length).split('#')[0]!)
+          const address = file.url.split('#')[0]!
+          const name = address.startsWith(VIRTUAL_BASE)
+            ? decodeURIComponent(address.slice(VIRTUAL_BASE.length))
+            : address
           const value = parsed.get(name)
           if (value === undefined) throw new Error(`"${name}" is not in the upload`)
           return structuredClone(value) as object

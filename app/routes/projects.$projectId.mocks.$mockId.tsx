@@ -22,6 +22,7 @@ import {
 } from '~/server/mocks/service.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatTime, formatUptime } from '~/shared/format'
+import { MAX_ORIGINS, parseOriginList } from '~/shared/origins'
 
 const LIVE_REFRESH_MS = 3000
 
@@ -55,6 +56,20 @@ const SettingsSchema = z.object({
   latencyFixed: wholeNumber(60_000),
   latencyRandom: wholeNumber(60_000),
   errorRatePercent: wholeNumber(100),
+  corsOrigins: z
+    .string()
+    .max(4000, 'Use at most 4000 characters.')
+    .default('')
+    .superRefine((text, context) => {
+      const parsed = parseOriginList(text)
+      if (parsed.invalid !== undefined)
+        context.addIssue({
+          code: 'custom',
+          message: `"${parsed.invalid.slice(0, 80)}" is not an origin: write scheme, host and port only, such as https://app.example.com.`,
+        })
+      else if (parsed.origins.length > MAX_ORIGINS)
+        context.addIssue({ code: 'custom', message: `List at most ${MAX_ORIGINS} origins.` })
+    }),
 })
 const WebhookTargetSchema = z.object({
   targetUrl: z
@@ -133,6 +148,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
                 : null,
             latency: { fixedMs: values.latencyFixed, randomMs: values.latencyRandom },
             errorRate: values.errorRatePercent / 100,
+            corsOrigins: parseOriginList(values.corsOrigins).origins ?? [],
             credentials: { set, clear },
           },
           actor,
@@ -182,6 +198,7 @@ export default function MockDetail() {
       latencyFixed: String(config.latency.fixedMs),
       latencyRandom: String(config.latency.randomMs),
       errorRatePercent: String(config.errorRatePercent),
+      corsOrigins: config.corsOrigins.join(' '),
     },
     shouldRevalidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema }),
@@ -254,6 +271,11 @@ export default function MockDetail() {
                 hint="Answered 500 or 503"
               />
             </div>
+            <Field
+              label="Browser origins allowed with credentials (CORS)"
+              meta={settings.corsOrigins}
+              hint="Empty: any web page may call the mock (its origin is echoed, without cookies). Listed (https://app.example.com, separated by spaces): only those, with credentials."
+            />
             {config.credentials.length > 0 ? (
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium text-slate-800">

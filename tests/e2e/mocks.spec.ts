@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { expect, test } from '@playwright/test'
 import { importSpecByPaste, mockRow, signIn } from './fixtures'
 
@@ -78,4 +80,46 @@ test('a spec import starts a mock that answers through the app, logs requests, a
   await expect(page.getByText('Mock deleted.')).toBeVisible()
   await expect(row).toHaveCount(0)
   expect((await request.get(`${proxyUrl}/vehicles`)).status()).toBe(404)
+})
+
+test('a web page of another origin calls a mock: preflight, answers and errors readable (CORS)', async ({
+  page,
+}) => {
+  await signIn(page, 'vendor@acme.test')
+  await page.getByRole('link', { name: /Acme Payments API/ }).click()
+  await importSpecByPaste(
+    page,
+    SPEC.replace('Fleet API', 'Partner Web App API'),
+    /Partner Web App API · v1/,
+  )
+  const { proxyUrl } = await mockRow(page, /Partner Web App API v1/)
+
+  // The partner's web app: a page served from another origin (127.0.0.1 vs localhost).
+  const partner = http.createServer((_, response) =>
+    response
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>Partner app</title>'),
+  )
+  await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve))
+  try {
+    const origin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`
+    await page.goto(origin)
+    const answers = await page.evaluate(async (mock) => {
+      // A custom header makes the browser send a preflight first.
+      const ok = await fetch(`${mock}/vehicles`, { headers: { 'X-Trace-Id': 'abc' } })
+      const invalid = await fetch(`${mock}/vehicles?limit=500`, {
+        headers: { 'X-Trace-Id': 'abc' },
+      })
+      return [
+        { status: ok.status, body: await ok.json() },
+        { status: invalid.status, body: await invalid.json() },
+      ]
+    }, proxyUrl)
+    expect(answers[0]!.status).toBe(200)
+    expect(Array.isArray(answers[0]!.body)).toBe(true)
+    expect(answers[1]!.status).toBe(400)
+    expect(answers[1]!.body.violations[0].location).toBe('query.limit')
+  } finally {
+    partner.close()
+  }
 })

@@ -104,6 +104,32 @@ describe('mock settings form', () => {
     },
   )
 
+  it('saves CORS origins normalised, and refuses what is not an origin', async () => {
+    const saved = await submit({
+      ...VALID,
+      corsOrigins: 'https://App.Example.com:443, http://localhost:5173\nhttps://app.example.com',
+    })
+    expect(saved.status).toBe(302)
+    expect((await storedConfig()).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ])
+    for (const [value, message] of [
+      ['https://app.example.com/path', /"https:\/\/app.example.com\/path" is not an origin/],
+      ['javascript:alert(1)', /is not an origin/],
+      ['*', /"\*" is not an origin/],
+      [Array.from({ length: 21 }, (_, index) => `https://a${index}.test`).join(' '), /at most 20/],
+      ['x'.repeat(5000), /at most 4000 characters/],
+    ] as const) {
+      const refused = await submit({ ...VALID, corsOrigins: value })
+      expect(refused.status).toBe(400)
+      expect(settingsReply(refused.data).error?.corsOrigins?.[0]).toMatch(message)
+    }
+    expect((await storedConfig()).corsOrigins).toHaveLength(2)
+    expect((await submit({ ...VALID, corsOrigins: '' })).status).toBe(302)
+    expect((await storedConfig()).corsOrigins).toEqual([])
+  })
+
   it('never sends a typed credential back when the form is refused', async () => {
     const result = await submit({ ...VALID, errorRatePercent: '-5', 'credential:key': 'sk_live_x' })
     expect(result.status).toBe(400)

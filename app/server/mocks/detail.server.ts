@@ -110,6 +110,7 @@ export async function mockDetail(
       rateLimit: config.rateLimit,
       latency: config.latency,
       errorRatePercent: Math.round(config.errorRate * 100),
+      corsOrigins: config.corsOrigins,
       credentials: schemes.map((scheme) => ({
         scheme: scheme.name,
         kind: scheme.kind,

@@ -441,3 +441,71 @@ describe('idempotency, rate limits and faults', () => {
     expect(call(engine, 'GET', '/pets').delayMs).toBe(40)
   })
 })
+
+describe('CORS', () => {
+  const origin = 'https://partner.example'
+  const preflight = (engine: MockEngine, requestOrigin = origin) =>
+    call(engine, 'OPTIONS', '/v1/pets', {
+      headers: {
+        origin: requestOrigin,
+        'access-control-request-method': 'post',
+        'access-control-request-headers': 'content-type, x-api-key, idempotency-key',
+      },
+    })
+
+  it('answers preflights 204 before routing and auth, allowing the requested method and headers', () => {
+    const engine = new MockEngine(spec)
+    const answer = preflight(engine)
+    expect(answer.status).toBe(204)
+    expect(answer.body).toBeUndefined()
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'content-type, x-api-key, idempotency-key',
+      'access-control-max-age': '7200',
+    })
+    expect(answer.headers.vary).toMatch(/Origin/)
+    expect(answer.headers['access-control-allow-credentials']).toBeUndefined()
+    // An OPTIONS without the CORS request headers is an ordinary request: routed (405 here).
+    expect(call(engine, 'OPTIONS', '/v1/pets').status).toBe(405)
+  })
+
+  it('grants every answer, errors included, to the calling origin and exposes its headers', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: true })
+    const created = call(engine, 'POST', '/v1/pets', { headers: { origin }, body: { name: 'Rex' } })
+    expect(created.status).toBe(201)
+    expect(created.headers['access-control-allow-origin']).toBe(origin)
+    expect(created.headers.vary).toBe('Origin')
+    for (const failed of [
+      call(engine, 'GET', '/nowhere', { headers: { origin } }),
+      call(engine, 'GET', '/v1/pets?limit=500', { headers: { origin } }),
+      call(engine, 'GET', '/v1/pets', { headers: { origin, 'x-api-key': '' } }),
+    ]) {
+      expect(failed.status).toBeGreaterThanOrEqual(400)
+      expect(failed.headers['access-control-allow-origin']).toBe(origin)
+    }
+    const unauthorized = call(engine, 'GET', '/v1/pets', { headers: { origin, 'x-api-key': '' } })
+    expect(unauthorized.headers['access-control-expose-headers']).toMatch(/www-authenticate/)
+    // No Origin (curl, SDKs): any origin.
+    expect(call(engine, 'GET', '/v1/pets').headers['access-control-allow-origin']).toBe('*')
+  })
+
+  it('with origins set, grants only those, with credentials', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, corsOrigins: [origin] })
+    expect(preflight(engine).headers).toMatchObject({
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+    })
+    const listed = call(engine, 'GET', '/v1/pets', { headers: { origin } })
+    expect(listed.headers['access-control-allow-credentials']).toBe('true')
+    const other = preflight(engine, 'https://evil.example')
+    expect(other.status).toBe(204)
+    expect(other.headers['access-control-allow-origin']).toBeUndefined()
+    expect(other.headers['access-control-allow-methods']).toBeUndefined()
+    const otherAnswer = call(engine, 'GET', '/v1/pets', {
+      headers: { origin: 'https://evil.example' },
+    })
+    expect(otherAnswer.headers['access-control-allow-origin']).toBeUndefined()
+    expect(otherAnswer.headers.vary).toBe('Origin')
+  })
+})

@@ -4,6 +4,7 @@
  * stateful CRUD and response selection (examples first, then generated data).
  * Pure of I/O: the mock process (process.server.ts) puts HTTP around it.
  */
+import { preflightHeaders, withCorsHeaders } from './cors.server'
 import { createHash } from 'node:crypto'
 import type {
   MediaTypeContent,
@@ -37,6 +38,11 @@ export type MockConfig = {
    * another body with the same key gets 409.
    */
   idempotencyKeyOnPost: boolean
+  /**
+   * Origins a browser app may call the mock from with credentials (CORS); empty: any
+   * origin, echoed, without credentials (see cors.server.ts).
+   */
+  corsOrigins: string[]
 }
 
 export const DEFAULT_MOCK_CONFIG: MockConfig = {
@@ -47,6 +53,7 @@ export const DEFAULT_MOCK_CONFIG: MockConfig = {
   errorRate: 0,
   maxItemsPerCollection: 1000,
   idempotencyKeyOnPost: true,
+  corsOrigins: [],
 }
 
 export type MockResponse = {
@@ -272,6 +279,15 @@ export class MockEngine {
   }
 
   handle(request: MockRequest): MockResponse {
+    const allowed = this.config.corsOrigins
+    const preflight = preflightHeaders(request, allowed)
+    if (preflight) return { status: 204, headers: preflight, violations: [], delayMs: 0 }
+    const response = this.answer(request)
+    response.headers = withCorsHeaders(request, response.headers, allowed)
+    return response
+  }
+
+  private answer(request: MockRequest): MockResponse {
     const match = this.router.match(request.method, request.pathname)
     if (match.kind === 'not-found')
       return problem(404, 'Not Found', `No operation of this API matches ${request.pathname}.`)

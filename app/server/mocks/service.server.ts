@@ -152,7 +152,7 @@ export async function updateMockConfig(
 
 export type MockSettings = Pick<
   MockConfig,
-  'stateful' | 'rateLimit' | 'latency' | 'errorRate' | 'idempotencyKeyOnPost'
+  'stateful' | 'rateLimit' | 'latency' | 'errorRate' | 'idempotencyKeyOnPost' | 'corsOrigins'
 > & {
   /** Credentials to set (scheme -> value) and schemes whose credential is cleared. */
   credentials: { set: Record<string, string>; clear: string[] }

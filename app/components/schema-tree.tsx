@@ -1,116 +1,86 @@
-import type { JsonSchema } from '~/shared/normalized-spec'
+import { Link, useLocation } from '@remix-run/react'
+import type { SchemaNode } from '~/shared/schema-view'
 
-const MAX_DEPTH = 5
-
-function refName(ref: string) {
-  return ref.split('/').pop() ?? ref
+/** A short, stable element id for a node path (the same on the server and in the browser). */
+export function nodeAnchor(path: string): string {
+  let hash = 5381
+  for (let index = 0; index < path.length; index++)
+    hash = ((hash * 33) ^ path.charCodeAt(index)) >>> 0
+  return `node-${hash.toString(36)}`
 }
 
-function typeLabel(schema: Record<string, unknown>): string {
-  if (typeof schema.$ref === 'string') return refName(schema.$ref)
-  const type = Array.isArray(schema.type)
-    ? schema.type.join(' | ')
-    : (schema.type as string | undefined)
-  if (type === 'array' && schema.items && typeof schema.items === 'object') {
-    return `array of ${typeLabel(schema.items as Record<string, unknown>)}`
-  }
-  if (schema.oneOf) return 'one of'
-  if (schema.anyOf) return 'any of'
-  if (schema.allOf) return 'all of'
-  return [type ?? 'any', schema.format ? `(${String(schema.format)})` : '']
-    .filter(Boolean)
-    .join(' ')
+/** The page's URL with `path` opened (or closed, with everything opened under it). */
+function toggled(search: string, path: string, open: boolean): string {
+  const params = new URLSearchParams(search)
+  const kept = params
+    .getAll('open')
+    .filter((entry) => entry !== path && (open || !entry.startsWith(`${path}/`)))
+  params.delete('open')
+  for (const entry of kept) params.append('open', entry)
+  if (open) params.append('open', path)
+  return `?${params.toString()}#${nodeAnchor(path)}`
 }
 
-function Constraints({ schema }: { schema: Record<string, unknown> }) {
-  const parts: string[] = []
-  for (const key of [
-    'minimum',
-    'maximum',
-    'exclusiveMinimum',
-    'exclusiveMaximum',
-    'minLength',
-    'maxLength',
-    'pattern',
-    'minItems',
-    'maxItems',
-    'default',
-  ]) {
-    if (key in schema) parts.push(`${key}: ${JSON.stringify(schema[key])}`)
-  }
-  if (Array.isArray(schema.enum))
-    parts.push(`enum: ${schema.enum.map((value) => JSON.stringify(value)).join(', ')}`)
-  if (schema.readOnly) parts.push('read-only')
-  if (schema.writeOnly) parts.push('write-only')
-  if (schema.deprecated) parts.push('deprecated')
-  if (parts.length === 0) return null
-  return <span className="ml-2 text-xs text-slate-500">{parts.join(' · ')}</span>
-}
-
-type Props = {
-  schema: JsonSchema | undefined
-  schemas: Record<string, JsonSchema>
-  depth?: number
-  seen?: string[]
-}
-
-/** A readable, nested view of a JSON Schema; references expand a few levels deep and never loop. */
-export function SchemaTree({ schema, schemas, depth = 0, seen = [] }: Props) {
-  if (schema === undefined) return <span className="text-xs text-slate-500">no schema</span>
-  if (typeof schema === 'boolean')
-    return <span className="font-mono text-xs">{schema ? 'any value' : 'nothing'}</span>
-  if (typeof schema.$ref === 'string') {
-    const name = refName(schema.$ref)
-    const target = schemas[name]
-    if (target === undefined || seen.includes(name) || depth >= MAX_DEPTH) {
-      return (
-        <span className="font-mono text-xs text-indigo-700">
-          {name}
-          {seen.includes(name) ? ' (circular)' : ''}
-        </span>
-      )
-    }
-    return <SchemaTree schema={target} schemas={schemas} depth={depth} seen={[...seen, name]} />
-  }
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
-  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
-  const variants = (schema.oneOf ?? schema.anyOf ?? schema.allOf) as JsonSchema[] | undefined
-  const items = schema.items as JsonSchema | undefined
+function NodeView({ node, search }: { node: SchemaNode; search: string }) {
+  const what = node.name ?? node.label
   return (
-    <div className="text-sm">
-      <span className="font-mono text-xs text-slate-700">{typeLabel(schema)}</span>
-      <Constraints schema={schema} />
-      {typeof schema.description === 'string' ? (
-        <p className="text-xs text-slate-500">{schema.description}</p>
+    <div id={nodeAnchor(node.path)} className="text-sm">
+      {node.name !== undefined ? (
+        <>
+          <span className="font-mono text-xs font-semibold text-slate-900">{node.name}</span>
+          {node.required ? <span className="ml-1 text-xs text-red-700">required</span> : null}
+          <span className="mx-1 text-slate-400">:</span>
+        </>
       ) : null}
-      {Object.keys(properties).length > 0 && depth < MAX_DEPTH ? (
-        <ul className="mt-1 space-y-1 border-l border-slate-200 pl-3">
-          {Object.entries(properties).map(([name, child]) => (
-            <li key={name}>
-              <span className="font-mono text-xs font-semibold text-slate-900">{name}</span>
-              {required.has(name) ? (
-                <span className="ml-1 text-xs text-red-700">required</span>
-              ) : null}
-              <span className="mx-1 text-slate-400">:</span>
-              <SchemaTree schema={child} schemas={schemas} depth={depth + 1} seen={seen} />
+      {node.kind === 'items' ? <span className="mr-1 text-xs text-slate-500">items:</span> : null}
+      <span className={`font-mono text-xs ${node.ref ? 'text-indigo-700' : 'text-slate-700'}`}>
+        {node.label}
+        {node.circular ? ' (circular)' : ''}
+      </span>
+      {node.constraints ? (
+        <span className="ml-2 text-xs text-slate-500">{node.constraints}</span>
+      ) : null}
+      {node.collapsed ? (
+        <Link
+          to={toggled(search, node.path, true)}
+          preventScrollReset
+          className="ml-2 rounded text-xs font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          aria-label={`Expand ${what} (${node.collapsed} more)`}
+        >
+          ▸ expand ({node.collapsed})
+        </Link>
+      ) : null}
+      {node.opened ? (
+        <Link
+          to={toggled(search, node.path, false)}
+          preventScrollReset
+          className="ml-2 rounded text-xs text-slate-500 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          aria-label={`Collapse ${what}`}
+        >
+          ▾ collapse
+        </Link>
+      ) : null}
+      {node.description ? <p className="text-xs text-slate-500">{node.description}</p> : null}
+      {node.children ? (
+        <ul
+          className={`mt-1 space-y-1 border-l pl-3 ${node.children[0]?.kind === 'variant' ? 'border-dashed border-slate-300' : 'border-slate-200'}`}
+        >
+          {node.children.map((child) => (
+            <li key={child.path}>
+              <NodeView node={child} search={search} />
             </li>
           ))}
         </ul>
-      ) : null}
-      {variants && depth < MAX_DEPTH ? (
-        <ul className="mt-1 space-y-1 border-l border-dashed border-slate-300 pl-3">
-          {variants.map((variant, index) => (
-            <li key={index}>
-              <SchemaTree schema={variant} schemas={schemas} depth={depth + 1} seen={seen} />
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {items && typeof items === 'object' && !('$ref' in items) && depth < MAX_DEPTH ? (
-        <div className="mt-1 border-l border-slate-200 pl-3">
-          <SchemaTree schema={items} schemas={schemas} depth={depth + 1} seen={seen} />
-        </div>
       ) : null}
     </div>
   )
+}
+
+/**
+ * A schema tree built on the server (app/server/specs/schema-view.server.ts): collapsed
+ * nodes expand through a link that adds `?open=<path>`, so it works without JavaScript.
+ */
+export function SchemaTree({ node }: { node: SchemaNode }) {
+  const { search } = useLocation()
+  return <NodeView node={node} search={search} />
 }

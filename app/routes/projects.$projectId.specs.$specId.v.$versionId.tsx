@@ -1,27 +1,25 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { CapabilityBadges } from '~/components/capability-badges'
-import { SchemaTree } from '~/components/schema-tree'
+import { MethodBadge } from '~/components/method-badge'
 import { buttonClass } from '~/components/ui/button'
 import { Panel } from '~/components/ui/panel'
 import { requireProjectAccess } from '~/server/access.server'
-import { getSpecVersion, readNormalized, readWarnings } from '~/server/specs/store.server'
-import { groupsOf, reachableSchemas } from '~/server/specs/view.server'
+import { readWarnings, requireSpecVersion } from '~/server/specs/store.server'
+import { groupsOf, operationRows } from '~/server/specs/view.server'
 import { plural } from '~/shared/format'
-import type { MediaTypeContent, NormalizedOperation, SpecWarning } from '~/shared/normalized-spec'
+import type { SpecWarning } from '~/shared/normalized-spec'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const version = await getSpecVersion(project.id, params.specId ?? '', params.versionId ?? '')
-  if (!version)
-    throw new Response('That spec version does not exist in this project.', { status: 404 })
-  const spec = readNormalized(version)
+  const { version, spec } = await requireSpecVersion(
+    project.id,
+    params.specId ?? '',
+    params.versionId ?? '',
+  )
   const groups = groupsOf(spec)
   const requested = new URL(request.url).searchParams.get('group')
   const group = groups.find((entry) => entry.name === requested)?.name ?? groups[0]?.name ?? null
-  const operations = [...spec.operations, ...spec.webhooks].filter(
-    (operation) => operation.group === group,
-  )
   return {
     projectId: project.id,
     specId: version.specId,
@@ -33,17 +31,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rootFile: version.rootFile,
       sourceName: version.sourceName,
     },
-    info: spec.info,
+    info: { title: spec.info.title, version: spec.info.version },
     openapiVersion: spec.openapiVersion,
-    servers: spec.servers,
+    servers: spec.servers.slice(0, 20).map((server) => ({
+      url: server.url,
+      description: server.description?.slice(0, 300),
+    })),
     securitySchemes: Object.values(spec.securitySchemes),
     capabilities: spec.capabilities,
     groupCapabilities: group ? (spec.groupCapabilities[group] ?? []) : [],
     warnings: readWarnings(version),
     groups,
     group,
-    operations,
-    schemas: reachableSchemas(spec, operations),
+    operations: operationRows(spec, group),
   }
 }
 
@@ -61,158 +61,6 @@ function WarningList({ warnings }: { warnings: SpecWarning[] }) {
         </li>
       ))}
     </ul>
-  )
-}
-
-const METHOD_COLOURS: Record<string, string> = {
-  GET: 'bg-sky-100 text-sky-800',
-  POST: 'bg-emerald-100 text-emerald-800',
-  PUT: 'bg-amber-100 text-amber-800',
-  PATCH: 'bg-violet-100 text-violet-800',
-  DELETE: 'bg-red-100 text-red-800',
-}
-
-function Content({
-  content,
-  schemas,
-}: {
-  content: Record<string, MediaTypeContent>
-  schemas: Record<string, unknown>
-}) {
-  return (
-    <>
-      {Object.entries(content).map(([type, media]) => (
-        <div key={type} className="mt-2">
-          <p className="font-mono text-xs text-slate-500">{type}</p>
-          <SchemaTree schema={media.schema} schemas={schemas as never} />
-          {media.examples.length > 0 ? (
-            <details className="mt-1">
-              <summary className="cursor-pointer text-xs font-medium text-slate-600">
-                Examples ({media.examples.map((example) => example.name).join(', ')})
-              </summary>
-              {media.examples.map((example) => (
-                <pre
-                  key={example.name}
-                  className="mt-1 max-h-64 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100"
-                >
-                  {JSON.stringify(example.value, null, 2)}
-                </pre>
-              ))}
-            </details>
-          ) : (
-            <p className="text-xs text-slate-400">
-              No example documented; one will be generated from the schema.
-            </p>
-          )}
-        </div>
-      ))}
-    </>
-  )
-}
-
-function Operation({
-  operation,
-  schemas,
-}: {
-  operation: NormalizedOperation
-  schemas: Record<string, unknown>
-}) {
-  return (
-    <details className="rounded-md border border-slate-200 bg-white">
-      <summary className="flex cursor-pointer items-center gap-3 px-4 py-2">
-        <span
-          className={`w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-bold ${METHOD_COLOURS[operation.method] ?? 'bg-slate-100 text-slate-800'}`}
-        >
-          {operation.method}
-        </span>
-        <span className="font-mono text-sm text-slate-900">{operation.path}</span>
-        <span className="truncate text-sm text-slate-500">{operation.summary}</span>
-        {operation.kind !== 'operation' ? (
-          <span className="rounded bg-slate-100 px-2 text-xs">{operation.kind}</span>
-        ) : null}
-        {operation.deprecated ? (
-          <span className="rounded bg-amber-100 px-2 text-xs text-amber-800">deprecated</span>
-        ) : null}
-      </summary>
-      <div className="space-y-4 border-t border-slate-200 px-4 py-3 text-sm">
-        <p className="font-mono text-xs text-slate-500">id: {operation.id}</p>
-        {operation.description ? (
-          <p className="whitespace-pre-line text-slate-700">
-            {operation.description.slice(0, 2000)}
-          </p>
-        ) : null}
-        <CapabilityBadges capabilities={operation.capabilities} />
-        <p className="text-xs text-slate-600">
-          Security:{' '}
-          {operation.security.length === 0
-            ? 'none'
-            : operation.security
-                .map(
-                  (requirement) =>
-                    requirement
-                      .map(
-                        (entry) =>
-                          entry.scheme +
-                          (entry.scopes.length ? ` (${entry.scopes.join(', ')})` : ''),
-                      )
-                      .join(' + ') || 'anonymous',
-                )
-                .join(' or ')}
-        </p>
-        {operation.parameters.length > 0 ? (
-          <table className="w-full text-left text-xs">
-            <caption className="mb-1 text-left text-sm font-semibold text-slate-800">
-              Parameters
-            </caption>
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th className="py-1">In</th>
-                <th className="py-1">Required</th>
-                <th className="py-1">Schema</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {operation.parameters.map((param) => (
-                <tr key={`${param.in}:${param.name}`} className="align-top">
-                  <td className="py-1 font-mono font-semibold">{param.name}</td>
-                  <td className="py-1">{param.in}</td>
-                  <td className="py-1">{param.required ? 'yes' : 'no'}</td>
-                  <td className="py-1">
-                    <SchemaTree schema={param.schema} schemas={schemas as never} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {operation.requestBody ? (
-          <div>
-            <h4 className="text-sm font-semibold text-slate-800">
-              Request body {operation.requestBody.required ? '(required)' : '(optional)'}
-            </h4>
-            <Content content={operation.requestBody.content} schemas={schemas} />
-          </div>
-        ) : null}
-        <div>
-          <h4 className="text-sm font-semibold text-slate-800">Responses</h4>
-          {operation.responses.map((response) => (
-            <div key={response.status} className="mt-2 border-l-2 border-slate-200 pl-3">
-              <p>
-                <span className="font-mono font-semibold">{response.status}</span>{' '}
-                <span className="text-slate-600">{response.description}</span>
-              </p>
-              {Object.keys(response.headers).length > 0 ? (
-                <p className="text-xs text-slate-500">
-                  Headers: {Object.keys(response.headers).join(', ')}
-                </p>
-              ) : null}
-              <Content content={response.content} schemas={schemas} />
-            </div>
-          ))}
-        </div>
-      </div>
-    </details>
   )
 }
 
@@ -287,9 +135,9 @@ export default function SpecVersionPage() {
       {problems.length > 0 ? (
         <Panel title={`Imported with ${plural(problems.length, 'problem')}`}>
           <p className="mb-2 text-sm text-slate-600">
-            These parts of the document break the OpenAPI schema. They did not stop the import:
-            each was set aside as described, and the rest of the spec is used as written. Fix
-            them in the source and import again.
+            These parts of the document break the OpenAPI schema. They did not stop the import: each
+            was set aside as described, and the rest of the spec is used as written. Fix them in the
+            source and import again.
           </p>
           <WarningList warnings={problems} />
         </Panel>
@@ -321,15 +169,35 @@ export default function SpecVersionPage() {
         <section aria-label="Operations" className="space-y-3">
           {data.group ? (
             <>
-              <h3 className="text-lg font-semibold text-slate-900">{data.group}</h3>
+              <h3 className="text-lg font-semibold text-slate-900">
+                {data.group}{' '}
+                <span className="text-sm font-normal text-slate-500">
+                  {plural(data.operations.length, 'operation')}
+                </span>
+              </h3>
               <CapabilityBadges capabilities={data.groupCapabilities} />
-              {data.operations.map((operation) => (
-                <Operation
-                  key={`${operation.kind}:${operation.id}`}
-                  operation={operation}
-                  schemas={data.schemas}
-                />
-              ))}
+              <ul className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+                {data.operations.map((operation) => (
+                  <li key={`${operation.kind}:${operation.id}`}>
+                    <Link
+                      to={`${base}/operations/${encodeURIComponent(operation.id)}`}
+                      className="flex items-center gap-3 px-4 py-2 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500"
+                    >
+                      <MethodBadge method={operation.method} />
+                      <span className="font-mono text-sm text-slate-900">{operation.path}</span>
+                      <span className="truncate text-sm text-slate-500">{operation.summary}</span>
+                      {operation.kind !== 'operation' ? (
+                        <span className="rounded bg-slate-100 px-2 text-xs">{operation.kind}</span>
+                      ) : null}
+                      {operation.deprecated ? (
+                        <span className="rounded bg-amber-100 px-2 text-xs text-amber-800">
+                          deprecated
+                        </span>
+                      ) : null}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
             </>
           ) : (
             <p className="text-sm text-slate-600">This spec has no operations.</p>

@@ -20,6 +20,16 @@ export async function signOut(page: Page) {
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
 }
 
+/** Signs in and opens a tab of the demo project (Acme Payments API). */
+export async function openDemoProjectTab(page: Page, email: string, tab: string) {
+  await signIn(page, email)
+  await page.getByRole('link', { name: /Acme Payments API/ }).click()
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: tab })
+    .click()
+}
+
 /** On a project page: imports `spec` by pasting it and waits for its version page. */
 export async function importSpecByPaste(page: Page, spec: string, title: RegExp) {
   const tabs = page.getByRole('navigation', { name: 'Project sections' })

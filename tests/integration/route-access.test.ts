@@ -116,6 +116,8 @@ const params = () => ({
   tab: 'plan',
   specId,
   versionId,
+  // TINY_SPEC's one operation (no operationId: its id is method and path).
+  operationId: 'GET /ping',
   mockId,
   runId,
   seq: '1',

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest'
 import { loader as blueprintLoader } from '~/routes/projects.$projectId.specs.$specId.v.$versionId.blueprint'
 import { loader as rawLoader } from '~/routes/projects.$projectId.specs.$specId.v.$versionId.raw'
 import { loader as versionLoader } from '~/routes/projects.$projectId.specs.$specId.v.$versionId'
+import { loader as operationLoader } from '~/routes/projects.$projectId.specs.$specId.v.$versionId_.operations.$operationId'
 import { importSpec } from '~/server/specs/store.server'
 import { cookieFor, createMember, createOrg, createProject, getRequest, settle } from '../helpers'
 
@@ -48,12 +49,32 @@ it('downloads the raw spec byte for byte, the blueprint as Markdown, and serves 
   )
   const data = page.data as {
     group: string
-    operations: { group: string }[]
-    groups: { name: string }[]
+    operations: { id: string }[]
+    groups: { name: string; count: number }[]
   }
   expect(data.group).toBe('Transfers')
-  expect(data.operations.every((operation) => operation.group === 'Transfers')).toBe(true)
+  expect(data.operations).toHaveLength(
+    data.groups.find((group) => group.name === 'Transfers')!.count,
+  )
   expect(data.groups.length).toBeGreaterThan(1)
+  // Each listed operation has its own page, in its group.
+  const operationId = data.operations[0]!.id
+  const detail = await settle(() =>
+    operationLoader({
+      request: getRequest(`${base}/operations/${encodeURIComponent(operationId)}`, cookie),
+      params: { ...params, operationId },
+      context: {},
+    }),
+  )
+  expect((detail.data as { operation: { group: string } }).operation.group).toBe('Transfers')
+  const unknown = await settle(() =>
+    operationLoader({
+      request: getRequest(`${base}/operations/nope`, cookie),
+      params: { ...params, operationId: 'nope' },
+      context: {},
+    }),
+  )
+  expect(unknown.status).toBe(404)
 
   const missing = await settle(() =>
     rawLoader({

@@ -131,6 +131,45 @@ export function readNormalized(version: { normalized: string }): NormalizedSpec 
   return JSON.parse(version.normalized) as NormalizedSpec
 }
 
+/** A version's description without its large columns (the upload and the normalised spec). */
+export async function getSpecVersionSummary(projectId: string, specId: string, versionId: string) {
+  return db.specVersion.findFirst({
+    where: { id: versionId, specId, spec: { projectId } },
+    omit: { raw: true, normalized: true },
+    include: { spec: { select: { name: true } } },
+  })
+}
+
+/** The version with its parsed spec, for the pages that browse it; a 404 when the project has no such version. */
+export async function requireSpecVersion(projectId: string, specId: string, versionId: string) {
+  const version = await getSpecVersionSummary(projectId, specId, versionId)
+  if (!version)
+    throw new Response('That spec version does not exist in this project.', { status: 404 })
+  return { version, spec: await versionSpec(version.id) }
+}
+
+/** Versions never change: their parsed specs are kept for the pages that browse them. */
+const PARSED_KEPT = 6
+const parsedSpecs = new Map<string, NormalizedSpec>()
+
+/** The normalised spec of a version whose access was checked (parsed once, then kept). */
+export async function versionSpec(versionId: string): Promise<NormalizedSpec> {
+  const kept = parsedSpecs.get(versionId)
+  if (kept) {
+    parsedSpecs.delete(versionId)
+    parsedSpecs.set(versionId, kept)
+    return kept
+  }
+  const { normalized } = await db.specVersion.findUniqueOrThrow({
+    where: { id: versionId },
+    select: { normalized: true },
+  })
+  const spec = readNormalized({ normalized })
+  parsedSpecs.set(versionId, spec)
+  if (parsedSpecs.size > PARSED_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value!)
+  return spec
+}
+
 export function readWarnings(version: { warnings: string }): SpecWarning[] {
   return JSON.parse(version.warnings) as SpecWarning[]
 }

@@ -8,14 +8,11 @@
  * SSE event arriving (p50/p95), the time for all queued runs, and /healthz
  * latency, with the targets they meet or miss. Loopback only, bounded in time.
  */
-import { spawn } from 'node:child_process'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { readEventStream } from '../tests/support/sse-reader'
+import { insertApiToken, percentile, startBenchServer } from './bench-server'
 
 const SPECS = path.resolve('../shared/specs')
 const LARGE_SPEC = process.env.BENCH_SUITE_SPEC || 'stripe-spec3.json'
@@ -23,93 +20,16 @@ const QUEUED_SPEC = process.env.BENCH_SUITE_QUEUED_SPEC || 'twilio_messaging_v1.
 const QUEUED_RUNS = Number(process.env.BENCH_SUITE_RUNS || 20)
 const RUN_TIMEOUT_MS = 15 * 60_000
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ??
-    NaN
-  )
-}
 const ms = (value: number) => `${value.toFixed(1)} ms`
 const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED')
 
 async function main() {
-  if (!fs.existsSync('server-build/index.js') || !fs.existsSync('build/index.js'))
-    throw new Error('Build first: npm run build (the bench runs the production server).')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ic-bench-suite-'))
-  const port = await freePort()
-  const mockBase = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const dbFile = path.join(dir, 'app.db')
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: String(port),
-    DATABASE_URL: `file:${dbFile}`,
-    DATA_DIR: dir,
-    SESSION_SECRET: crypto.randomBytes(24).toString('hex'),
-    SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
-    INSECURE_COOKIES: '1',
-    MOCK_PORT_RANGE: `${mockBase}-${mockBase + 10}`,
-    MOCK_LOG_LIMIT: process.env.MOCK_LOG_LIMIT ?? '50',
-  }
-  const server = spawn(process.execPath, ['server-build/index.js'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startBenchServer('suite', {
+    env: { MOCK_LOG_LIMIT: process.env.MOCK_LOG_LIMIT ?? '50' },
   })
-  let serverLog = ''
-  server.stdout.on('data', (chunk: Buffer) => (serverLog += chunk.toString()))
-  server.stderr.on('data', (chunk: Buffer) => (serverLog += chunk.toString()))
+  const { base, dbFile } = server
   try {
-    for (let attempt = 0; ; attempt++) {
-      const ok = await fetch(`${base}/healthz`)
-        .then((response) => response.ok)
-        .catch(() => false)
-      if (ok) break
-      if (attempt > 150) throw new Error(`The server did not start:\n${serverLog.slice(-2000)}`)
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-    // An organisation, a project and an API token, written straight into the fresh database.
-    const token = `ic_bench_${crypto.randomBytes(12).toString('hex')}`
-    const sqlite = new Database(dbFile)
-    const now = new Date().toISOString()
-    const id = () => `bench${crypto.randomBytes(8).toString('hex')}`
-    const orgId = id()
-    const projectId = id()
-    sqlite
-      .prepare(
-        'INSERT INTO Organization (id, name, slug, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(orgId, 'Bench', `bench-${orgId}`, now, now)
-    sqlite
-      .prepare(
-        'INSERT INTO Project (id, name, organizationId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(projectId, 'Bench API', orgId, now, now)
-    sqlite
-      .prepare(
-        'INSERT INTO ApiToken (id, name, tokenHash, prefix, projectId, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        id(),
-        'bench',
-        crypto.createHash('sha256').update(token).digest('hex'),
-        token.slice(0, 9),
-        projectId,
-        now,
-      )
-    sqlite.close()
+    const { projectId, token } = insertApiToken(dbFile)
     const headers = { Authorization: `Bearer ${token}` }
     const api = async (route: string, init: RequestInit = {}) => {
       const response = await fetch(`${base}${route}`, {
@@ -275,11 +195,7 @@ async function main() {
     const met = [casesPerSecond >= 300, p95Delay < 50, p95Health < 100].filter(Boolean).length
     console.log(`Targets met: ${met} of 3`)
   } finally {
-    if (process.env.BENCH_SHOW_SERVER_LOG) console.log(serverLog)
-    server.kill('SIGTERM')
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    if (server.exitCode === null) server.kill('SIGKILL')
-    fs.rmSync(dir, { recursive: true, force: true })
+    await server.stop()
   }
 }
 

@@ -1,4 +1,4 @@
-/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process, the job worker and the MOCKS=true handlers into server-build/. */
+/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process, the job worker, the run and spec threads and the MOCKS=true handlers into server-build/. */
 import { build } from 'esbuild'
 
 await build({
@@ -9,6 +9,7 @@ await build({
     'mock-process': 'app/server/mocks/process-entry.ts',
     'job-worker': 'app/server/jobs/worker-entry.ts',
     'run-thread': 'app/server/testkit/execute-thread.ts',
+    'spec-task': 'app/server/specs/analyze-task.ts',
   },
   outdir: 'server-build',
   bundle: true,

@@ -58,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         title: version.title,
         openapiVersion: version.openapiVersion,
         operationCount: version.operationCount,
-        capabilities: analyzed.spec.capabilities,
+        capabilities: analyzed.summary.capabilities,
         warnings: analyzed.warnings,
       },
       { status: created ? 201 : 200 },

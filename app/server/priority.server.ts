@@ -12,6 +12,8 @@ import os from 'node:os'
 
 export const RUN_THREAD_NICENESS = 10
 export const MOCK_NICENESS = 5
+/** Spec imports and diffs: a person waits for them, but the web process must keep answering. */
+export const SPEC_THREAD_NICENESS = 5
 
 /** Lowers the calling thread's priority (never raises it). */
 export function yieldCpuInThisThread(niceness: number) {

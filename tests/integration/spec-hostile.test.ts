@@ -192,10 +192,11 @@ describe('lenient import', () => {
     expect(
       analyzed.warnings.filter((warning) => warning.kind === 'problem').map((w) => w.message),
     ).toEqual(['/paths/~1a/get/responses/200 has an unknown property "foo": ignored.'])
-    expect(analyzed.loaded.document).toMatchObject({
-      paths: {
-        '/a': { get: { responses: { 200: { description: 'ok', schema: { type: 'string' } } } } },
-      },
+    // The description and the schema stay: only the stray key went.
+    expect(analyzed.spec.operations[0]!.responses[0]).toMatchObject({
+      status: '200',
+      description: 'ok',
+      content: { 'application/json': { schema: { type: 'string' } } },
     })
   })
 

@@ -1,6 +1,7 @@
 /** Every spec in ../shared/specs imports (operation count asserted) or is refused with a clear message. */
 import fs from 'node:fs'
 import path from 'node:path'
+import { threadId } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { SpecImportError } from '~/server/specs/problems.server'
 import { importSpec } from '~/server/specs/store.server'
@@ -77,6 +78,25 @@ describe('../shared/specs', async () => {
     },
     60_000,
   )
+
+  it('analyses imports off the calling thread, in the spec pool, and refuses from there alike', async () => {
+    const { analyzed } = await importSpec({
+      projectId,
+      raw: fs.readFileSync(path.join(SHARED, 'oai-v3.0-uspto.json')),
+      sourceKind: 'upload',
+      sourceName: 'uspto.json',
+      name: 'uspto off thread',
+    })
+    expect(analyzed.threadId).toBeGreaterThan(0)
+    expect(analyzed.threadId).not.toBe(threadId)
+    const refused = await importSpec({
+      projectId,
+      raw: new TextEncoder().encode('{"openapi": "3.0.3",}'),
+      sourceKind: 'paste',
+    }).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(SpecImportError)
+    expect((refused as SpecImportError).problems[0]!.message).toMatch(/trailing comma/)
+  })
 
   it('imports the multi-file petstore (relative refs, parent folder) from a zip', async () => {
     const raw = zipFolder(path.join(SHARED, 'oai-petstore-separate'))

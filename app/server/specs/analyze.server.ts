@@ -32,3 +32,35 @@ export async function analyzeSpec(source: SpecSource): Promise<AnalyzedSpec> {
     },
   }
 }
+
+/** What a stored version records of its spec beside the spec itself. */
+export type SpecSummary = {
+  title: string
+  version: string
+  flavour: NormalizedSpec['flavour']
+  openapiVersion: string
+  operationCount: number
+  capabilities: NormalizedSpec['capabilities']
+}
+
+export function summarize(spec: NormalizedSpec): SpecSummary {
+  return {
+    title: spec.info.title,
+    version: spec.info.version,
+    flavour: spec.flavour,
+    openapiVersion: spec.openapiVersion,
+    operationCount: spec.operations.length,
+    capabilities: spec.capabilities,
+  }
+}
+
+/** An analysis made on this thread, in the shape imports store (bench and tools). */
+export function asImportAnalysis(analyzed: AnalyzedSpec) {
+  return {
+    normalizedJson: JSON.stringify(analyzed.spec),
+    summary: summarize(analyzed.spec),
+    warnings: analyzed.warnings,
+    timings: analyzed.timings,
+    spec: analyzed.spec,
+  }
+}

@@ -1,6 +1,7 @@
 /** Diff between two stored versions of one spec. */
-import { changelogMarkdown, diffSpecs, type SpecChange } from './diff.server'
-import { findSpecVersion, listVersionNumbers, readNormalized } from './store.server'
+import { changelogMarkdown, type SpecChange } from './diff.server'
+import { diffOffThread } from './pool.server'
+import { findSpecVersion, listVersionNumbers } from './store.server'
 
 export type VersionComparison = {
   specName: string
@@ -23,7 +24,7 @@ export async function compareVersions(
     findSpecVersion(projectId, specId, toRef),
   ])
   if (!from || !to) return null
-  const changes = diffSpecs(readNormalized(from), readNormalized(to))
+  const changes = await diffOffThread(from.normalized, to.normalized)
   const summary = { breaking: 0, 'potentially-breaking': 0, 'non-breaking': 0 }
   for (const change of changes) summary[change.severity]++
   return {

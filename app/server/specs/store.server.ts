@@ -3,7 +3,7 @@ import { plural } from '~/shared/format'
 import { createHash } from 'node:crypto'
 import { db } from '../db.server'
 import type { NormalizedSpec, SpecWarning } from '~/shared/normalized-spec'
-import { analyzeSpec, type AnalyzedSpec } from './analyze.server'
+import { analyzeOffThread, type ImportAnalysis } from './pool.server'
 import { refuse } from './problems.server'
 import {
   isZip,
@@ -33,7 +33,7 @@ export async function importSpec(input: ImportInput) {
   if (input.raw.byteLength > MAX_SPEC_BYTES)
     refuse(`The spec is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MB.`, 413)
   const source = sourceFromRaw(input)
-  return saveAnalyzedSpec(input, source, await analyzeSpec(source))
+  return saveAnalyzedSpec(input, source, await analyzeOffThread(source))
 }
 
 export function sourceFromRaw(input: Pick<ImportInput, 'raw' | 'root' | 'sourceName'>): SpecSource {
@@ -46,11 +46,12 @@ export function sourceFromRaw(input: Pick<ImportInput, 'raw' | 'root' | 'sourceN
 export async function saveAnalyzedSpec(
   input: ImportInput,
   source: SpecSource,
-  analyzed: AnalyzedSpec,
+  analyzed: ImportAnalysis,
 ) {
   const zipped = isZip(input.raw)
   const contentHash = createHash('sha256').update(input.raw).digest('hex')
-  const name = (input.name?.trim() || analyzed.spec.info.title).slice(0, 120)
+  const { summary } = analyzed
+  const name = (input.name?.trim() || summary.title).slice(0, 120)
 
   const existingSpec = await db.spec.findUnique({
     where: { projectId_name: { projectId: input.projectId, name } },
@@ -80,12 +81,12 @@ export async function saveAnalyzedSpec(
         rawFormat: zipped ? 'zip' : 'text',
         raw: Buffer.from(input.raw),
         rootFile: source.root,
-        flavour: analyzed.spec.flavour,
-        openapiVersion: analyzed.spec.openapiVersion,
-        title: analyzed.spec.info.title,
-        apiVersion: analyzed.spec.info.version,
-        operationCount: analyzed.spec.operations.length,
-        normalized: JSON.stringify(analyzed.spec),
+        flavour: summary.flavour,
+        openapiVersion: summary.openapiVersion,
+        title: summary.title,
+        apiVersion: summary.version,
+        operationCount: summary.operationCount,
+        normalized: analyzed.normalizedJson,
         warnings: JSON.stringify(analyzed.warnings),
         createdById: input.createdById ?? null,
       },

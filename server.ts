@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
@@ -67,10 +68,6 @@ function createApp(getBuild: () => ServerBuild) {
   app.disable('x-powered-by')
   // req.protocol (for the CSRF origin check) believes X-Forwarded-Proto only from a trusted proxy.
   app.set('trust proxy', trust.kind === 'none' ? false : trust.kind === 'fly' ? 1 : trust.hops)
-
-  // Mocks first: they are APIs, not pages (no nonce, no CSRF check), and on the
-  // app's origin their answers are made inert (docs/decisions/009).
-  app.use(mockGateway(mockPublicHost(env)))
 
   app.use((req, res, next) => {
     // Only this line sets the client address; whatever a client sent under that name is replaced.
@@ -150,10 +147,17 @@ async function main() {
       }, 100)
     })
   }
-  const server = createApp(() => build).listen(env.PORT, () => {
-    console.log(`Integration Copilot listening on http://localhost:${env.PORT}`)
-    if (env.MOCK_PUBLIC_URL) console.log(`Mocks served at ${env.MOCK_PUBLIC_URL}/mock/<mockId>`)
-  })
+  const app = createApp(() => build)
+  // Mocks first, before Express: they are APIs, not pages (no nonce, no CSRF check, no
+  // middleware on their hot path), and on the app's origin their answers are made inert
+  // (docs/decisions/009, 015).
+  const gateway = mockGateway(mockPublicHost(getEnv()))
+  const server = http
+    .createServer((req, res) => gateway(req, res, () => app(req, res)))
+    .listen(env.PORT, () => {
+      console.log(`Integration Copilot listening on http://localhost:${env.PORT}`)
+      if (env.MOCK_PUBLIC_URL) console.log(`Mocks served at ${env.MOCK_PUBLIC_URL}/mock/<mockId>`)
+    })
   const shutdown = () => {
     void Promise.all([getSupervisor().shutdown(), getJobPool().shutdown()]).finally(() =>
       server.close(() => process.exit(0)),

@@ -1,19 +1,19 @@
 /**
- * npm run bench:mock — our mock process vs Stoplight Prism on the same specs,
- * both with request validation on, driven by autocannon with the same
- * connections and duration: a GET with a path parameter, a list GET with
- * query parameters, and a POST with a validated body. Prints requests/s,
- * p50/p99 latency, the ratios ours/Prism, and memory per running mock.
- * Only loopback addresses are used; every run is bounded in time.
+ * npm run bench:mock — our mocks vs Stoplight Prism on the same specs, both with request
+ * validation on, driven by autocannon with the same connections and duration: a GET with
+ * a path parameter, a list GET with query parameters, a POST with a validated body and a
+ * stateful create. Ours run as users get them: the production server (`npm run build`
+ * first) imports each spec through the API and starts its mocks; each endpoint is driven
+ * on the mock's own port ("direct") and through the public URL the app serves
+ * (`/mock/<id>/…`). Prints requests/s, p50/p99, the ratios to Prism and public/direct,
+ * memory per mock, and the targets met or missed. Loopback only, bounded in time.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import autocannon from 'autocannon'
-import { analyzeSpec } from '../app/server/specs/analyze.server.ts'
-import { singleFileSource } from '../app/server/specs/source.server.ts'
-import { DEFAULT_MOCK_CONFIG } from '../app/server/mocks/engine.server.ts'
+import { type BenchServer, freePort, insertApiToken, startBenchServer } from './bench-server.ts'
 
 const DURATION_S = Number(process.env.BENCH_DURATION || 5)
 const PRISM_START_TIMEOUT_S = Number(process.env.PRISM_START_TIMEOUT || 180)
@@ -117,16 +117,6 @@ const TARGETS: Target[] = [
   },
 ]
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 async function waitForPort(port: number, timeoutMs = 60_000) {
   const started = Date.now()
   while (Date.now() - started < timeoutMs) {
@@ -149,25 +139,50 @@ function rssOf(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
 }
 
+type OursMock = { direct: string; public: string; pid: number | null }
+
+/** Our mock of `file`, started through the API (stateful or not), with both of its URLs. */
 async function startOurs(
-  file: string,
-  stateful = false,
-): Promise<{ child: ChildProcess; port: number; prefix: string; startMs: number }> {
-  const started = Date.now()
-  const { spec } = await analyzeSpec(
-    singleFileSource(fs.readFileSync(path.join(SPECS, file), 'utf8'), file),
-  )
-  const port = await freePort()
-  const built = path.resolve('server-build/mock-process.js')
-  const child = fs.existsSync(built)
-    ? fork(built, [], { stdio: 'ignore' })
-    : fork(path.resolve('app/server/mocks/process-entry.ts'), [], {
-        execArgv: ['--import', 'tsx'],
-        stdio: 'ignore',
-      })
-  child.send({ type: 'start', spec, config: { ...DEFAULT_MOCK_CONFIG, stateful }, port })
-  await waitForPort(port)
-  return { child, port, prefix: '', startMs: Date.now() - started }
+  server: BenchServer,
+  api: Api,
+  projectId: string,
+  specId: string,
+  stateful: boolean,
+): Promise<OursMock> {
+  const created = await api(`/api/v1/projects/${projectId}/mocks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ specId, stateful }),
+  })
+  const mockId = String(created.mockId ?? created.id)
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const mock = await api(`/api/v1/projects/${projectId}/mocks/${mockId}`)
+    if (mock.status === 'up')
+      return {
+        direct: String(mock.baseUrl),
+        public: String(mock.proxyUrl),
+        pid: mockPid(server.pid, mockId),
+      }
+    if (mock.status === 'failed') throw new Error(`The mock failed: ${String(mock.lastError)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('The mock did not start within 60 s')
+}
+
+/** The pid of a mock's process: a child of the server whose environment names the mock. */
+function mockPid(serverPid: number, mockId: string): number | null {
+  for (const task of fs.readdirSync(`/proc/${serverPid}/task`)) {
+    const children = fs.readFileSync(`/proc/${serverPid}/task/${task}/children`, 'utf8')
+    for (const pid of children.split(' ').filter(Boolean).map(Number)) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`MOCK_ID=${mockId}\0`))
+          return pid
+      } catch {
+        // gone
+      }
+    }
+  }
+  return null
 }
 
 async function startPrism(
@@ -204,10 +219,11 @@ async function startPrism(
 }
 
 type Measure = { rps: number; p50: number; p99: number; non2xx: number }
+type Api = (route: string, init?: RequestInit) => Promise<Record<string, unknown>>
 
-async function drive(port: number, endpoint: Endpoint): Promise<Measure> {
+async function drive(base: string, endpoint: Endpoint): Promise<Measure> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${endpoint.path}`,
+    url: `${base}${endpoint.path}`,
     method: endpoint.method,
     headers: endpoint.headers,
     body: endpoint.body,
@@ -239,51 +255,84 @@ console.log(
   `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per endpoint and server, request validation on in both\n`,
 )
 console.log(
-  `${'spec / endpoint'.padEnd(42)} ${'ours rps'.padStart(8)} ${'prism rps'.padStart(9)} ${'x rps'.padStart(7)}  ${'ours p50'.padStart(8)} ${'p99'.padStart(6)}  ${'prism p50'.padStart(9)} ${'p99'.padStart(6)}  ${'p99 ratio'.padStart(9)}  non-2xx o/p`,
+  `${'spec / endpoint'.padEnd(42)} ${'direct'.padStart(8)} ${'public'.padStart(8)} ${'pub/dir'.padStart(7)} ${'prism'.padStart(7)} ${'x rps'.padStart(6)}  ${'p99 direct'.padStart(10)} ${'public'.padStart(6)} ${'prism'.padStart(6)}  non-2xx d/p/P`,
 )
 const RPS_TARGET = 10
 const P99_TARGET = 1 / 5
+const PUBLIC_RPS_TARGET = 0.5
+const PUBLIC_P99_TARGET = 3
 const verdicts: { label: string; met: boolean }[] = []
-for (const target of selected) {
-  const ours = await startOurs(target.file)
-  const oursStateful = target.endpoints.some((endpoint) => endpoint.stateful)
-    ? await startOurs(target.file, true)
-    : null
-  const prism = await startPrism(target.file)
-  try {
-    for (const endpoint of target.endpoints) {
-      const a = await drive((endpoint.stateful ? oursStateful! : ours).port, endpoint)
-      const label = `${target.file} ${endpoint.name}`.padEnd(42)
-      if ('error' in prism) {
-        console.log(
-          `${label} ${fmt(a.rps)} ${'—'.padStart(9)} ${'—'.padStart(7)}  ${fmt(a.p50, 1)} ${fmt(a.p99).padStart(6)}  ${'—'.padStart(9)} ${'—'.padStart(6)}  ${'—'.padStart(9)}  ${a.non2xx}/—`,
-        )
-        continue
-      }
-      const b = await drive(prism.port, endpoint)
-      verdicts.push({
-        label: label.trim(),
-        met: a.rps >= RPS_TARGET * b.rps && a.p99 <= P99_TARGET * Math.max(b.p99, 1),
-      })
-      console.log(
-        `${label} ${fmt(a.rps)} ${fmt(b.rps).padStart(9)} ${fmt(a.rps / Math.max(b.rps, 1), 1).padStart(7)}  ${fmt(a.p50, 1)} ${fmt(a.p99).padStart(6)}  ${fmt(b.p50, 1).padStart(9)} ${fmt(b.p99).padStart(6)}  ${fmt(a.p99 / Math.max(b.p99, 1), 2).padStart(9)}  ${a.non2xx}/${b.non2xx}`,
-      )
-    }
-    const prismInfo =
-      'error' in prism
-        ? prism.error
-        : `prism ${(rssOf(prism.child.pid) / 1024 / 1024).toFixed(0)} MB, started in ${(prism.startMs / 1000).toFixed(1)} s`
-    console.log(
-      `  memory / start: ours ${(rssOf(ours.child.pid) / 1024 / 1024).toFixed(0)} MB, started in ${(ours.startMs / 1000).toFixed(1)} s; ${prismInfo}\n`,
-    )
-  } finally {
-    ours.child.kill()
-    oursStateful?.child.kill()
-    if (!('error' in prism)) prism.child.kill()
+const server = await startBenchServer('mock')
+try {
+  const { projectId, token } = insertApiToken(server.dbFile)
+  const api: Api = async (route, init = {}) => {
+    const response = await fetch(`${server.base}${route}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+    })
+    const text = await response.text()
+    if (!response.ok)
+      throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${text.slice(0, 300)}`)
+    return JSON.parse(text) as Record<string, unknown>
   }
+  for (const target of selected) {
+    const started = Date.now()
+    const imported = await api(
+      `/api/v1/projects/${projectId}/specs?name=${encodeURIComponent(target.file)}&filename=${encodeURIComponent(target.file)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': target.file.endsWith('.json') ? 'application/json' : 'application/yaml',
+        },
+        body: fs.readFileSync(path.join(SPECS, target.file)),
+      },
+    )
+    const specId = String(imported.specId)
+    const ours = await startOurs(server, api, projectId, specId, false)
+    const oursStartMs = Date.now() - started
+    const oursStateful = target.endpoints.some((endpoint) => endpoint.stateful)
+      ? await startOurs(server, api, projectId, specId, true)
+      : null
+    const prism = await startPrism(target.file)
+    try {
+      for (const endpoint of target.endpoints) {
+        const mock = endpoint.stateful ? oursStateful! : ours
+        const direct = await drive(mock.direct, endpoint)
+        const viaPublic = await drive(mock.public, endpoint)
+        const label = `${target.file} ${endpoint.name}`.padEnd(42)
+        const b = 'error' in prism ? null : await drive(`http://127.0.0.1:${prism.port}`, endpoint)
+        const publicShare = viaPublic.rps / Math.max(direct.rps, 1)
+        verdicts.push({
+          label: `${label.trim()} (public URL)`,
+          met:
+            publicShare >= PUBLIC_RPS_TARGET &&
+            viaPublic.p99 <= PUBLIC_P99_TARGET * Math.max(direct.p99, 1),
+        })
+        if (b)
+          verdicts.push({
+            label: label.trim(),
+            met: direct.rps >= RPS_TARGET * b.rps && direct.p99 <= P99_TARGET * Math.max(b.p99, 1),
+          })
+        console.log(
+          `${label} ${fmt(direct.rps)} ${fmt(viaPublic.rps)} ${`${(publicShare * 100).toFixed(0)}%`.padStart(7)} ${b ? fmt(b.rps).padStart(7) : '—'.padStart(7)} ${b ? fmt(direct.rps / Math.max(b.rps, 1), 1).padStart(6) : '—'.padStart(6)}  ${fmt(direct.p99).padStart(10)} ${fmt(viaPublic.p99).padStart(6)} ${b ? fmt(b.p99).padStart(6) : '—'.padStart(6)}  ${direct.non2xx}/${viaPublic.non2xx}/${b ? b.non2xx : '—'}`,
+        )
+      }
+      const prismInfo =
+        'error' in prism
+          ? prism.error
+          : `prism ${(rssOf(prism.child.pid) / 1024 / 1024).toFixed(0)} MB, started in ${(prism.startMs / 1000).toFixed(1)} s`
+      console.log(
+        `  memory / start: ours ${(rssOf(ours.pid ?? undefined) / 1024 / 1024).toFixed(0)} MB, imported and started in ${(oursStartMs / 1000).toFixed(1)} s; ${prismInfo}\n`,
+      )
+    } finally {
+      if (!('error' in prism)) prism.child.kill()
+    }
+  }
+} finally {
+  await server.stop()
 }
 const missed = verdicts.filter((verdict) => !verdict.met)
 console.log(
-  `Targets: ours >= ${RPS_TARGET}x Prism requests/s and ours p99 <= 1/${1 / P99_TARGET} of Prism p99: met on ${verdicts.length - missed.length} of ${verdicts.length} comparisons${missed.length ? ` (missed: ${missed.map((verdict) => verdict.label).join('; ')})` : ''}.`,
+  `Targets: direct >= ${RPS_TARGET}x Prism requests/s and p99 <= 1/${1 / P99_TARGET} of Prism's; public URL >= ${PUBLIC_RPS_TARGET * 100}% of direct requests/s and p99 <= ${PUBLIC_P99_TARGET}x direct: met on ${verdicts.length - missed.length} of ${verdicts.length} comparisons${missed.length ? ` (missed: ${missed.map((verdict) => verdict.label).join('; ')})` : ''}.`,
 )
 process.exit(0)

@@ -32,6 +32,7 @@ export const percentile = (values: number[], p: number) => {
 
 export type BenchServer = {
   base: string
+  pid: number
   dbFile: string
   /** Everything the server printed so far. */
   log: () => string
@@ -41,7 +42,11 @@ export type BenchServer = {
 /** Starts the built server; `seed` adds the demo organisation (logins of prisma/seed.ts). */
 export async function startBenchServer(
   name: string,
-  { seed = false, env = {} }: { seed?: boolean; env?: Record<string, string> } = {},
+  {
+    seed = false,
+    env = {},
+    nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  }: { seed?: boolean; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<BenchServer> {
   if (!fs.existsSync('server-build/index.js') || !fs.existsSync('build/index.js'))
     throw new Error('Build first: npm run build (the bench runs the production server).')
@@ -70,7 +75,8 @@ export async function startBenchServer(
       if (done.status !== 0) throw new Error(`${script} failed:\n${done.stderr}`)
     }
   }
-  const server = spawn(process.execPath, ['server-build/index.js'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the web process.
+  const server = spawn(process.execPath, [...nodeArgs, 'server-build/index.js'], {
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -96,7 +102,7 @@ export async function startBenchServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  return { base, dbFile, log: () => serverLog, stop }
+  return { base, pid: server.pid!, dbFile, log: () => serverLog, stop }
 }
 
 /**

@@ -3,6 +3,7 @@
  * given port around the MockEngine. Request logs go back to the parent in
  * batches; secrets are redacted before they leave the process.
  */
+import fs from 'node:fs'
 import http from 'node:http'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
@@ -73,9 +74,21 @@ function toEntry({
   }
 }
 
+/** Logs go to the supervisor twice a second; under load (a full batch), every two seconds. */
+const FLUSH_MS = 500
+const BUSY_FLUSH_MS = 2000
+const BUSY_BATCH = 200
+let lastFlushAt = 0
+let lastBatch = 0
+
 function flushLogs() {
   if (received === 0) return
-  send({ type: 'log', entries: pending.slice(-LOG_LIMIT).map(toEntry), total: received })
+  const now = Date.now()
+  if (lastBatch >= BUSY_BATCH && now - lastFlushAt < BUSY_FLUSH_MS) return
+  const entries = pending.slice(-LOG_LIMIT).map(toEntry)
+  send({ type: 'log', entries, total: received })
+  lastFlushAt = now
+  lastBatch = entries.length
   pending = []
   received = 0
 }
@@ -199,12 +212,19 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   if (pending.length >= 2 * LOG_LIMIT) pending = pending.slice(-LOG_LIMIT)
 }
 
+function answer(request: http.IncomingMessage, response: http.ServerResponse) {
+  handle(request, response).catch((error: unknown) => {
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
+    if (!response.headersSent) response.writeHead(500).end()
+  })
+}
+
 export function startMockProcess() {
   let server: http.Server | undefined
-  setInterval(flushLogs, 500).unref()
+  setInterval(flushLogs, FLUSH_MS).unref()
   process.on('message', (message: ToMock) => {
     switch (message.type) {
-      case 'start':
+      case 'start': {
         engine = new MockEngine(message.spec, message.config)
         secretQuery = Object.values(message.spec.securitySchemes)
           .filter((scheme) => scheme.in === 'query')
@@ -212,13 +232,19 @@ export function startMockProcess() {
         secretHeaders = Object.values(message.spec.securitySchemes)
           .filter((scheme) => scheme.in === 'header')
           .map((scheme) => scheme.parameterName ?? '')
-        server = http.createServer((request, response) => {
-          handle(request, response).catch((error: unknown) => {
-            send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
-            if (!response.headersSent) response.writeHead(500).end()
-          })
-        })
+        server = http.createServer(answer)
         server.keepAliveTimeout = 5_000
+        // Ready once every listener is: the TCP port, and the gateway's Unix socket.
+        let listening = message.socketPath ? 2 : 1
+        const listened = () => {
+          if (--listening === 0) send({ type: 'ready', port: message.port })
+        }
+        if (message.socketPath) {
+          const local = http.createServer(answer)
+          local.keepAliveTimeout = 5_000
+          fs.rmSync(message.socketPath, { force: true })
+          local.listen(message.socketPath, listened)
+        }
         server.on('error', (error) => {
           send({
             type: 'error',
@@ -226,8 +252,9 @@ export function startMockProcess() {
           })
           process.exit(1)
         })
-        server.listen(message.port, '127.0.0.1', () => send({ type: 'ready', port: message.port }))
+        server.listen(message.port, '127.0.0.1', listened)
         break
+      }
       case 'ping':
         send({ type: 'pong', id: message.id, memoryBytes: process.memoryUsage().rss })
         break

@@ -3,7 +3,14 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import type { MockConfig } from './engine.server'
 
 export type ToMock =
-  | { type: 'start'; spec: NormalizedSpec; config: MockConfig; port: number }
+  | {
+      type: 'start'
+      spec: NormalizedSpec
+      config: MockConfig
+      port: number
+      /** A Unix socket the app's gateway forwards the public URL through (cheaper than TCP). */
+      socketPath?: string
+    }
   | { type: 'ping'; id: number }
   | { type: 'reset' }
   | { type: 'config'; config: MockConfig }

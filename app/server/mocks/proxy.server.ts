@@ -10,7 +10,8 @@
  *   and `Content-Security-Policy: sandbox` with `nosniff` is added, so a
  *   tenant's HTML or script can never run as the app.
  */
-import http from 'node:http'
+import type http from 'node:http'
+import { Pool } from 'undici'
 import { APP_COOKIE_NAMES } from '../app-cookies.server'
 import { db } from '../db.server'
 import { getInstance } from '../litefs.server'
@@ -198,23 +199,92 @@ export function proxyToMock(
     )
     return
   }
-  const upstream = http.request(
+  const socketPath = getSupervisor().socketOf(mockId)
+  forward(
+    req,
+    res,
+    { port, socketPath },
+    inert,
+    mockPath,
+    target.startsWith('/') ? target : `/${target}`,
+  )
+}
+
+/**
+ * Keep-alive connection pools to the mocks' ports (undici: a lighter HTTP client than
+ * node:http on this hot path). Internal loopback plumbing, not outbound traffic: the
+ * guarded outbound client is for the internet.
+ */
+const pools = new Map<string, Pool>()
+
+type Upstream = { port: number; socketPath?: string }
+
+function poolFor({ port, socketPath }: Upstream): Pool {
+  const key = socketPath ?? String(port)
+  let pool = pools.get(key)
+  if (!pool) {
+    pool = new Pool(`http://127.0.0.1:${port}`, {
+      connections: 64,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      ...(socketPath ? { socketPath } : {}),
+    })
+    pools.set(key, pool)
+  }
+  return pool
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined
+    ? req.headers['content-length'] !== '0'
+    : req.headers['transfer-encoding'] !== undefined
+}
+
+function forward(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  upstream: Upstream,
+  inert: boolean,
+  mockPath: string,
+  path: string,
+) {
+  const headers = forwardedRequestHeaders(req.headers, upstream.port, inert)
+  delete headers.host
+  let aborted = false
+  poolFor(upstream).dispatch(
     {
-      host: '127.0.0.1',
-      port,
-      method: req.method,
-      path: target.startsWith('/') ? target : `/${target}`,
-      headers: forwardedRequestHeaders(req.headers, port, inert),
+      path,
+      method: req.method ?? 'GET',
+      headers: headers as Record<string, string | string[]>,
+      body: hasBody(req) ? req : null,
     },
-    (response) => {
-      res.writeHead(response.statusCode ?? 502, answerHeaders(response.headers, inert, mockPath))
-      response.pipe(res)
+    {
+      onRequestStart(controller) {
+        if (aborted) controller.abort(new Error('The client went away.'))
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort(new Error('The client went away.'))
+        })
+      },
+      onResponseStart(_controller, statusCode, upstreamHeaders) {
+        if (statusCode < 200) return
+        res.writeHead(statusCode, answerHeaders(upstreamHeaders, inert, mockPath))
+      },
+      onResponseData(controller, chunk) {
+        if (!res.write(chunk)) {
+          controller.pause()
+          res.once('drain', () => controller.resume())
+        }
+      },
+      onResponseEnd() {
+        res.end()
+      },
+      onResponseError(_controller, error) {
+        aborted = true
+        if (res.headersSent) res.destroy(error)
+        else sendProblem(res, 502, 'Mock unreachable', 'The mock process did not answer.', inert)
+      },
     },
   )
-  upstream.on('error', () =>
-    sendProblem(res, 502, 'Mock unreachable', 'The mock process did not answer.', inert),
-  )
-  req.pipe(upstream)
 }
 
 /** `/mock/<id>/rest?query` -> its parts, or null when the path is not a mock URL. */

@@ -7,9 +7,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { decryptSecret, encryptSecret } from '../crypto.server'
-import { db } from '../db.server'
+import { db, sqliteDate } from '../db.server'
 import { lowerPriority, MOCK_NICENESS } from '../priority.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
@@ -35,6 +36,22 @@ export function portRange(): [number, number] {
 }
 
 /** Stored config -> runtime config; credentials are sealed with SECRETS_KEY at rest. */
+let socketDir: string | undefined
+
+/** A folder only this user can enter, for the mocks' Unix sockets (short paths: sockets allow ~100 bytes). */
+function socketDirectory(): string {
+  socketDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ic-mocks-'))
+  return socketDir
+}
+
+let logSequence = 0
+
+/** Log entry ids sort like their time (then arrival), as the log's pages expect. */
+function logEntryId(at: number, index: number): string {
+  logSequence = (logSequence + 1) % 36 ** 4
+  return `l${at.toString(36).padStart(9, '0')}${(index % 36 ** 3).toString(36).padStart(3, '0')}${logSequence.toString(36).padStart(4, '0')}`
+}
+
 export function readMockConfig(stored: string): MockConfig {
   const parsed = JSON.parse(stored || '{}') as Partial<MockConfig> & {
     credentials?: Record<string, string>
@@ -70,6 +87,7 @@ function mockProcessModule(): { modulePath: string; execArgv: string[] } {
 type Running = {
   child: ChildProcess
   port: number
+  socketPath: string
   startedAt: number
   missedPings: number
   memoryBytes: number
@@ -101,10 +119,17 @@ export class MockSupervisor {
     clearInterval(this.timer)
     this.timer = undefined
     await Promise.all([...this.running.keys()].map((id) => this.kill(id)))
+    if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true })
+    socketDir = undefined
   }
 
   portOf(mockId: string): number | undefined {
     return this.running.get(mockId)?.port
+  }
+
+  /** The Unix socket of a running mock, for the gateway. */
+  socketOf(mockId: string): string | undefined {
+    return this.running.get(mockId)?.socketPath
   }
 
   pidOf(mockId: string): number | undefined {
@@ -177,6 +202,7 @@ export class MockSupervisor {
     const entry: Running = {
       child,
       port,
+      socketPath: path.join(socketDirectory(), `${port}.sock`),
       startedAt: Date.now(),
       missedPings: 0,
       memoryBytes: 0,
@@ -217,6 +243,7 @@ export class MockSupervisor {
       spec: JSON.parse(mock.specVersion.normalized),
       config: readMockConfig(mock.config),
       port,
+      socketPath: entry.socketPath,
     })
     try {
       await ready
@@ -329,35 +356,45 @@ export class MockSupervisor {
     } else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
   }
 
+  /**
+   * Keeps a mock's newest log entries: one INSERT with the rows as one JSON parameter (a
+   * statement per row, or a bound parameter per value, costs the web thread dearly under
+   * load), the request count, and the trim to LOG_LIMIT, in one transaction.
+   */
   private async storeLogs(mockId: string, entries: MockLogEntry[], total: number) {
-    await db.mockRequestLog.createMany({
-      data: entries.map((entry) => ({
+    const rows = entries.map((entry, index) => [
+      logEntryId(entry.at, index),
+      sqliteDate(new Date(entry.at)),
+      entry.method,
+      entry.path.slice(0, 2000),
+      entry.status,
+      entry.durationMs,
+      entry.operationId,
+      JSON.stringify(entry.violations),
+      JSON.stringify(entry.request),
+      JSON.stringify(entry.response),
+    ])
+    await db.$transaction([
+      db.$executeRawUnsafe(
+        `INSERT INTO "MockRequestLog" ("id", "at", "method", "path", "status", "durationMs", "operationId", "violations", "request", "response", "mockId")
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, ? FROM json_each(?)`,
         mockId,
-        at: new Date(entry.at),
-        method: entry.method,
-        path: entry.path.slice(0, 2000),
-        status: entry.status,
-        durationMs: entry.durationMs,
-        operationId: entry.operationId,
-        violations: JSON.stringify(entry.violations),
-        request: JSON.stringify(entry.request),
-        response: JSON.stringify(entry.response),
-      })),
-    })
-    await db.mock.update({
-      where: { id: mockId },
-      data: {
-        requestCount: { increment: total },
-        lastRequestAt: new Date(entries[entries.length - 1]!.at),
-      },
-    })
-    const cutoff = await db.mockRequestLog.findFirst({
-      where: { mockId },
-      orderBy: { at: 'desc' },
-      skip: LOG_LIMIT,
-      select: { at: true },
-    })
-    if (cutoff) await db.mockRequestLog.deleteMany({ where: { mockId, at: { lte: cutoff.at } } })
+        JSON.stringify(rows),
+      ),
+      db.$executeRawUnsafe(
+        'UPDATE "Mock" SET "requestCount" = "requestCount" + ?, "lastRequestAt" = ? WHERE "id" = ?',
+        total,
+        sqliteDate(new Date(entries[entries.length - 1]!.at)),
+        mockId,
+      ),
+      db.$executeRawUnsafe(
+        `DELETE FROM "MockRequestLog" WHERE "mockId" = ? AND "id" IN (
+           SELECT "id" FROM "MockRequestLog" WHERE "mockId" = ? ORDER BY "at" DESC, "id" DESC LIMIT -1 OFFSET ?)`,
+        mockId,
+        mockId,
+        LOG_LIMIT,
+      ),
+    ])
   }
 
   /** Health check (ping; two missed in a row = hung, restart) and idle retention. */

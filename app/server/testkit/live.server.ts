@@ -8,7 +8,7 @@
  * process) reads the table, which stays the source of truth.
  */
 import type { Prisma } from '~/generated/prisma/client'
-import { db } from '../db.server'
+import { db, sqliteDate } from '../db.server'
 import { publish, subscribe } from '../live.server'
 import { eventStream, type PushedEvents, type StreamEvent } from '../sse.server'
 import { FINISHED } from './model.server'
@@ -18,11 +18,6 @@ export function runTopic(runId: string) {
 }
 
 export type NewRunEvent = { type: string; data: unknown }
-
-/** DateTime as the Prisma SQLite adapter stores it (ISO 8601 with an explicit offset). */
-export function sqliteDate(date: Date): string {
-  return date.toISOString().replace(/Z$/, '+00:00')
-}
 
 /**
  * Runs `statements` and inserts `events` in one transaction, then publishes

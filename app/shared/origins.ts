@@ -7,8 +7,7 @@ export function normalizeOrigin(value: string): string | null {
   try {
     const url = new URL(value.trim())
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
-    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash)
-      return null
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null
     return url.origin
   } catch {
     return null

@@ -14,8 +14,7 @@ import type { SpecSource } from './source.server'
 import type { SpecWarning } from '~/shared/normalized-spec'
 
 export type SpecTask =
-  | { kind: 'analyze'; source: SpecSource }
-  | { kind: 'diff'; from: string; to: string }
+  { kind: 'analyze'; source: SpecSource } | { kind: 'diff'; from: string; to: string }
 
 export type AnalyzeOutcome =
   | {
@@ -31,9 +30,7 @@ export type AnalyzeOutcome =
 
 let prioritised = false
 
-export default async function runSpecTask(
-  task: SpecTask,
-): Promise<AnalyzeOutcome | SpecChange[]> {
+export default async function runSpecTask(task: SpecTask): Promise<AnalyzeOutcome | SpecChange[]> {
   if (!prioritised) {
     yieldCpuInThisThread(SPEC_THREAD_NICENESS)
     prioritised = true

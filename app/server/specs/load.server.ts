@@ -106,7 +106,9 @@ async function fetchRemote(url: string): Promise<unknown> {
     return parseSpecText(text, new URL(url).pathname.split('/').pop() || url)
   } catch (error) {
     throw new Error(
-      error instanceof SpecImportError ? (error.problems[0]?.message ?? 'unreadable') : String(error),
+      error instanceof SpecImportError
+        ? (error.problems[0]?.message ?? 'unreadable')
+        : String(error),
     )
   }
 }
@@ -362,11 +364,15 @@ async function validateLeniently(
 type Repair = { problem: SpecProblem; apply: (document: Record<string, unknown>) => void }
 
 /** Where a component lives, for each flavour: `/components/schemas/Pet`, `/definitions/Pet`. */
-const COMPONENT = /^(\/components\/[^/]+\/[^/]+|\/(?:definitions|parameters|responses)\/[^/]+)(?:\/|$)/
+const COMPONENT =
+  /^(\/components\/[^/]+\/[^/]+|\/(?:definitions|parameters|responses)\/[^/]+)(?:\/|$)/
 
 const FILLED_WHEN_MISSING = new Set(['description', 'title', 'version'])
 
-function parentAndKey(document: unknown, pointer: string): [Record<string, unknown>, string] | null {
+function parentAndKey(
+  document: unknown,
+  pointer: string,
+): [Record<string, unknown>, string] | null {
   const segments = pointer.split('/').slice(1).map(unescapePointer)
   const key = segments.pop()
   let node = document
@@ -414,8 +420,7 @@ function planRepairs(document: Record<string, unknown>, details: AjvLikeError[])
       continue
     }
     const key = (detail.params?.additionalProperty ?? detail.params?.unevaluatedProperty) as
-      | string
-      | undefined
+      string | undefined
     if (
       (detail.keyword === 'additionalProperties' || detail.keyword === 'unevaluatedProperties') &&
       key !== undefined &&

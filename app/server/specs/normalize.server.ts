@@ -591,9 +591,7 @@ class Normalizer {
     // The resource a path is about: `/v1/customers/{id}` is about customers, not v1.
     const named = path.split('/').filter((segment) => segment && !segment.startsWith('{'))
     const firstSegment =
-      named.find((segment) => !/^(v\d+(\.\d+)*|api|rest)$/i.test(segment)) ??
-      named[0] ??
-      'default'
+      named.find((segment) => !/^(v\d+(\.\d+)*|api|rest)$/i.test(segment)) ?? named[0] ?? 'default'
     return {
       id: operationId ?? `${method.toUpperCase()} ${path}`,
       ...(operationId ? { operationId } : {}),

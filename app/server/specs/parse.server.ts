@@ -94,7 +94,7 @@ function isJson(text: string, file: string): boolean {
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   let line = 1
   let lineStart = 0
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; ) {
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset;) {
     line++
     lineStart = index + 1
     index = text.indexOf('\n', lineStart)
@@ -146,7 +146,9 @@ function parseJson(text: string, file: string): unknown {
     const { at, hint } = explainJsonError(text, offset)
     const { line, column } = positionOf(text, at)
     const reason = first
-      ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+      ? printParseErrorCode(first.error)
+          .replace(/([a-z])([A-Z])/g, '$1 $2')
+          .toLowerCase()
       : (error instanceof Error ? error.message : String(error)).slice(0, 200)
     throw new SpecImportError(
       [

@@ -49,7 +49,10 @@ export type ImportAnalysis = {
 }
 
 export async function analyzeOffThread(source: SpecSource): Promise<ImportAnalysis> {
-  const outcome = (await specPool().run({ kind: 'analyze', source } satisfies SpecTask)) as AnalyzeOutcome
+  const outcome = (await specPool().run({
+    kind: 'analyze',
+    source,
+  } satisfies SpecTask)) as AnalyzeOutcome
   if (!outcome.ok) throw new SpecImportError(outcome.problems, outcome.status)
   let parsed: NormalizedSpec | undefined
   return {

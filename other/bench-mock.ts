@@ -15,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { lowerPriority, MOCK_NICENESS } from '../app/server/priority.server.ts'
-import { type BenchServer, freePort, insertApiToken, startBenchServer } from './bench-server.ts'
+import { type Api, apiClient, freePort, insertApiToken, startBenchServer } from './bench-server.ts'
 
 const DURATION_S = Number(process.env.BENCH_DURATION || 5)
 const PRISM_START_TIMEOUT_S = Number(process.env.PRISM_START_TIMEOUT || 180)
@@ -141,11 +141,10 @@ function rssOf(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
 }
 
-type OursMock = { direct: string; public: string; pid: number | null }
+type OursMock = { direct: string; public: string }
 
 /** Our mock of `file`, started through the API (stateful or not), with both of its URLs. */
 async function startOurs(
-  server: BenchServer,
   api: Api,
   projectId: string,
   specId: string,
@@ -159,33 +158,30 @@ async function startOurs(
   const mockId = String(created.mockId ?? created.id)
   for (let attempt = 0; attempt < 600; attempt++) {
     const mock = await api(`/api/v1/projects/${projectId}/mocks/${mockId}`)
-    if (mock.status === 'up')
-      return {
-        direct: String(mock.baseUrl),
-        public: String(mock.proxyUrl),
-        pid: mockPid(server.pid, mockId),
-      }
+    if (mock.status === 'up') return { direct: String(mock.baseUrl), public: String(mock.proxyUrl) }
     if (mock.status === 'failed') throw new Error(`The mock failed: ${String(mock.lastError)}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error('The mock did not start within 60 s')
 }
 
-/** The pid of a mock's process: a child of the server whose environment names the mock. */
-function mockPid(serverPid: number, mockId: string): number | null {
+/** The mock host processes of the server: its children whose environment names a host. */
+function hostPids(serverPid: number): number[] {
+  const pids: number[] = []
   for (const task of fs.readdirSync(`/proc/${serverPid}/task`)) {
     const children = fs.readFileSync(`/proc/${serverPid}/task/${task}/children`, 'utf8')
     for (const pid of children.split(' ').filter(Boolean).map(Number)) {
       try {
-        if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`MOCK_ID=${mockId}\0`))
-          return pid
+        if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes('MOCK_HOST=')) pids.push(pid)
       } catch {
         // gone
       }
     }
   }
-  return null
+  return pids
 }
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 
 async function startPrism(
   file: string,
@@ -222,7 +218,6 @@ async function startPrism(
 }
 
 type Measure = { rps: number; p50: number; p99: number; non2xx: number }
-type Api = (route: string, init?: RequestInit) => Promise<Record<string, unknown>>
 
 async function drive(base: string, endpoint: Endpoint): Promise<Measure> {
   const result = await autocannon({
@@ -242,6 +237,97 @@ async function drive(base: string, endpoint: Endpoint): Promise<Measure> {
 }
 
 const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(8)
+
+/**
+ * `--many 100`: mocks as a vendor with many partners has them: 10 spec versions (the largest
+ * included), as many mocks of each, every one with its own state and settings. Prints the
+ * memory of all mock hosts and of the web process, the time to start them all, and the
+ * requests/s of one mock while the others idle.
+ */
+const MANY_SPECS = [
+  'stripe-spec3.json',
+  'xero_accounting.yaml',
+  'twilio_messaging_v1.yaml',
+  'adyen-TransferService-v4.yaml',
+  'oai-v2-petstore-expanded.json',
+  'oai-v2-uber.yaml',
+  'oai-v3.0-uspto.json',
+  'oai-v3.0-link-example.yaml',
+  'pagerduty-events-v2-openapiv3.json',
+  'nytimes-books_api.json',
+]
+const MEMORY_TARGET = 1.5 * 1024 * 1024 * 1024
+
+async function many(count: number) {
+  const portBase = 30_000 + Math.floor(Math.random() * 20_000)
+  const server = await startBenchServer('many', {
+    env: { MOCK_PORT_RANGE: `${portBase}-${portBase + count + 50}` },
+  })
+  try {
+    const { projectId, token } = insertApiToken(server.dbFile)
+    const api = apiClient(server.base, token)
+    const perSpec = Math.ceil(count / MANY_SPECS.length)
+    const specIds: string[] = []
+    for (const file of MANY_SPECS) {
+      const imported = await api(
+        `/api/v1/projects/${projectId}/specs?name=${encodeURIComponent(file)}&filename=${encodeURIComponent(file)}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml',
+          },
+          body: fs.readFileSync(path.join(SPECS, file)),
+        },
+      )
+      specIds.push(String(imported.specId))
+    }
+    // Importing started one mock per spec; the rest start now, alternately stateful.
+    const started = Date.now()
+    const wanted = specIds.flatMap((specId) =>
+      Array.from({ length: perSpec - 1 }, (_, index) => ({ specId, stateful: index % 2 === 0 })),
+    )
+    const mocks: (OursMock & { specId: string; stateful: boolean })[] = []
+    const queue = [...wanted]
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift())
+          mocks.push({ ...(await startOurs(api, projectId, next.specId, next.stateful)), ...next })
+      }),
+    )
+    const startMs = Date.now() - started
+    const listed = await api(`/api/v1/projects/${projectId}/mocks`)
+    const all = (listed.mocks ?? listed.data ?? []) as { status: string }[]
+    const up = all.filter((mock) => mock.status === 'up').length
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const hosts = hostPids(server.pid)
+    const hostsBytes = hosts.reduce((sum, pid) => sum + rssOf(pid), 0)
+    const webBytes = rssOf(server.pid)
+    const petstoreId = specIds[MANY_SPECS.indexOf('oai-v2-petstore-expanded.json')]
+    const petstore = mocks.find((mock) => mock.specId === petstoreId && !mock.stateful)!
+    const one = await drive(petstore.direct, {
+      name: 'GET list',
+      method: 'GET',
+      path: '/pets?limit=10',
+    })
+    console.log(
+      `${up} mocks up (${MANY_SPECS.length} spec versions, ${perSpec} mocks each, half of them stateful), the last ${mocks.length} started in ${(startMs / 1000).toFixed(1)} s`,
+    )
+    console.log(
+      `  memory: ${hosts.length} mock hosts ${megabytes(hostsBytes)}, web process ${megabytes(webBytes)}, total ${megabytes(hostsBytes + webBytes)} (target < 1.5 GB): ${hostsBytes + webBytes < MEMORY_TARGET ? 'MET' : 'MISSED'}`,
+    )
+    console.log(
+      `  one mock while the others idle: ${one.rps.toFixed(0)} requests/s, p99 ${one.p99} ms (${one.non2xx} non-2xx)`,
+    )
+  } finally {
+    await server.stop()
+  }
+}
+
+const manyIndex = process.argv.indexOf('--many')
+if (manyIndex !== -1) {
+  await many(Number(process.argv[manyIndex + 1] ?? 100))
+  process.exit(0)
+}
 
 /** BENCH_SPECS=petstore,xero limits the run to targets whose file name contains one of the words. */
 const only = (process.env.BENCH_SPECS ?? '').split(',').filter(Boolean)
@@ -272,16 +358,7 @@ const verdicts: { label: string; met: boolean }[] = []
 const server = await startBenchServer('mock')
 try {
   const { projectId, token } = insertApiToken(server.dbFile)
-  const api: Api = async (route, init = {}) => {
-    const response = await fetch(`${server.base}${route}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-    })
-    const text = await response.text()
-    if (!response.ok)
-      throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${text.slice(0, 300)}`)
-    return JSON.parse(text) as Record<string, unknown>
-  }
+  const api = apiClient(server.base, token)
   for (const target of selected) {
     const started = Date.now()
     const imported = await api(
@@ -295,10 +372,10 @@ try {
       },
     )
     const specId = String(imported.specId)
-    const ours = await startOurs(server, api, projectId, specId, false)
+    const ours = await startOurs(api, projectId, specId, false)
     const oursStartMs = Date.now() - started
     const oursStateful = target.endpoints.some((endpoint) => endpoint.stateful)
-      ? await startOurs(server, api, projectId, specId, true)
+      ? await startOurs(api, projectId, specId, true)
       : null
     const prism = await startPrism(target.file)
     try {
@@ -329,7 +406,7 @@ try {
           ? prism.error
           : `prism ${(rssOf(prism.child.pid) / 1024 / 1024).toFixed(0)} MB, started in ${(prism.startMs / 1000).toFixed(1)} s`
       console.log(
-        `  memory / start: ours ${(rssOf(ours.pid ?? undefined) / 1024 / 1024).toFixed(0)} MB, imported and started in ${(oursStartMs / 1000).toFixed(1)} s; ${prismInfo}\n`,
+        `  memory / start: our mock hosts ${megabytes(hostPids(server.pid).reduce((sum, pid) => sum + rssOf(pid), 0))} (this spec's ${oursStateful ? 3 : 2} mocks and earlier targets'), imported and started in ${(oursStartMs / 1000).toFixed(1)} s; ${prismInfo}\n`,
       )
     } finally {
       if (!('error' in prism)) prism.child.kill()

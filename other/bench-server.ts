@@ -158,3 +158,19 @@ export async function signInCookie(base: string, email: string, password: string
     throw new Error(`Sign-in as ${email} failed: HTTP ${response.status}`)
   return cookies.join('; ')
 }
+
+export type Api = (route: string, init?: RequestInit) => Promise<Record<string, unknown>>
+
+/** JSON API calls with the token; anything but 2xx throws with the answer. */
+export function apiClient(base: string, token: string): Api {
+  return async (route, init = {}) => {
+    const response = await fetch(`${base}${route}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+    })
+    const text = await response.text()
+    if (!response.ok)
+      throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${text.slice(0, 500)}`)
+    return JSON.parse(text) as Record<string, unknown>
+  }
+}

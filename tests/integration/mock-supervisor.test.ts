@@ -158,6 +158,60 @@ describe('mock supervisor', () => {
     await expect(fetch(`http://127.0.0.1:${row.port}/items`)).rejects.toThrow()
   })
 
+  it('serves many mocks per host: own ports, state and settings; a host crash restarts only its mocks', async () => {
+    const supervisor = getSupervisor()
+    // Two hosts by default: of three mocks, two share one (pigeonhole).
+    const mocks = [
+      await createMock(projectId, versionId),
+      await createMock(projectId, versionId),
+      await createMock(projectId, versionId),
+    ]
+    const byHost = new Map<number, typeof mocks>()
+    for (const mock of mocks) {
+      const pid = supervisor.pidOf(mock.id)!
+      byHost.set(pid, [...(byHost.get(pid) ?? []), mock])
+    }
+    const [sharedPid, shared] = [...byHost].find(([, group]) => group.length >= 2)!
+    const [first, second] = shared
+    expect(first!.port).not.toBe(second!.port)
+    // State is per mock even in one process.
+    const created = (await (
+      await fetch(`http://127.0.0.1:${first!.port}/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":"only-in-first"}',
+      })
+    ).json()) as { id: string }
+    expect((await fetch(`http://127.0.0.1:${first!.port}/items/${created.id}`)).status).toBe(200)
+    expect((await fetch(`http://127.0.0.1:${second!.port}/items/${created.id}`)).status).toBe(404)
+    // Settings too: a rate limit on one leaves the other alone.
+    await updateMockConfig(projectId, first!.id, { rateLimit: { requests: 1, windowSeconds: 60 } })
+    await until(async () => {
+      await fetch(`http://127.0.0.1:${first!.port}/items`)
+      return (await fetch(`http://127.0.0.1:${first!.port}/items`)).status === 429
+    })
+    for (let request = 0; request < 3; request++)
+      expect((await fetch(`http://127.0.0.1:${second!.port}/items`)).status).toBe(200)
+    // A crash of the host: its mocks come back; a mock of the other host never went down.
+    const other = mocks.find((mock) => supervisor.pidOf(mock.id) !== sharedPid)
+    process.kill(sharedPid, 'SIGKILL')
+    await until(async () => {
+      const rows = await db.mock.findMany({ where: { id: { in: shared.map((mock) => mock.id) } } })
+      return rows.every((row) => row.status === 'up' && supervisor.pidOf(row.id) !== sharedPid)
+    })
+    for (const mock of shared) {
+      const row = await db.mock.findUniqueOrThrow({ where: { id: mock.id } })
+      expect(row.restartCount).toBe(1)
+      expect((await fetch(`http://127.0.0.1:${row.port}/items`)).status).toBeLessThan(500)
+    }
+    if (other) {
+      expect((await db.mock.findUniqueOrThrow({ where: { id: other.id } })).restartCount).toBe(0)
+      expect((await fetch(`http://127.0.0.1:${other.port}/items`)).status).toBe(200)
+    }
+    for (const mock of mocks) await supervisor.stop(mock.id)
+    expect(supervisor.hostStats()).toEqual([])
+  })
+
   it('applies configuration live (rate limit) and moves to a new spec version on import', async () => {
     const mock = await createMock(projectId, versionId)
     await updateMockConfig(projectId, mock.id, { rateLimit: { requests: 1, windowSeconds: 60 } })

@@ -234,6 +234,33 @@ function planOperation(operation: NormalizedOperation, schemas: SpecSchemas): Op
   }
 }
 
+/**
+ * What depends on the spec alone: compiled schemas, the router, per-operation and
+ * per-response plans, generated bodies and error bases (all deterministic). Engines of the
+ * same spec object share them: a host serving ten mocks of one version compiles it once.
+ */
+type SpecParts = {
+  schemas: SpecSchemas
+  router: Router
+  plans: WeakMap<NormalizedOperation, OperationPlan>
+  responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
+  generatedBodies: Map<string, string>
+  /** Generated bases of rendered errors, per operation and status. */
+  errorBases: Map<string, unknown>
+}
+const partsBySpec = new WeakMap<NormalizedSpec, SpecParts>()
+
+function specParts(spec: NormalizedSpec): SpecParts {
+  return cached(partsBySpec, spec, () => ({
+    schemas: new SpecSchemas(spec),
+    router: new Router(spec),
+    plans: new WeakMap(),
+    responsePlans: new WeakMap(),
+    generatedBodies: new Map(),
+    errorBases: new Map(),
+  }))
+}
+
 export class MockEngine {
   readonly schemas: SpecSchemas
   private readonly router: Router
@@ -241,19 +268,23 @@ export class MockEngine {
   private readonly idempotency = new Map<string, { bodyHash: string; response: MockResponse }>()
   private window = { start: 0, count: 0 }
   private faultCounter = 0
-  private readonly generatedBodies = new Map<string, string>()
-  private readonly plans = new WeakMap<NormalizedOperation, OperationPlan>()
-  private readonly responsePlans = new WeakMap<NormalizedResponse, ResponsePlan>()
-  /** Generated bases of rendered errors, per operation and status. */
-  private readonly errorBases = new Map<string, unknown>()
+  private readonly generatedBodies: Map<string, string>
+  private readonly plans: WeakMap<NormalizedOperation, OperationPlan>
+  private readonly responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
+  private readonly errorBases: Map<string, unknown>
 
   constructor(
     readonly spec: NormalizedSpec,
     public config: MockConfig = DEFAULT_MOCK_CONFIG,
     private readonly now: () => number = Date.now,
   ) {
-    this.schemas = new SpecSchemas(spec)
-    this.router = new Router(spec)
+    const parts = specParts(spec)
+    this.schemas = parts.schemas
+    this.router = parts.router
+    this.plans = parts.plans
+    this.responsePlans = parts.responsePlans
+    this.generatedBodies = parts.generatedBodies
+    this.errorBases = parts.errorBases
     this.state = new StateStore(spec, this.schemas)
   }
 

@@ -1,10 +1,13 @@
 /**
- * Entry of a mock process (forked by the supervisor): an HTTP server on the
- * given port around the MockEngine. Request logs go back to the parent in
- * batches; secrets are redacted before they leave the process.
+ * Entry of a mock host (forked by the supervisor): one process serving many mocks, each
+ * an HTTP server on its own port (and Unix socket) around its own MockEngine. Mocks of
+ * the same spec version share the spec and what is compiled from it (the engine keeps
+ * per-spec parts in a WeakMap); each keeps its own state, settings and log. Request logs
+ * go back to the parent in batches per mock; secrets are redacted before they leave.
  */
 import fs from 'node:fs'
 import http from 'node:http'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
 import { prepareRequest } from './request.server'
@@ -20,10 +23,6 @@ function send(message: FromMock) {
   process.send?.(message)
 }
 
-let engine: MockEngine | undefined
-/** Query parameters and headers that carry the spec's API keys: redacted in the log. */
-let secretQuery: string[] = []
-let secretHeaders: string[] = []
 type RawLog = {
   at: number
   durationMs: number
@@ -35,19 +34,30 @@ type RawLog = {
   result: MockResponse
 }
 const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
-let pending: RawLog[] = []
-let received = 0
 
-function toEntry({
-  at,
-  durationMs,
-  method,
-  pathname,
-  query,
-  headers,
-  body,
-  result,
-}: RawLog): MockLogEntry {
+/** One mock served by this host. */
+type Hosted = {
+  mockId: string
+  specKey: string
+  engine: MockEngine
+  /** Query parameters and headers that carry the spec's API keys: redacted in the log. */
+  secretQuery: string[]
+  secretHeaders: string[]
+  servers: http.Server[]
+  pending: RawLog[]
+  received: number
+  lastFlushAt: number
+  lastBatch: number
+}
+
+const hosted = new Map<string, Hosted>()
+/** Specs by version, shared by the mocks of that version while one runs. */
+const specs = new Map<string, NormalizedSpec>()
+
+function toEntry(
+  { secretHeaders, secretQuery }: Hosted,
+  { at, durationMs, method, pathname, query, headers, body, result }: RawLog,
+): MockLogEntry {
   return {
     at,
     method,
@@ -78,19 +88,17 @@ function toEntry({
 const FLUSH_MS = 500
 const BUSY_FLUSH_MS = 2000
 const BUSY_BATCH = 200
-let lastFlushAt = 0
-let lastBatch = 0
 
-function flushLogs() {
-  if (received === 0) return
+function flushLogs(mock: Hosted) {
+  if (mock.received === 0) return
   const now = Date.now()
-  if (lastBatch >= BUSY_BATCH && now - lastFlushAt < BUSY_FLUSH_MS) return
-  const entries = pending.slice(-LOG_LIMIT).map(toEntry)
-  send({ type: 'log', entries, total: received })
-  lastFlushAt = now
-  lastBatch = entries.length
-  pending = []
-  received = 0
+  if (mock.lastBatch >= BUSY_BATCH && now - mock.lastFlushAt < BUSY_FLUSH_MS) return
+  const entries = mock.pending.slice(-LOG_LIMIT).map((raw) => toEntry(mock, raw))
+  send({ type: 'log', mockId: mock.mockId, entries, total: mock.received })
+  mock.lastFlushAt = now
+  mock.lastBatch = entries.length
+  mock.pending = []
+  mock.received = 0
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -166,7 +174,7 @@ function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string |
   return out
 }
 
-async function handle(request: http.IncomingMessage, response: http.ServerResponse) {
+async function handle(mock: Hosted, request: http.IncomingMessage, response: http.ServerResponse) {
   const started = performance.now()
   const { pathname, query } = splitTarget(request.url ?? '/')
   if (pathname === '/__mock/health') {
@@ -174,10 +182,6 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     return
   }
   const body = await readBody(request)
-  if (!engine) {
-    response.writeHead(503).end()
-    return
-  }
   if (body === null) {
     response
       .writeHead(413, { 'content-type': 'application/problem+json' })
@@ -192,13 +196,14 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     headers: flatHeaders(request.headers),
     body,
   })
-  const result = engine.handle(prepared instanceof Promise ? await prepared : prepared)
+  const result = mock.engine.handle(prepared instanceof Promise ? await prepared : prepared)
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
   response.writeHead(result.status, result.headers).end(result.body)
-  for (const callback of result.callbacks ?? []) send({ type: 'callback', ...callback })
+  for (const callback of result.callbacks ?? [])
+    send({ type: 'callback', mockId: mock.mockId, ...callback })
   // Only the newest LOG_LIMIT requests are kept, so the log entry is built at flush time, for those only.
-  received++
-  pending.push({
+  mock.received++
+  mock.pending.push({
     at: Date.now(),
     durationMs: Math.round(performance.now() - started),
     method,
@@ -209,61 +214,122 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     result,
   })
   // Only the newest LOG_LIMIT are kept: trimmed in bulk, not one shift (an array copy) per request.
-  if (pending.length >= 2 * LOG_LIMIT) pending = pending.slice(-LOG_LIMIT)
+  if (mock.pending.length >= 2 * LOG_LIMIT) mock.pending = mock.pending.slice(-LOG_LIMIT)
 }
 
-function answer(request: http.IncomingMessage, response: http.ServerResponse) {
-  handle(request, response).catch((error: unknown) => {
-    send({ type: 'error', message: error instanceof Error ? error.message : String(error) })
-    if (!response.headersSent) response.writeHead(500).end()
+function answerFor(mock: Hosted) {
+  return (request: http.IncomingMessage, response: http.ServerResponse) => {
+    handle(mock, request, response).catch((error: unknown) => {
+      send({
+        type: 'error',
+        mockId: mock.mockId,
+        message: error instanceof Error ? error.message : String(error),
+      })
+      if (!response.headersSent) response.writeHead(500).end()
+    })
+  }
+}
+
+function listen(server: http.Server, where: number | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    const done = () => {
+      server.off('error', reject)
+      resolve()
+    }
+    if (typeof where === 'number') server.listen(where, '127.0.0.1', done)
+    else server.listen(where, done)
   })
 }
 
-export function startMockProcess() {
-  let server: http.Server | undefined
-  setInterval(flushLogs, FLUSH_MS).unref()
+async function startMock(message: Extract<ToMock, { type: 'start' }>) {
+  if (message.spec) specs.set(message.specKey, message.spec)
+  const spec = specs.get(message.specKey)
+  if (!spec) throw new Error(`No spec ${message.specKey} in this host.`)
+  const mock: Hosted = {
+    mockId: message.mockId,
+    specKey: message.specKey,
+    engine: new MockEngine(spec, message.config),
+    secretQuery: Object.values(spec.securitySchemes)
+      .filter((scheme) => scheme.in === 'query')
+      .map((scheme) => scheme.parameterName ?? ''),
+    secretHeaders: Object.values(spec.securitySchemes)
+      .filter((scheme) => scheme.in === 'header')
+      .map((scheme) => scheme.parameterName ?? ''),
+    servers: [],
+    pending: [],
+    received: 0,
+    lastFlushAt: 0,
+    lastBatch: 0,
+  }
+  const answer = answerFor(mock)
+  const server = http.createServer(answer)
+  server.keepAliveTimeout = 5_000
+  mock.servers.push(server)
+  await listen(server, message.port)
+  if (message.socketPath) {
+    // The gateway's way in: a Unix socket costs less per request than loopback TCP.
+    const local = http.createServer(answer)
+    local.keepAliveTimeout = 5_000
+    mock.servers.push(local)
+    fs.rmSync(message.socketPath, { force: true })
+    await listen(local, message.socketPath)
+  }
+  hosted.set(mock.mockId, mock)
+}
+
+function stopMock(mockId: string) {
+  const mock = hosted.get(mockId)
+  if (!mock) return
+  hosted.delete(mockId)
+  flushLogs(mock)
+  for (const server of mock.servers) {
+    server.close()
+    server.closeAllConnections()
+  }
+  if (![...hosted.values()].some((other) => other.specKey === mock.specKey))
+    specs.delete(mock.specKey)
+}
+
+export function startMockHost() {
+  setInterval(() => {
+    for (const mock of hosted.values()) flushLogs(mock)
+  }, FLUSH_MS).unref()
   process.on('message', (message: ToMock) => {
     switch (message.type) {
-      case 'start': {
-        engine = new MockEngine(message.spec, message.config)
-        secretQuery = Object.values(message.spec.securitySchemes)
-          .filter((scheme) => scheme.in === 'query')
-          .map((scheme) => scheme.parameterName ?? '')
-        secretHeaders = Object.values(message.spec.securitySchemes)
-          .filter((scheme) => scheme.in === 'header')
-          .map((scheme) => scheme.parameterName ?? '')
-        server = http.createServer(answer)
-        server.keepAliveTimeout = 5_000
-        // Ready once every listener is: the TCP port, and the gateway's Unix socket.
-        let listening = message.socketPath ? 2 : 1
-        const listened = () => {
-          if (--listening === 0) send({ type: 'ready', port: message.port })
-        }
-        if (message.socketPath) {
-          const local = http.createServer(answer)
-          local.keepAliveTimeout = 5_000
-          fs.rmSync(message.socketPath, { force: true })
-          local.listen(message.socketPath, listened)
-        }
-        server.on('error', (error) => {
-          send({
-            type: 'error',
-            message: `Could not listen on port ${message.port}: ${error.message}`,
-          })
-          process.exit(1)
-        })
-        server.listen(message.port, '127.0.0.1', listened)
+      case 'start':
+        startMock(message).then(
+          () => send({ type: 'ready', mockId: message.mockId, port: message.port }),
+          (error: unknown) => {
+            stopMock(message.mockId)
+            send({
+              type: 'failed',
+              mockId: message.mockId,
+              message: `Could not listen on port ${message.port}: ${error instanceof Error ? error.message : String(error)}`,
+            })
+          },
+        )
         break
-      }
+      case 'stop':
+        stopMock(message.mockId)
+        send({ type: 'stopped', mockId: message.mockId })
+        break
       case 'ping':
-        send({ type: 'pong', id: message.id, memoryBytes: process.memoryUsage().rss })
+        send({
+          type: 'pong',
+          id: message.id,
+          memoryBytes: process.memoryUsage().rss,
+          mocks: hosted.size,
+        })
         break
       case 'reset':
-        engine?.reset()
+        hosted.get(message.mockId)?.engine.reset()
         break
-      case 'config':
-        if (engine) engine.config = message.config
+      case 'config': {
+        const mock = hosted.get(message.mockId)
+        if (mock) mock.engine.config = message.config
         break
+      }
     }
   })
   process.on('disconnect', () => process.exit(0))

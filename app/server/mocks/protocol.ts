@@ -1,19 +1,24 @@
-/** Messages between the supervisor (web process) and a mock process, over the fork IPC channel. */
+/** Messages between the supervisor (web process) and a mock host process, over the fork IPC channel. */
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import type { MockConfig } from './engine.server'
 
 export type ToMock =
   | {
       type: 'start'
-      spec: NormalizedSpec
+      mockId: string
+      /** The spec version: mocks of one version share its spec in a host. */
+      specKey: string
+      /** Sent with the first mock of a version in a host; later ones reuse it. */
+      spec?: NormalizedSpec
       config: MockConfig
       port: number
       /** A Unix socket the app's gateway forwards the public URL through (cheaper than TCP). */
       socketPath?: string
     }
+  | { type: 'stop'; mockId: string }
   | { type: 'ping'; id: number }
-  | { type: 'reset' }
-  | { type: 'config'; config: MockConfig }
+  | { type: 'reset'; mockId: string }
+  | { type: 'config'; mockId: string; config: MockConfig }
 
 export type MockLogEntry = {
   at: number
@@ -28,9 +33,11 @@ export type MockLogEntry = {
 }
 
 export type FromMock =
-  | { type: 'ready'; port: number }
-  | { type: 'pong'; id: number; memoryBytes: number }
+  | { type: 'ready'; mockId: string; port: number }
+  | { type: 'failed'; mockId: string; message: string }
+  | { type: 'stopped'; mockId: string }
+  | { type: 'pong'; id: number; memoryBytes: number; mocks: number }
   /** `entries`: the newest requests (at most MOCK_LOG_LIMIT); `total`: all requests since the last batch. */
-  | { type: 'log'; entries: MockLogEntry[]; total: number }
-  | { type: 'error'; message: string }
-  | { type: 'callback'; event: string; url: string; payload: unknown }
+  | { type: 'log'; mockId: string; entries: MockLogEntry[]; total: number }
+  | { type: 'error'; mockId?: string; message: string }
+  | { type: 'callback'; mockId: string; event: string; url: string; payload: unknown }

@@ -1,9 +1,11 @@
 /**
- * Runs mocks in background processes: forks one process per running mock on
- * a port from MOCK_PORT_RANGE, health-checks them, restarts dead or hung ones
- * with backoff, stores their request logs, brings running mocks back after a
- * restart of the app and stops idle ones. One crashing mock cannot take down
- * the others or the web app: each is its own process.
+ * Runs mocks in a small pool of host processes (MOCK_HOSTS, default 2), each serving
+ * many mocks, sharded by mock id: every mock keeps its own port from MOCK_PORT_RANGE, its
+ * own state, settings and log, and mocks of one spec version in a host share the spec.
+ * Health-checks the hosts, restarts a dead or hung host's mocks with backoff, stores
+ * request logs, brings running mocks back after a restart of the app and stops idle
+ * ones. A crash takes down one host's mocks for a restart, never the web app
+ * (docs/decisions/016).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -17,6 +19,8 @@ import type { FromMock, MockLogEntry, ToMock } from './protocol'
 import { deliverEvent } from './webhooks.server'
 
 const HEALTH_INTERVAL_MS = Number(process.env.MOCK_HEALTH_INTERVAL_MS || 5_000)
+const HOSTS = Math.max(1, Number(process.env.MOCK_HOSTS || 2))
+const STOP_TIMEOUT_MS = 2_000
 const START_TIMEOUT_MS = 15_000
 const MAX_RESTARTS = 5
 const LOG_LIMIT = Number(process.env.MOCK_LOG_LIMIT || 500)
@@ -84,19 +88,43 @@ function mockProcessModule(): { modulePath: string; execArgv: string[] } {
   }
 }
 
-type Running = {
+type Host = {
+  index: number
   child: ChildProcess
-  port: number
-  socketPath: string
-  startedAt: number
+  /** Mocks this host serves, and the spec versions it holds for them. */
+  mocks: Set<string>
+  specs: Set<string>
   missedPings: number
   memoryBytes: number
   stopping: boolean
+  stderr: string
+}
+
+type Running = {
+  host: Host
+  specKey: string
+  port: number
+  socketPath: string
+  startedAt: number
+}
+
+type Waiter = { resolve: () => void; reject: (error: Error) => void; timeout: NodeJS.Timeout }
+
+/** The host a mock lives in: a stable hash of its id. */
+function shardOf(mockId: string): number {
+  let hash = 0
+  for (let index = 0; index < mockId.length; index++)
+    hash = (hash * 31 + mockId.charCodeAt(index)) >>> 0
+  return hash % HOSTS
 }
 
 export class MockSupervisor {
   private readonly running = new Map<string, Running>()
+  private readonly hosts = new Map<number, Host>()
   private readonly restarts = new Map<string, number>()
+  /** Mocks waiting for their host to say they listen, or that they stopped. */
+  private readonly starting = new Map<string, Waiter>()
+  private readonly stopping = new Map<string, Waiter>()
   /** Ports handed out but whose process may not be registered yet (concurrent starts). */
   private readonly reserved = new Map<string, number>()
   /** Ports of the range another program was found listening on (epoch ms when), skipped for a while. */
@@ -119,6 +147,7 @@ export class MockSupervisor {
     clearInterval(this.timer)
     this.timer = undefined
     await Promise.all([...this.running.keys()].map((id) => this.kill(id)))
+    await Promise.all([...this.hosts.values()].map((host) => this.stopHost(host)))
     if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true })
     socketDir = undefined
   }
@@ -132,12 +161,24 @@ export class MockSupervisor {
     return this.running.get(mockId)?.socketPath
   }
 
+  /** The host process serving the mock. */
   pidOf(mockId: string): number | undefined {
-    return this.running.get(mockId)?.child.pid
+    return this.running.get(mockId)?.host.child.pid
   }
 
+  /** The mock's share of its host's memory. */
   memoryOf(mockId: string): number | undefined {
-    return this.running.get(mockId)?.memoryBytes
+    const host = this.running.get(mockId)?.host
+    return host && host.memoryBytes ? host.memoryBytes / Math.max(1, host.mocks.size) : undefined
+  }
+
+  /** Host processes and their memory (the many-mocks bench and the health page read it). */
+  hostStats() {
+    return [...this.hosts.values()].map((host) => ({
+      pid: host.child.pid,
+      mocks: host.mocks.size,
+      memoryBytes: host.memoryBytes,
+    }))
   }
 
   private allocatePort(): number {
@@ -177,10 +218,61 @@ export class MockSupervisor {
     }
   }
 
+  /** The host of this shard, forked when it is not running. */
+  private hostFor(mockId: string): Host {
+    const index = shardOf(mockId)
+    const existing = this.hosts.get(index)
+    if (existing && !existing.stopping && existing.child.connected) return existing
+    const { modulePath, execArgv } = mockProcessModule()
+    const child = fork(modulePath, [], {
+      execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, MOCK_HOST: String(index) },
+    })
+    lowerPriority(child.pid, MOCK_NICENESS)
+    const host: Host = {
+      index,
+      child,
+      mocks: new Set(),
+      specs: new Set(),
+      missedPings: 0,
+      memoryBytes: 0,
+      stopping: false,
+      stderr: '',
+    }
+    this.hosts.set(index, host)
+    child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (host.stderr = `${host.stderr}${chunk.toString()}`.slice(-2000)),
+    )
+    child.on('message', (message: FromMock) => this.onMessage(host, message))
+    child.on('exit', (code, signal) => void this.onHostExit(host, code, signal))
+    return host
+  }
+
+  private wait(into: Map<string, Waiter>, mockId: string, ms: number, what: string) {
+    return new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        into.delete(mockId)
+        reject(new Error(what))
+      }, ms)
+      into.set(mockId, { resolve, reject, timeout })
+    })
+  }
+
+  private settle(into: Map<string, Waiter>, mockId: string, error?: Error) {
+    const waiter = into.get(mockId)
+    if (!waiter) return
+    into.delete(mockId)
+    clearTimeout(waiter.timeout)
+    if (error) waiter.reject(error)
+    else waiter.resolve()
+  }
+
   private async launch(mockId: string, port: number): Promise<void> {
     const mock = await db.mock.findUnique({
       where: { id: mockId },
-      include: { specVersion: { select: { normalized: true } } },
+      include: { specVersion: { select: { id: true, normalized: true } } },
     })
     if (!mock) throw new Error('Mock not found')
     await db.mock.update({
@@ -192,59 +284,34 @@ export class MockSupervisor {
         lastError: null,
       },
     })
-    const { modulePath, execArgv } = mockProcessModule()
-    const child = fork(modulePath, [], {
-      execArgv,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, MOCK_ID: mockId },
-    })
-    lowerPriority(child.pid, MOCK_NICENESS)
+    const host = this.hostFor(mockId)
+    const specKey = mock.specVersion.id
     const entry: Running = {
-      child,
+      host,
+      specKey,
       port,
       socketPath: path.join(socketDirectory(), `${port}.sock`),
       startedAt: Date.now(),
-      missedPings: 0,
-      memoryBytes: 0,
-      stopping: false,
     }
     this.running.set(mockId, entry)
-    let stderr = ''
-    child.stderr?.on(
-      'data',
-      (chunk: Buffer) => (stderr = `${stderr}${chunk.toString()}`.slice(-2000)),
+    host.mocks.add(mockId)
+    const ready = this.wait(
+      this.starting,
+      mockId,
+      START_TIMEOUT_MS,
+      'The mock did not start within 15 s.',
     )
-    const ready = new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(
-        () => reject(new Error('The mock process did not start within 15 s.')),
-        START_TIMEOUT_MS,
-      )
-      child.on('message', (message: FromMock) => {
-        if (message.type === 'ready') {
-          clearTimeout(timeout)
-          resolve()
-        } else if (message.type === 'error' && /EADDRINUSE/.test(message.message)) {
-          clearTimeout(timeout)
-          reject(new PortInUse(message.message))
-        } else this.onMessage(mockId, message)
-      })
-      child.once('exit', (code) => {
-        clearTimeout(timeout)
-        reject(
-          new Error(
-            stderr.trim().split('\n').pop() || `The mock process exited with code ${code}.`,
-          ),
-        )
-      })
-    })
-    child.on('exit', (code, signal) => void this.onExit(mockId, entry, code, signal, stderr))
-    this.send(mockId, {
+    const firstOfVersion = !host.specs.has(specKey)
+    host.specs.add(specKey)
+    host.child.send({
       type: 'start',
-      spec: JSON.parse(mock.specVersion.normalized),
+      mockId,
+      specKey,
+      ...(firstOfVersion ? { spec: JSON.parse(mock.specVersion.normalized) } : {}),
       config: readMockConfig(mock.config),
       port,
       socketPath: entry.socketPath,
-    })
+    } satisfies ToMock)
     try {
       await ready
       await db.mock.update({
@@ -272,49 +339,80 @@ export class MockSupervisor {
   }
 
   reset(mockId: string) {
-    return this.send(mockId, { type: 'reset' })
+    return this.send(mockId, { type: 'reset', mockId })
   }
 
   async applyConfig(mockId: string) {
     const mock = await db.mock.findUnique({ where: { id: mockId } })
-    if (mock) this.send(mockId, { type: 'config', config: readMockConfig(mock.config) })
+    if (mock) this.send(mockId, { type: 'config', mockId, config: readMockConfig(mock.config) })
   }
 
   private send(mockId: string, message: ToMock): boolean {
     const entry = this.running.get(mockId)
-    if (!entry?.child.connected) return false
-    entry.child.send(message)
+    if (!entry?.host.child.connected) return false
+    entry.host.child.send(message)
     return true
   }
 
-  private kill(mockId: string): Promise<void> {
+  /** Stops one mock in its host; a host left with no mocks stops too. */
+  private async kill(mockId: string): Promise<void> {
     const entry = this.running.get(mockId)
-    if (!entry) return Promise.resolve()
-    entry.stopping = true
+    if (!entry) return
     this.running.delete(mockId)
+    const { host } = entry
+    host.mocks.delete(mockId)
+    if (
+      ![...this.running.values()].some(
+        (other) => other.host === host && other.specKey === entry.specKey,
+      )
+    )
+      host.specs.delete(entry.specKey)
+    this.settle(this.starting, mockId, new Error('The mock was stopped.'))
+    if (host.child.connected && !host.stopping) {
+      const stopped = this.wait(this.stopping, mockId, STOP_TIMEOUT_MS, 'stop timed out').catch(
+        () => undefined,
+      )
+      host.child.send({ type: 'stop', mockId } satisfies ToMock)
+      await stopped
+    }
+    if (host.mocks.size === 0) await this.stopHost(host)
+  }
+
+  private stopHost(host: Host): Promise<void> {
+    host.stopping = true
+    if (this.hosts.get(host.index) === host) this.hosts.delete(host.index)
     return new Promise((resolve) => {
-      if (entry.child.exitCode !== null || entry.child.signalCode !== null) return resolve()
-      const force = setTimeout(() => entry.child.kill('SIGKILL'), 2_000)
-      entry.child.once('exit', () => {
+      if (host.child.exitCode !== null || host.child.signalCode !== null) return resolve()
+      const force = setTimeout(() => host.child.kill('SIGKILL'), 2_000)
+      host.child.once('exit', () => {
         clearTimeout(force)
         resolve()
       })
-      entry.child.kill('SIGTERM')
+      host.child.kill('SIGTERM')
     })
   }
 
-  private async onExit(
-    mockId: string,
-    entry: Running,
-    code: number | null,
-    signal: NodeJS.Signals | null,
-    stderr: string,
-  ) {
-    if (entry.stopping) return
-    this.running.delete(mockId)
+  /** A host died: its mocks restart (with backoff), in a new host. */
+  private async onHostExit(host: Host, code: number | null, signal: NodeJS.Signals | null) {
+    if (this.hosts.get(host.index) === host) this.hosts.delete(host.index)
+    const reason = host.stderr.trim().split('\n').pop() || `exited with ${signal ?? `code ${code}`}`
+    for (const mockId of [...this.starting.keys()])
+      if (this.running.get(mockId)?.host === host)
+        this.settle(this.starting, mockId, new Error(reason))
+    for (const mockId of [...this.stopping.keys()]) this.settle(this.stopping, mockId)
+    if (host.stopping) return
+    const lost = [...host.mocks]
+    host.mocks.clear()
+    for (const mockId of lost) {
+      if (this.running.get(mockId)?.host !== host) continue
+      this.running.delete(mockId)
+      await this.onExit(mockId, reason)
+    }
+  }
+
+  private async onExit(mockId: string, reason: string) {
     const attempts = (this.restarts.get(mockId) ?? 0) + 1
     this.restarts.set(mockId, attempts)
-    const reason = stderr.trim().split('\n').pop() || `exited with ${signal ?? `code ${code}`}`
     if (attempts > MAX_RESTARTS) {
       await db.mock.updateMany({
         where: { id: mockId },
@@ -336,24 +434,41 @@ export class MockSupervisor {
     ).unref()
   }
 
-  private onMessage(mockId: string, message: FromMock) {
-    const entry = this.running.get(mockId)
-    if (message.type === 'pong' && entry) {
-      entry.missedPings = 0
-      entry.memoryBytes = message.memoryBytes
-      this.restarts.delete(mockId)
-    } else if (message.type === 'log')
-      void this.storeLogs(mockId, message.entries, message.total).catch((error: unknown) =>
-        console.error('[mocks] log write failed', error),
-      )
-    else if (message.type === 'callback') {
-      void deliverEvent({
-        mockId,
-        event: message.event,
-        url: message.url,
-        payload: message.payload,
-      }).catch((error: unknown) => console.error('[mocks] callback delivery failed', error))
-    } else if (message.type === 'error') console.error(`[mocks] ${mockId}: ${message.message}`)
+  private onMessage(host: Host, message: FromMock) {
+    switch (message.type) {
+      case 'ready':
+        return this.settle(this.starting, message.mockId)
+      case 'failed':
+        return this.settle(
+          this.starting,
+          message.mockId,
+          /EADDRINUSE/.test(message.message)
+            ? new PortInUse(message.message)
+            : new Error(message.message),
+        )
+      case 'stopped':
+        return this.settle(this.stopping, message.mockId)
+      case 'pong':
+        host.missedPings = 0
+        host.memoryBytes = message.memoryBytes
+        for (const mockId of host.mocks) this.restarts.delete(mockId)
+        return
+      case 'log':
+        void this.storeLogs(message.mockId, message.entries, message.total).catch(
+          (error: unknown) => console.error('[mocks] log write failed', error),
+        )
+        return
+      case 'callback':
+        void deliverEvent({
+          mockId: message.mockId,
+          event: message.event,
+          url: message.url,
+          payload: message.payload,
+        }).catch((error: unknown) => console.error('[mocks] callback delivery failed', error))
+        return
+      case 'error':
+        console.error(`[mocks] ${message.mockId ?? `host ${host.index}`}: ${message.message}`)
+    }
   }
 
   /**
@@ -397,19 +512,20 @@ export class MockSupervisor {
     ])
   }
 
-  /** Health check (ping; two missed in a row = hung, restart) and idle retention. */
+  /** Health check (ping; two missed in a row = hung, restart its mocks) and idle retention. */
   async tick() {
-    for (const [mockId, entry] of this.running) {
-      if (entry.missedPings >= 2) {
+    for (const host of [...this.hosts.values()]) {
+      if (host.missedPings >= 2) {
         await db.mock.updateMany({
-          where: { id: mockId },
+          where: { id: { in: [...host.mocks] } },
           data: { lastError: 'Did not answer health checks: restarted.' },
         })
-        entry.child.kill('SIGKILL')
+        host.child.kill('SIGKILL')
         continue
       }
-      entry.missedPings++
-      this.send(mockId, { type: 'ping', id: ++this.pingId })
+      host.missedPings++
+      if (host.child.connected)
+        host.child.send({ type: 'ping', id: ++this.pingId } satisfies ToMock)
     }
     const idleBefore = new Date(Date.now() - IDLE_STOP_MS)
     const idle = await db.mock.findMany({

@@ -28,8 +28,22 @@ type AccessFlags = {
   open: boolean
   readOnly: Set<string>
   writeOnly: Set<string>
+  /** The schemas that declare each property (several when union members both do). */
+  properties: Map<string, JsonSchema[]>
+  /** The object schemas the resource is made of (itself, allOf and union members). */
+  sources: JsonSchema[]
 }
 const EMPTY_SCHEMA = {}
+
+const JSON_TYPES: Record<string, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number',
+  integer: (value) => Number.isInteger(value),
+  boolean: (value) => typeof value === 'boolean',
+  array: (value) => Array.isArray(value),
+  object: (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+  null: (value) => value === null,
+}
 
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
 const OFFSET = /^(offset|skip|start)$/i
@@ -61,8 +75,14 @@ type StatePlan = {
         /** Generated once, on the first list. */
         wrapper?: Resource
       }
+    /** Something other than the resource (Stripe's `deleted_customer`): generated, with the resource's id. */
+    | { kind: 'other'; schema: JsonSchema; generated?: unknown }
   /** Whether the documented responses carry a Link header (pagination links are then set). */
   documentsLink: boolean
+}
+
+function isPlainObject(value: unknown): value is Resource {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 export class StateStore {
@@ -112,7 +132,11 @@ export class StateStore {
     const idField = this.idField(flags)
     if (!idField) return null
     const success = operation.responses.find((response) => /^2/.test(response.status))
-    const media = success ? Object.values(success.content)[0] : undefined
+    // The JSON body when there is one (a text/csv alternative says nothing of the resource).
+    const media = success
+      ? (Object.entries(success.content).find(([type]) => /json/i.test(type))?.[1] ??
+        Object.values(success.content)[0])
+      : undefined
     const schema = media?.schema
       ? (this.schemas.resolve(media.schema) as Record<string, unknown> | undefined)
       : undefined
@@ -127,6 +151,17 @@ export class StateStore {
             (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
         )?.[0] ?? null
       shape = { kind: 'envelope', schema: media!.schema!, arrayProperty }
+      const listing = !role.item && operation.method === 'GET'
+      const resourceRef = `#/components/schemas/${role.schemaName}`
+      const documented = this.flagsOf(media!.schema).declared
+      const shared = [...flags.declared].filter((name) => documented.has(name)).length
+      if (
+        !listing &&
+        documented.size > 0 &&
+        (media!.schema as { $ref?: string }).$ref !== resourceRef &&
+        shared < flags.declared.size / 2
+      )
+        shape = { kind: 'other', schema: media!.schema! }
     }
     return {
       role,
@@ -161,6 +196,8 @@ export class StateStore {
       open: false,
       readOnly: new Set(),
       writeOnly: new Set(),
+      properties: new Map(),
+      sources: [],
     }
     const visit = (part: JsonSchema | undefined, depth: number) => {
       const resolved = this.schemas.resolve(part) as Record<string, unknown> | undefined
@@ -174,17 +211,99 @@ export class StateStore {
       )
         flags.open = true
       const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>
+      if (resolved.properties) flags.sources.push(resolved as JsonSchema)
       for (const [name, property] of Object.entries(properties)) {
         flags.declared.add(name)
+        flags.properties.set(name, [...(flags.properties.get(name) ?? []), property])
         const value = this.schemas.resolve(property) as
           { readOnly?: boolean; writeOnly?: boolean } | undefined
         if (value?.readOnly === true) flags.readOnly.add(name)
         if (value?.writeOnly === true) flags.writeOnly.add(name)
       }
-      for (const member of (resolved.allOf ?? []) as JsonSchema[]) visit(member, depth + 1)
+      // allOf members add to the resource; oneOf/anyOf members are what it may be (their
+      // fields are the resource's too, `open` keeps any other).
+      for (const keyword of ['allOf', 'oneOf', 'anyOf'] as const)
+        for (const member of (resolved[keyword] ?? []) as JsonSchema[]) visit(member, depth + 1)
     }
     visit(schema, 0)
     return flags
+  }
+
+  /**
+   * `base` with `patch` written over it (never in place): objects the schema describes field
+   * by field are merged field by field, so a partial `individual` keeps the rest of it;
+   * maps (`metadata`) and everything else are replaced.
+   */
+  private merged(base: Resource, patch: Resource, schemas: JsonSchema[], depth = 0): Resource {
+    const result: Resource = { ...base }
+    for (const [name, value] of Object.entries(patch)) {
+      const current = base[name]
+      const property = schemas
+        .map((schema) => this.schemas.resolve(schema) as Record<string, unknown> | undefined)
+        .map((resolved) => (resolved?.properties as Record<string, JsonSchema> | undefined)?.[name])
+        .find((entry) => entry !== undefined)
+      const structured = property ? this.objectSchemas(property) : []
+      if (structured.length === 0 || depth >= 10 || !isPlainObject(value)) {
+        result[name] = value
+        continue
+      }
+      // A partial object over none: over a generated one, so its required fields are there.
+      const under = isPlainObject(current)
+        ? current
+        : generateFromSchema(structured[0]!, this.schemas, `merge:${name}`)
+      result[name] = isPlainObject(under) ? this.merged(under, value, structured, depth + 1) : value
+    }
+    return result
+  }
+
+  /** The object schemas (with properties) a schema is or may be: itself, allOf, anyOf and oneOf members. */
+  private objectSchemas(schema: JsonSchema, depth = 0): JsonSchema[] {
+    const resolved = this.schemas.resolve(schema) as Record<string, unknown> | undefined
+    if (!resolved || typeof resolved !== 'object' || depth > 5) return []
+    const found: JsonSchema[] = resolved.properties ? [resolved as JsonSchema] : []
+    for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const)
+      for (const member of (resolved[keyword] ?? []) as JsonSchema[])
+        found.push(...this.objectSchemas(member, depth + 1))
+    return found
+  }
+
+  /**
+   * A written value as its property allows it, or `undefined` when it does not fit: a field
+   * a request takes as an id and the resource returns expanded (Stripe's `card`) keeps the
+   * server's value; inside objects, each field is kept only where it fits (a request's
+   * `capabilities[x][requested]=true` does not replace the resource's `capabilities.x`).
+   */
+  private conform(value: unknown, schema: JsonSchema | undefined, depth = 0): unknown {
+    const resolved = this.schemas.resolve(schema) as Record<string, unknown> | undefined
+    if (!resolved || typeof resolved !== 'object' || depth > 10) return value
+    if (value === null && resolved.nullable === true) return value
+    const union = (resolved.anyOf ?? resolved.oneOf) as JsonSchema[] | undefined
+    if (union) {
+      for (const member of union) {
+        const fitted = this.conform(value, member, depth + 1)
+        if (fitted !== undefined) return fitted
+      }
+      return undefined
+    }
+    for (const member of (resolved.allOf ?? []) as JsonSchema[])
+      if (this.conform(value, member, depth + 1) === undefined) return undefined
+    const types = resolved.type === undefined ? [] : [resolved.type].flat()
+    if (types.length > 0 && !types.some((type) => JSON_TYPES[String(type)]?.(value) ?? true))
+      return undefined
+    if (isPlainObject(value) && resolved.properties) {
+      const properties = resolved.properties as Record<string, JsonSchema>
+      const fitted: Resource = {}
+      for (const [name, entry] of Object.entries(value)) {
+        if (!(name in properties)) {
+          if (resolved.additionalProperties !== false) fitted[name] = entry
+          continue
+        }
+        const inner = this.conform(entry, properties[name], depth + 1)
+        if (inner !== undefined) fitted[name] = inner
+      }
+      return fitted
+    }
+    return value
   }
 
   /**
@@ -206,7 +325,17 @@ export class StateStore {
     for (const [name, value] of Object.entries(body as Resource)) {
       if (resource.readOnly.has(name) || input.writeOnly.has(name)) continue
       if (!resource.open && resource.declared.size > 0 && !resource.declared.has(name)) continue
-      fields[name] = value
+      const declared = resource.properties.get(name)
+      if (!declared) {
+        fields[name] = value
+        continue
+      }
+      for (const property of declared) {
+        const fitted = this.conform(value, property)
+        if (fitted === undefined) continue
+        fields[name] = fitted
+        break
+      }
     }
     return fields
   }
@@ -255,7 +384,7 @@ export class StateStore {
         generateFromSchema(resourceSchema, this.schemas, `create:${key}`),
       ) as Resource
       const resource = this.storable(
-        { ...generated, ...this.clientFields(operation, parsed, flags) },
+        this.merged(generated, this.clientFields(operation, parsed, flags), flags.sources),
         flags,
       )
       resource[idField] = this.newId(generated[idField], number, role.schemaName)
@@ -283,7 +412,13 @@ export class StateStore {
           operation.method === 'PUT'
             ? Object.fromEntries([...flags.readOnly].map((name) => [name, existing[name]]))
             : existing
-        const updated = this.storable({ ...kept, ...fields, [idField]: existing[idField] }, flags)
+        // PUT replaces; POST and PATCH change the fields sent (nested objects field by field).
+        const updated = this.storable(
+          operation.method === 'PUT'
+            ? { ...kept, ...fields, [idField]: existing[idField] }
+            : { ...this.merged(kept, fields, flags.sources), [idField]: existing[idField] },
+          flags,
+        )
         items.set(id, updated)
         return { kind: 'ok', body: this.shape(plan, updated, 'item') }
       }
@@ -336,6 +471,14 @@ export class StateStore {
           `list:${success.arrayProperty}`,
         ) as Resource
         return { ...success.wrapper, [success.arrayProperty]: value }
+      }
+      case 'other': {
+        if (mode === 'list' || Array.isArray(value)) return undefined
+        success.generated ??= generateFromSchema(success.schema, this.schemas, 'other')
+        const generated = success.generated
+        return generated && typeof generated === 'object' && plan.idField in generated
+          ? { ...generated, [plan.idField]: value[plan.idField] }
+          : generated
       }
     }
   }

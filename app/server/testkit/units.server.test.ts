@@ -5,7 +5,9 @@ import { extractId } from './context.server'
 import { curlCommand, junitXml } from './exports.server'
 import { leakAssertion, mediaTypeMatches } from './judge.server'
 import type { Exchange } from './model.server'
-import { evaluateLinkExpression } from './templates/outcomes.server'
+import { evaluateLinkExpression, writtenVersusRead } from './templates/outcomes.server'
+import { SpecSchemas } from '../specs/schemas.server'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { hasMore, listOf, nextLink } from './templates/traffic.server'
 
 function exchange(body: unknown, headers: Record<string, string> = {}, status = 200): Exchange {
@@ -182,5 +184,31 @@ describe('test variables', () => {
       'Line 2: “no equals” is not a variable name (letters, digits, _ . -).',
       'Line 3: “bad name!” is not a variable name (letters, digits, _ . -).',
     ])
+  })
+})
+
+describe('written versus read back', () => {
+  const schemas = new SpecSchemas({ schemas: {} } as unknown as NormalizedSpec)
+
+  it('blames a changed value, not an id read back expanded nor a request object read as its status', () => {
+    expect(
+      writtenVersusRead(
+        {
+          name: 'Ann',
+          card: 'card_1',
+          address: { city: 'Oslo' },
+          caps: { x: { requested: true } },
+        },
+        {
+          name: 'Ann',
+          card: { id: 'card_1', brand: 'visa' },
+          address: { city: 'Bergen' },
+          caps: { x: 'active' },
+        },
+        undefined,
+        undefined,
+        schemas,
+      ),
+    ).toEqual(['/address/city: wrote "Oslo", read "Bergen"'])
   })
 })

@@ -1,0 +1,121 @@
+/** Stateful mocks on resource shapes real specs have (Stripe's): unions, expanded ids, deleted objects, partial updates. */
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { analyzeSpec } from '../specs/analyze.server'
+import { SpecSchemas } from '../specs/schemas.server'
+import { singleFileSource } from '../specs/source.server'
+import { MockEngine } from './engine.server'
+
+const SPEC = `openapi: 3.0.3
+info: {title: Shapes, version: "1"}
+components:
+  schemas:
+    card: {type: object, required: [id, brand], properties: {id: {type: string}, brand: {type: string}}}
+    bank_account: {type: object, required: [id, object], properties: {id: {type: string}, object: {type: string, enum: [bank_account]}, bank_name: {type: string}}}
+    external_account:
+      anyOf: [{$ref: "#/components/schemas/bank_account"}, {$ref: "#/components/schemas/card"}]
+    person:
+      type: object
+      required: [id, first_name, address]
+      properties:
+        id: {type: string}
+        first_name: {type: string}
+        address: {type: object, required: [city, country], properties: {city: {type: string}, country: {type: string}}}
+        card: {$ref: "#/components/schemas/card"}
+    deleted_person:
+      type: object
+      required: [id, deleted, object]
+      properties: {id: {type: string}, deleted: {type: boolean, enum: [true]}, object: {type: string, enum: [person]}}
+paths:
+  /v1/external_accounts:
+    post:
+      requestBody: {content: {application/json: {schema: {type: object, properties: {bank_name: {type: string}}}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/external_account"}}}}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/external_account"}}}}}}}}
+  /v1/external_accounts/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/external_account"}}}}}
+  /v1/people:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                first_name: {type: string}
+                card: {type: string}
+                address: {type: object, properties: {city: {type: string}, country: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/person"}}}}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/person"}}}}}}}}
+  /v1/people/{person}:
+    get:
+      parameters: [{name: person, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/person"}}}}}
+    post:
+      parameters: [{name: person, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {address: {type: object, properties: {city: {type: string}, country: {type: string}}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/person"}}}}}
+    delete:
+      parameters: [{name: person, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/deleted_person"}}}}}
+`
+
+let spec: NormalizedSpec
+let schemas: SpecSchemas
+beforeAll(async () => {
+  spec = (await analyzeSpec(singleFileSource(SPEC, 'shapes.yaml'))).spec
+  schemas = new SpecSchemas(spec)
+})
+
+function call(engine: MockEngine, method: string, path: string, body?: unknown) {
+  const response = engine.handle({
+    method,
+    pathname: path,
+    query: new URLSearchParams(),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+  })
+  return { status: response.status, json: JSON.parse(response.body ?? 'null') }
+}
+
+const validAgainst = (name: string, value: unknown) =>
+  schemas.check(`test:${name}`, { $ref: `#/components/schemas/${name}` }, value, 'response')
+
+describe('stateful mocks on real resource shapes', () => {
+  it('stores a resource whose schema is a union (anyOf), and 404s an unknown id', () => {
+    const engine = new MockEngine(spec)
+    const created = call(engine, 'POST', '/v1/external_accounts', { bank_name: 'Nordea' })
+    expect(created.status).toBe(200)
+    const read = call(engine, 'GET', `/v1/external_accounts/${created.json.id}`)
+    expect(read).toMatchObject({ status: 200, json: { id: created.json.id } })
+    expect(call(engine, 'GET', '/v1/external_accounts/nope').status).toBe(404)
+  })
+
+  it('keeps the expanded object where a request sends an id, merges partial updates, answers DELETE in its own schema', () => {
+    const engine = new MockEngine(spec)
+    const created = call(engine, 'POST', '/v1/people', {
+      first_name: 'Ann',
+      card: 'card_123',
+      address: { city: 'Oslo' },
+    })
+    expect(created.json.first_name).toBe('Ann')
+    expect(typeof created.json.card).toBe('object')
+    expect(created.json.address.city).toBe('Oslo')
+    expect(validAgainst('person', created.json)).toEqual([])
+    const updated = call(engine, 'POST', `/v1/people/${created.json.id}`, {
+      address: { city: 'Bergen' },
+    })
+    expect(updated.json.address).toEqual({ ...created.json.address, city: 'Bergen' })
+    expect(validAgainst('person', updated.json)).toEqual([])
+    const deleted = call(engine, 'DELETE', `/v1/people/${created.json.id}`)
+    expect(deleted.json).toMatchObject({ id: created.json.id, deleted: true, object: 'person' })
+    expect(call(engine, 'GET', `/v1/people/${created.json.id}`).status).toBe(404)
+  })
+})

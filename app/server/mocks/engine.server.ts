@@ -21,7 +21,7 @@ import { generateFromSchema } from '../specs/generate.server'
 import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
 import { Router } from './router.server'
 import { SpecSchemas, type Violation } from '../specs/schemas.server'
-import { StateStore } from './state.server'
+import { CURSOR, OFFSET, PAGE, StateStore } from './state.server'
 
 export type MockConfig = {
   stateful: boolean
@@ -78,6 +78,39 @@ function problem(
   headers: Record<string, string> = {},
 ): MockResponse {
   return { ...problemError({ status, title, detail, headers }), delayMs: 0 }
+}
+
+const MORE_FLAG = /^(has_?more|more|has_?next(_?page)?)$/i
+
+/**
+ * A generated list is one page, coherent with itself: its "has more" flags say no, and a
+ * request for a later page (a cursor, an offset, a page past the first) gets an empty one.
+ * Stateful mocks page through what they store instead (state.server.ts).
+ */
+function onePage(operation: NormalizedOperation, request: MockRequest, body: unknown): unknown {
+  if (operation.method !== 'GET' || !operation.capabilities.some((c) => c.kind === 'pagination'))
+    return body
+  let later = false
+  for (const [name, value] of request.query) {
+    if (
+      (CURSOR.test(name) && value !== '') ||
+      (OFFSET.test(name) && Number(value) > 0) ||
+      (PAGE.test(name) && Number(value) > 1)
+    )
+      later = true
+  }
+  if (Array.isArray(body)) return later ? [] : body
+  if (!body || typeof body !== 'object') return body
+  const page: Record<string, unknown> = { ...(body as Record<string, unknown>) }
+  let listed = false
+  for (const [name, value] of Object.entries(page)) {
+    if (typeof value === 'boolean' && MORE_FLAG.test(name)) page[name] = false
+    else if (later && Array.isArray(value) && !listed) {
+      page[name] = []
+      listed = true
+    }
+  }
+  return page
 }
 
 function serialise(body: unknown, type: string): string {
@@ -655,7 +688,10 @@ export class MockEngine {
       const cached = cacheKey ? this.generatedBodies.get(cacheKey) : undefined
       headers['content-type'] = contentType
       if (cached !== undefined) return { status, headers, body: cached, violations: [], delayMs: 0 }
-      const text = serialise(generateFromSchema(media.schema, this.schemas, seed()), type)
+      const text = serialise(
+        onePage(operation, request, generateFromSchema(media.schema, this.schemas, seed())),
+        type,
+      )
       if (cacheKey) {
         this.generatedBodies.set(cacheKey, text)
         if (this.generatedBodies.size > 1000)

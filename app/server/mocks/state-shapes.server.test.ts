@@ -4,7 +4,7 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { analyzeSpec } from '../specs/analyze.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import { singleFileSource } from '../specs/source.server'
-import { MockEngine } from './engine.server'
+import { DEFAULT_MOCK_CONFIG, MockEngine } from './engine.server'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Shapes, version: "1"}
@@ -51,6 +51,22 @@ paths:
       responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/person"}}}}}
     get:
       responses: {"200": {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/person"}}}}}}}}
+  /v1/events:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: starting_after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data, has_more]
+                properties:
+                  has_more: {type: boolean}
+                  data: {type: array, minItems: 1, items: {type: object, properties: {id: {type: string}}}}
   /v1/people/{person}:
     get:
       parameters: [{name: person, in: path, required: true, schema: {type: string}}]
@@ -74,11 +90,12 @@ beforeAll(async () => {
   schemas = new SpecSchemas(spec)
 })
 
-function call(engine: MockEngine, method: string, path: string, body?: unknown) {
+function call(engine: MockEngine, method: string, target: string, body?: unknown) {
+  const url = new URL(target, 'http://mock.test')
   const response = engine.handle({
     method,
-    pathname: path,
-    query: new URLSearchParams(),
+    pathname: url.pathname,
+    query: url.searchParams,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
   })
@@ -117,5 +134,14 @@ describe('stateful mocks on real resource shapes', () => {
     const deleted = call(engine, 'DELETE', `/v1/people/${created.json.id}`)
     expect(deleted.json).toMatchObject({ id: created.json.id, deleted: true, object: 'person' })
     expect(call(engine, 'GET', `/v1/people/${created.json.id}`).status).toBe(404)
+  })
+
+  it('serves a generated list as one coherent page: no more after it, a later page empty', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const first = call(engine, 'GET', '/v1/events?limit=2')
+    expect(first.json.has_more).toBe(false)
+    expect(first.json.data.length).toBeGreaterThan(0)
+    const later = call(engine, 'GET', `/v1/events?limit=2&starting_after=${first.json.data[0].id}`)
+    expect(later.json).toMatchObject({ has_more: false, data: [] })
   })
 })

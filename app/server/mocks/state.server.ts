@@ -46,9 +46,9 @@ const JSON_TYPES: Record<string, (value: unknown) => boolean> = {
 }
 
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
-const OFFSET = /^(offset|skip|start)$/i
-const PAGE = /^(page|page_number|pagenumber)$/i
-const CURSOR = /^(starting_after|after|cursor|next|page_token|pagetoken|next_token)$/i
+export const OFFSET = /^(offset|skip|start)$/i
+export const PAGE = /^(page|page_number|pagenumber)$/i
+export const CURSOR = /^(starting_after|after|cursor|next|page_token|pagetoken|next_token)$/i
 const BEFORE = /^(ending_before|before)$/i
 
 function crudOf(operation: NormalizedOperation): Capability | undefined {
@@ -256,6 +256,30 @@ export class StateStore {
     return result
   }
 
+  /**
+   * `base` with the written `fields` merged in, such that the stored resource stays valid
+   * against its schema: a field that breaks it (an object where a union member wanted an
+   * id, a partial object a member requires whole, fields of another member of a union) is
+   * left out and the rest kept; if the breach cannot be placed, `base` stays as it was.
+   */
+  private valid(plan: StatePlan, base: Resource, fields: Resource): Resource {
+    const key = `state:${plan.role.schemaName}`
+    let kept = fields
+    for (let round = 0; round < 4; round++) {
+      const candidate = this.merged(base, kept, plan.flags.sources)
+      const violations = this.schemas.check(key, plan.resourceSchema, candidate, 'response', '')
+      if (violations.length === 0) return candidate
+      const culprits = new Set(
+        violations.map((violation) => violation.location.split('/').filter(Boolean)[0] ?? ''),
+      )
+      if (culprits.has('')) break
+      const next = Object.fromEntries(Object.entries(kept).filter(([name]) => !culprits.has(name)))
+      if (Object.keys(next).length === Object.keys(kept).length) break
+      kept = next
+    }
+    return base
+  }
+
   /** The object schemas (with properties) a schema is or may be: itself, allOf, anyOf and oneOf members. */
   private objectSchemas(schema: JsonSchema, depth = 0): JsonSchema[] {
     const resolved = this.schemas.resolve(schema) as Record<string, unknown> | undefined
@@ -384,7 +408,7 @@ export class StateStore {
         generateFromSchema(resourceSchema, this.schemas, `create:${key}`),
       ) as Resource
       const resource = this.storable(
-        this.merged(generated, this.clientFields(operation, parsed, flags), flags.sources),
+        this.valid(plan, generated, this.clientFields(operation, parsed, flags)),
         flags,
       )
       resource[idField] = this.newId(generated[idField], number, role.schemaName)
@@ -416,7 +440,7 @@ export class StateStore {
         const updated = this.storable(
           operation.method === 'PUT'
             ? { ...kept, ...fields, [idField]: existing[idField] }
-            : { ...this.merged(kept, fields, flags.sources), [idField]: existing[idField] },
+            : { ...this.valid(plan, kept, fields), [idField]: existing[idField] },
           flags,
         )
         items.set(id, updated)

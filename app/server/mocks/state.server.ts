@@ -32,6 +32,8 @@ type AccessFlags = {
   properties: Map<string, JsonSchema[]>
   /** The object schemas the resource is made of (itself, allOf and union members). */
   sources: JsonSchema[]
+  /** The resource is one of several shapes (oneOf/anyOf). */
+  union: boolean
 }
 const EMPTY_SCHEMA = {}
 
@@ -198,11 +200,13 @@ export class StateStore {
       writeOnly: new Set(),
       properties: new Map(),
       sources: [],
+      union: false,
     }
     const visit = (part: JsonSchema | undefined, depth: number) => {
       const resolved = this.schemas.resolve(part) as Record<string, unknown> | undefined
       if (!resolved || typeof resolved !== 'object' || depth > 10) return
       const extra = resolved.additionalProperties
+      if (resolved.oneOf || resolved.anyOf) flags.union = true
       if (
         resolved.oneOf ||
         resolved.anyOf ||
@@ -238,6 +242,10 @@ export class StateStore {
     const result: Resource = { ...base }
     for (const [name, value] of Object.entries(patch)) {
       const current = base[name]
+      if (!isPlainObject(value)) {
+        result[name] = value
+        continue
+      }
       const property = schemas
         .map((schema) => this.schemas.resolve(schema) as Record<string, unknown> | undefined)
         .map((resolved) => (resolved?.properties as Record<string, JsonSchema> | undefined)?.[name])
@@ -263,6 +271,11 @@ export class StateStore {
    * left out and the rest kept; if the breach cannot be placed, `base` stays as it was.
    */
   private valid(plan: StatePlan, base: Resource, fields: Resource): Resource {
+    // Fields written into a plain resource were checked against their properties already
+    // (`conform`, objects field by field, merged over complete ones): only unions and
+    // arrays (whose items `conform` does not check) need the whole resource validated.
+    if (!plan.flags.union && !Object.values(fields).some((value) => Array.isArray(value)))
+      return this.merged(base, fields, plan.flags.sources)
     const key = `state:${plan.role.schemaName}`
     let kept = fields
     for (let round = 0; round < 4; round++) {

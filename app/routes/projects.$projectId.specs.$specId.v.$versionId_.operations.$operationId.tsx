@@ -113,7 +113,7 @@ export default function OperationPage() {
 
       <Panel title="About">
         {operation.description ? (
-          <p className="whitespace-pre-line text-sm text-slate-700">{operation.description}</p>
+          <p className="mb-3 whitespace-pre-line text-sm text-slate-700">{operation.description}</p>
         ) : null}
         <CapabilityBadges capabilities={operation.capabilities} />
         <p className="mt-2 text-xs text-slate-600">

@@ -45,3 +45,26 @@ export function formatUptime(startedAt: string | null, status: string, now: numb
 /** "1 problem", "3 problems". */
 export const plural = (count: number, noun: string, many = `${noun}s`) =>
   `${count} ${count === 1 ? noun : many}`
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  nbsp: ' ',
+}
+
+/**
+ * A spec's description as plain text: specs write CommonMark with HTML in it (Stripe's are
+ * `<p>…</p>`); the browser shows text, never the spec's markup (React escapes what is left).
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/<\/(p|div|li|h\d)>|<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JsonSchema } from '~/shared/normalized-spec'
+import { plainText } from '~/shared/format'
 import type { SchemaNode } from '~/shared/schema-view'
 import { OPEN_DEPTH, PAGE_NODE_BUDGET, schemaView, viewBudget } from './schema-view.server'
 
@@ -58,5 +59,21 @@ describe('schema views', () => {
     const second = schemaView(wide, {}, 'b', budget)
     expect(count(first) + count(second)).toBeLessThanOrEqual(PAGE_NODE_BUDGET + 2)
     expect(second.collapsed).toBe(400)
+  })
+})
+
+describe('descriptions as plain text', () => {
+  it('drops the markup specs write (Stripe writes HTML), keeps the words and line breaks', () => {
+    expect(
+      plainText('<p>Creates a new <code>customer</code> object.</p><p>Second &amp; last.</p>'),
+    ).toBe('Creates a new customer object.\nSecond & last.')
+    expect(plainText('<script>alert(1)</script><img src=x onerror=alert(2)>ok')).toBe('alert(1)ok')
+    const view = schemaView(
+      { type: 'string', description: '<p>An <b>id</b>.</p>' },
+      {},
+      'p',
+      viewBudget(new URLSearchParams()),
+    )
+    expect(view.description).toBe('An id.')
   })
 })

@@ -4,6 +4,7 @@
  * collapsed, each with a path that a link (`?open=<path>`) expands on request, with or
  * without JavaScript.
  */
+import { plainText } from '~/shared/format'
 import type { JsonSchema } from '~/shared/normalized-spec'
 import type { SchemaNode } from '~/shared/schema-view'
 
@@ -151,11 +152,13 @@ export function schemaView(
   }
   const limits = constraints(resolved)
   if (limits) base.constraints = limits
-  if (typeof resolved.description === 'string' && resolved.description.trim())
+  const description =
+    typeof resolved.description === 'string' ? plainText(resolved.description) : ''
+  if (description)
     base.description =
-      resolved.description.length > MAX_DESCRIPTION
-        ? `${resolved.description.slice(0, MAX_DESCRIPTION)}…`
-        : resolved.description
+      description.length > MAX_DESCRIPTION
+        ? `${description.slice(0, MAX_DESCRIPTION)}…`
+        : description
   const children = childrenOf(resolved)
   if (children.length === 0) return base
   const opened = budget.open.has(path)

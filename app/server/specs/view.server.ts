@@ -5,6 +5,7 @@ import type {
   NormalizedOperation,
   NormalizedSpec,
 } from '~/shared/normalized-spec'
+import { plainText } from '~/shared/format'
 import { schemaView, type ViewBudget } from './schema-view.server'
 
 /** Example text per example, and per page: beyond them, a note says what was cut. */
@@ -32,7 +33,7 @@ export function operationRows(spec: NormalizedSpec, group: string | null) {
       path: operation.path,
       kind: operation.kind,
       deprecated: operation.deprecated,
-      ...(operation.summary ? { summary: operation.summary.slice(0, 200) } : {}),
+      ...(operation.summary ? { summary: plainText(operation.summary).slice(0, 200) } : {}),
     }))
 }
 
@@ -90,8 +91,8 @@ export function operationDetail(
     kind: operation.kind,
     group: operation.group,
     deprecated: operation.deprecated,
-    summary: operation.summary ?? null,
-    description: operation.description?.slice(0, 4000) ?? null,
+    summary: operation.summary ? plainText(operation.summary) : null,
+    description: operation.description ? plainText(operation.description).slice(0, 4000) : null,
     capabilities: operation.capabilities,
     security: operation.security,
     parameters: operation.parameters.map((parameter) => ({
@@ -99,7 +100,7 @@ export function operationDetail(
       in: parameter.in,
       required: parameter.required,
       deprecated: parameter.deprecated,
-      description: parameter.description?.slice(0, 1000) ?? null,
+      description: parameter.description ? plainText(parameter.description).slice(0, 1000) : null,
       schema: schemaView(
         parameter.schema,
         spec.schemas,
@@ -110,7 +111,9 @@ export function operationDetail(
     requestBody: operation.requestBody
       ? {
           required: operation.requestBody.required,
-          description: operation.requestBody.description?.slice(0, 1000) ?? null,
+          description: operation.requestBody.description
+            ? plainText(operation.requestBody.description).slice(0, 1000)
+            : null,
           content: mediaViews(
             operation.requestBody.content,
             spec.schemas,
@@ -122,7 +125,7 @@ export function operationDetail(
       : null,
     responses: operation.responses.map((response) => ({
       status: response.status,
-      description: response.description.slice(0, 1000),
+      description: plainText(response.description).slice(0, 1000),
       headers: Object.keys(response.headers),
       content: mediaViews(
         response.content,

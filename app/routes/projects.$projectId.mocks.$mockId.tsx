@@ -3,7 +3,6 @@ import { data } from '@remix-run/node'
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
 import { MockStatus } from '~/components/mock-status'
 import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
@@ -22,7 +21,8 @@ import {
 } from '~/server/mocks/service.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatTime, formatUptime } from '~/shared/format'
-import { MAX_ORIGINS, parseOriginList } from '~/shared/origins'
+import { SettingsSchema, WebhookTargetSchema } from '~/shared/mock-forms'
+import { parseOriginList } from '~/shared/origins'
 
 const LIVE_REFRESH_MS = 3000
 
@@ -41,47 +41,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...detail,
   }
 }
-
-const wholeNumber = (max: number) =>
-  z
-    .number({ error: 'Enter a whole number (0 or more).' })
-    .int('Use a whole number.')
-    .min(0, 'Use 0 or more.')
-    .max(max, `Use at most ${max.toLocaleString('en-GB')}.`)
-const SettingsSchema = z.object({
-  stateful: z.boolean().default(false),
-  idempotencyKeyOnPost: z.boolean().default(false),
-  rateLimitRequests: wholeNumber(1_000_000),
-  rateLimitWindow: wholeNumber(86_400),
-  latencyFixed: wholeNumber(60_000),
-  latencyRandom: wholeNumber(60_000),
-  errorRatePercent: wholeNumber(100),
-  corsOrigins: z
-    .string()
-    .max(4000, 'Use at most 4000 characters.')
-    .default('')
-    .superRefine((text, context) => {
-      const parsed = parseOriginList(text)
-      if (parsed.invalid !== undefined)
-        context.addIssue({
-          code: 'custom',
-          message: `"${parsed.invalid.slice(0, 80)}" is not an origin: write scheme, host and port only, such as https://app.example.com.`,
-        })
-      else if (parsed.origins.length > MAX_ORIGINS)
-        context.addIssue({ code: 'custom', message: `List at most ${MAX_ORIGINS} origins.` })
-    }),
-})
-const WebhookTargetSchema = z.object({
-  targetUrl: z
-    .string()
-    .trim()
-    .max(2000, 'Use a URL of at most 2000 characters.')
-    .refine(
-      (url) => url === '' || /^https?:\/\/\S+$/i.test(url),
-      'Enter an http(s) URL, or leave it empty to remove the target.',
-    )
-    .optional(),
-})
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:write')

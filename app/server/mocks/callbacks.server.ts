@@ -7,12 +7,12 @@ import { resolvePointer } from '~/shared/json-pointer'
 import type { NormalizedOperation } from '~/shared/normalized-spec'
 import { isSecretName } from '../redact.server'
 import { generateFromSchema } from '../specs/generate.server'
-import type { MockRequest } from './request.server'
+import type { IncomingRequest } from '../specs/request.server'
 import type { SpecSchemas } from '../specs/schemas.server'
 
 export function evaluateExpression(
   expression: string,
-  request: MockRequest,
+  request: IncomingRequest,
   body: unknown,
   pathParams: Record<string, string>,
 ): string | undefined {
@@ -37,7 +37,7 @@ function stringOrUndefined(value: unknown) {
 /** `http://{$request.body#/host}/events` -> a URL, or undefined when an expression cannot be resolved. */
 export function resolveCallbackUrl(
   template: string,
-  request: MockRequest,
+  request: IncomingRequest,
   body: unknown,
   pathParams: Record<string, string>,
 ): string | undefined {
@@ -55,7 +55,7 @@ export type TriggeredCallback = { event: string; url: string; operation: Normali
 
 export function triggeredCallbacks(
   operation: NormalizedOperation,
-  request: MockRequest,
+  request: IncomingRequest,
   body: unknown,
   pathParams: Record<string, string>,
 ): TriggeredCallback[] {

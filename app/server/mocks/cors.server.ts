@@ -8,7 +8,7 @@
  * - origins listed in the mock's settings: only those are echoed, with
  *   `Access-Control-Allow-Credentials: true`; other origins get no grant.
  */
-import type { MockRequest } from './request.server'
+import type { IncomingRequest } from '../specs/request.server'
 
 /** Browsers cap the preflight cache anyway (Chromium at 2 h). */
 export const PREFLIGHT_MAX_AGE_S = 7200
@@ -44,7 +44,7 @@ function grant(origin: string | undefined, allowed: readonly string[]): Record<s
  * `Access-Control-Request-Method`); null when the request is not one.
  */
 export function preflightHeaders(
-  request: MockRequest,
+  request: IncomingRequest,
   allowed: readonly string[],
 ): Record<string, string> | null {
   const method = request.headers['access-control-request-method']
@@ -63,7 +63,7 @@ export function preflightHeaders(
 
 /** An answer's headers with the grant added, its own headers (Location, RateLimit-*, Link…) exposed to scripts. */
 export function withCorsHeaders(
-  request: MockRequest,
+  request: IncomingRequest,
   headers: Record<string, string>,
   allowed: readonly string[],
 ): Record<string, string> {

@@ -4,7 +4,7 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { analyzeSpec } from '../specs/analyze.server'
 import { singleFileSource } from '../specs/source.server'
 import { DEFAULT_MOCK_CONFIG, MockEngine } from './engine.server'
-import { prepareRequest } from './request.server'
+import { prepareRequest } from '../specs/request.server'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Shop, version: "1"}

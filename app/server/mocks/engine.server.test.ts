@@ -3,7 +3,7 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { analyzeSpec } from '../specs/analyze.server'
 import { singleFileSource } from '../specs/source.server'
 import { DEFAULT_MOCK_CONFIG, MockEngine, type MockResponse } from './engine.server'
-import { Router } from './router.server'
+import { Router } from '../specs/router.server'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Pets, version: "1"}

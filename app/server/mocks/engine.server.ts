@@ -18,8 +18,13 @@ import { cached } from './cached.server'
 import { type MockError, parameterName, problemError, renderError } from './errors.server'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from '../specs/generate.server'
-import { type MockRequest, parseAndValidate, planRequest, type RequestPlan } from './request.server'
-import { Router } from './router.server'
+import {
+  type IncomingRequest,
+  parseAndValidate,
+  planRequest,
+  type RequestPlan,
+} from '../specs/request.server'
+import { Router } from '../specs/router.server'
 import { SpecSchemas, type Violation } from '../specs/schemas.server'
 import { CURSOR, OFFSET, PAGE, StateStore } from './state.server'
 
@@ -87,7 +92,7 @@ const MORE_FLAG = /^(has_?more|more|has_?next(_?page)?)$/i
  * request for a later page (a cursor, an offset, a page past the first) gets an empty one.
  * Stateful mocks page through what they store instead (state.server.ts).
  */
-function onePage(operation: NormalizedOperation, request: MockRequest, body: unknown): unknown {
+function onePage(operation: NormalizedOperation, request: IncomingRequest, body: unknown): unknown {
   if (operation.method !== 'GET' || !operation.capabilities.some((c) => c.kind === 'pagination'))
     return body
   let later = false
@@ -342,7 +347,7 @@ export class MockEngine {
     this.window = { start: 0, count: 0 }
   }
 
-  handle(request: MockRequest): MockResponse {
+  handle(request: IncomingRequest): MockResponse {
     const allowed = this.config.corsOrigins
     const preflight = preflightHeaders(request, allowed)
     if (preflight) return { status: 204, headers: preflight, violations: [], delayMs: 0 }
@@ -351,7 +356,7 @@ export class MockEngine {
     return response
   }
 
-  private answer(request: MockRequest): MockResponse {
+  private answer(request: IncomingRequest): MockResponse {
     const match = this.router.match(request.method, request.pathname)
     if (match.kind === 'not-found')
       return problem(404, 'Not Found', `No operation of this API matches ${request.pathname}.`)
@@ -374,7 +379,7 @@ export class MockEngine {
   private handleOperation(
     operation: NormalizedOperation,
     pathParams: Record<string, string>,
-    request: MockRequest,
+    request: IncomingRequest,
   ): MockResponse {
     const unauthorized = this.checkCredentials(operation, request)
     if (unauthorized) return unauthorized
@@ -465,7 +470,7 @@ export class MockEngine {
 
   private credentialPresent(
     scheme: NormalizedSecurityScheme,
-    request: MockRequest,
+    request: IncomingRequest,
   ): string | null | undefined {
     const authorization = request.headers.authorization ?? ''
     switch (scheme.kind) {
@@ -499,7 +504,7 @@ export class MockEngine {
 
   private checkCredentials(
     operation: NormalizedOperation,
-    request: MockRequest,
+    request: IncomingRequest,
   ): MockResponse | null {
     if (operation.security.length === 0) return null
     const satisfied = operation.security.some((requirement) =>
@@ -623,7 +628,7 @@ export class MockEngine {
   /** The response documented for the operation: Prefer code/example/dynamic, content negotiation, examples, generated data. */
   documentedResponse(
     operation: NormalizedOperation,
-    request: MockRequest,
+    request: IncomingRequest,
     prefer: Record<string, string>,
     override?: { body?: unknown; status?: number },
   ): MockResponse {
@@ -706,7 +711,7 @@ export class MockEngine {
   private fromState(
     operation: NormalizedOperation,
     result: NonNullable<ReturnType<StateStore['handle']>>,
-    request: MockRequest,
+    request: IncomingRequest,
   ): MockResponse {
     if (result.kind === 'not-found')
       return this.error(operation, { status: 404, title: 'Not Found', detail: result.detail })

@@ -10,7 +10,7 @@ import http from 'node:http'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
-import { prepareRequest } from './request.server'
+import { prepareRequest } from '../specs/request.server'
 import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024

@@ -7,11 +7,11 @@ import { SpecImportError } from '../specs/problems.server'
 import { singleFileSource } from '../specs/source.server'
 import { SHARED_SPECS as SHARED, sharedSpecFiles } from '../../../tests/support/shared-specs'
 import { MockEngine } from './engine.server'
-import type { MockRequest } from './request.server'
+import type { IncomingRequest } from '../specs/request.server'
 
 const files = sharedSpecFiles()
 
-function request(method: string, pathname: string): MockRequest {
+function request(method: string, pathname: string): IncomingRequest {
   return {
     method,
     pathname,

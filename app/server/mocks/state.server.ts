@@ -12,7 +12,7 @@ import type {
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
 import { generateFromSchema } from '../specs/generate.server'
-import type { MockRequest, ParsedRequest } from './request.server'
+import type { IncomingRequest, ParsedRequest } from '../specs/request.server'
 import type { SpecSchemas } from '../specs/schemas.server'
 
 export type StateResult =
@@ -400,7 +400,7 @@ export class StateStore {
     operation: NormalizedOperation,
     pathParams: Record<string, string>,
     parsed: ParsedRequest,
-    request: MockRequest,
+    request: IncomingRequest,
     maxItems: number,
   ): StateResult | null {
     const plan = this.plan(operation)
@@ -524,7 +524,7 @@ export class StateStore {
     plan: StatePlan,
     all: Resource[],
     parsed: ParsedRequest,
-    request: MockRequest,
+    request: IncomingRequest,
   ): StateResult {
     const { idField } = plan
     const query = parsed.params.query ?? {}

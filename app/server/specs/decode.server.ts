@@ -9,7 +9,7 @@
  */
 import qs from 'qs'
 import type { JsonSchema, MediaEncoding } from '~/shared/normalized-spec'
-import type { SpecSchemas } from '../specs/schemas.server'
+import type { SpecSchemas } from './schemas.server'
 
 /** A name and its value as they arrived; a file is described, not kept. */
 export type FormPair = [name: string, value: string | FormFile]

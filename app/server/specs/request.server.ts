@@ -10,7 +10,7 @@ import type {
   NormalizedParameter,
 } from '~/shared/normalized-spec'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
-import { type SpecSchemas, toViolations, type Violation } from '../specs/schemas.server'
+import { type SpecSchemas, toViolations, type Violation } from './schemas.server'
 import {
   coerceToSchema,
   decodeForm,
@@ -20,7 +20,7 @@ import {
   urlencodedPairs,
 } from './decode.server'
 
-export type MockRequest = {
+export type IncomingRequest = {
   method: string
   pathname: string
   query: URLSearchParams
@@ -35,7 +35,9 @@ export type MockRequest = {
  * before the synchronous engine sees the request; other requests pass as they
  * are, synchronously (no promise on the hot path).
  */
-export function prepareRequest(request: MockRequest): MockRequest | Promise<MockRequest> {
+export function prepareRequest(
+  request: IncomingRequest,
+): IncomingRequest | Promise<IncomingRequest> {
   const contentType = request.headers['content-type']
   if (request.body.length === 0 || mediaTypeOf(contentType) !== 'multipart/form-data')
     return request
@@ -195,7 +197,7 @@ function parseCookies(header: string | undefined): Record<string, string> {
 
 function parameterValue(
   plan: ParameterPlan,
-  request: MockRequest,
+  request: IncomingRequest,
   pathParams: Record<string, string>,
   cookies: Record<string, string>,
   nestedQuery: () => Record<string, unknown>,
@@ -248,7 +250,7 @@ type DecodedBody = { value: unknown; problems: Violation[] }
 /** A body per its media type: JSON parsed, forms decoded per their encoding, text as text, the rest as bytes. */
 function parseBody(
   mediaType: string,
-  request: MockRequest,
+  request: IncomingRequest,
   content: MediaTypeContent,
   schemas: SpecSchemas,
 ): DecodedBody {
@@ -294,7 +296,7 @@ function parseBody(
 export function parseAndValidate(
   operation: NormalizedOperation,
   plan: RequestPlan,
-  request: MockRequest,
+  request: IncomingRequest,
   pathParams: Record<string, string>,
   schemas: SpecSchemas,
 ): ParsedRequest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
-import { SpecSchemas } from '../specs/schemas.server'
+import { SpecSchemas } from './schemas.server'
 import { decodeForm, multipartPairs, nestPairs, urlencodedPairs } from './decode.server'
 
 const spec = {

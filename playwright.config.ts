@@ -14,6 +14,7 @@ function freePort(): string {
 const port = freePort()
 const dataDir = path.resolve(`tests/.tmp/e2e-${port}`)
 export const E2E_BASE_URL = `http://localhost:${port}`
+export const E2E_TRACE_SECRET = 'tsk_e2e_globex_trace_secret_0123456789'
 
 export default defineConfig({
   // Journeys (tests/e2e) and the attack replays (tests/security) run against the same production build.
@@ -72,6 +73,8 @@ export default defineConfig({
       INSECURE_COOKIES: '1',
       LOGIN_RATE_LIMIT: '50',
       MOCK_PORT_RANGE: `${Number(port) + 1}-${Number(port) + 40}`,
+      // Globex's trace secret, so the journeys can sign traces as the README shows.
+      DEMO_TRACE_SECRET: E2E_TRACE_SECRET,
     },
   },
 })

@@ -8,7 +8,9 @@ import { db } from '~/server/db.server'
 import { DEFAULT_MOCK_CONFIG } from '~/server/mocks/engine.server'
 import { publicMockUrl } from '~/server/mocks/proxy.server'
 import { writeMockConfig } from '~/server/mocks/supervisor.server'
+import { ensurePlan } from '~/server/plans/evaluate.server'
 import { importSpec } from '~/server/specs/store.server'
+import { setTraceSecret } from '~/server/traces/secrets.server'
 
 export const DEMO_PASSWORD = 'demo-password'
 export const DEMO_PROJECT_NAME = 'Acme Payments API'
@@ -75,6 +77,8 @@ export async function seed() {
     update: {},
   })
   await seedDemoSpec(project.id, users['owner@acme.test']!.id)
+  await ensurePlan(globex.id)
+  if (process.env.DEMO_TRACE_SECRET) await setTraceSecret(globex.id, process.env.DEMO_TRACE_SECRET)
   if (process.env.DEMO_API_TOKEN) {
     await createApiTokenWithSecret({
       projectId: project.id,
@@ -121,7 +125,7 @@ if (isMain) {
     )
   }
   console.log(
-    `Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}`,
+    `Demo project: ${DEMO_PROJECT_NAME} (${project.id})${process.env.DEMO_API_TOKEN ? ' · DEMO_API_TOKEN registered' : ''}${process.env.DEMO_TRACE_SECRET ? ' · DEMO_TRACE_SECRET is Globex’s trace secret (X-Copilot-Partner: globex)' : ''}`,
   )
   const mock = await db.mock.findFirst({
     where: { projectId: project.id },

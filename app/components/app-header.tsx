@@ -23,6 +23,9 @@ export function AppHeader({ account, showOutbox }: { account: Account; showOutbo
           <NavLink to="/projects" className={navLinkClass}>
             Projects
           </NavLink>
+          <NavLink to="/readiness" className={navLinkClass}>
+            Readiness
+          </NavLink>
           <NavLink to="/members" className={navLinkClass}>
             Members
           </NavLink>

@@ -1,23 +1,24 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { Page } from '~/components/page'
+import { PhaseStrip } from '~/components/plan/phase-strip'
+import { buttonClass } from '~/components/ui/button'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { requireUser } from '~/server/auth.server'
-import { db } from '~/server/db.server'
+import { listPartnerMemberships } from '~/server/partners/partners.server'
+import { phaseProgress } from '~/server/plans/board.server'
+import { PHASE_LABELS } from '~/shared/plan'
 
 export const meta: MetaFunction = () => [{ title: 'Partner portal · Integration Copilot' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
-  const memberships = await db.partnerMembership.findMany({
-    where: { userId: user.id },
-    include: { partnerProject: { include: { project: { select: { name: true } } } } },
-  })
+  const partnerProjects = await listPartnerMemberships(user.id)
+  const progress = await phaseProgress(partnerProjects.map((entry) => entry.id))
   return {
-    partnerProjects: memberships.map(({ partnerProject }) => ({
-      id: partnerProject.id,
-      name: partnerProject.name,
-      projectName: partnerProject.project.name,
+    partnerProjects: partnerProjects.map((entry) => ({
+      ...entry,
+      progress: progress.get(entry.id)!,
     })),
   }
 }
@@ -35,10 +36,27 @@ export default function PartnerHome() {
           <Panel
             key={partnerProject.id}
             title={`${partnerProject.name} · ${partnerProject.projectName}`}
+            actions={
+              <Link
+                to={`/partner/${partnerProject.id}/plan`}
+                className={buttonClass('secondary', '!py-1')}
+              >
+                Onboarding plan
+              </Link>
+            }
           >
-            <p className="text-sm text-slate-600">
-              The partner workspace (playground, test runs, assistant) is not available yet.
+            <p className="mb-3 text-sm text-slate-600">
+              {partnerProject.progress.current
+                ? `Current phase: ${PHASE_LABELS[partnerProject.progress.current]}.`
+                : 'Every phase is complete.'}{' '}
+              {partnerProject.progress.open} open item
+              {partnerProject.progress.open === 1 ? '' : 's'}.
             </p>
+            <PhaseStrip
+              phases={partnerProject.progress.phases}
+              current={partnerProject.progress.current}
+              compact
+            />
           </Panel>
         ))
       )}

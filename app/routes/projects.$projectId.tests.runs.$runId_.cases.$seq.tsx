@@ -1,9 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { CopyButton } from '~/components/copy-button'
 import { VerdictBadge } from '~/components/tests/badges'
+import { SubmitButton } from '~/components/ui/button'
+import { FormErrors } from '~/components/ui/forms'
 import { Panel } from '~/components/ui/panel'
-import { requireProjectAccess } from '~/server/access.server'
+import { can, requireProjectAccess } from '~/server/access.server'
+import { pageActor } from '~/server/audit/log.server'
+import { linkableItems, linkCase, PlanError } from '~/server/plans/board.server'
+import { redirectWithToast } from '~/server/toast.server'
+import { LinkCaseSchema } from '~/shared/plan-forms'
 import { curlCommand } from '~/server/testkit/exports.server'
 import { caseHistory, getRun, getRunCase, RunError } from '~/server/testkit/runs.server'
 import { operationExcerpt } from '~/server/testkit/views.server'
@@ -15,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
   const notFound = (error: unknown) => {
     if (error instanceof RunError) throw new Response(error.message, { status: 404 })
     throw error
@@ -24,12 +32,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const seq = Number(params.seq)
   if (!Number.isSafeInteger(seq) || seq < 1) throw new Response('No such case.', { status: 404 })
   const entry = await getRunCase(project.id, run.id, seq).catch(notFound)
-  const [excerpt, history] = await Promise.all([
+  const canWrite = can(role, 'project:write')
+  const [excerpt, history, planItems] = await Promise.all([
     operationExcerpt(run.specVersionId, entry.operationId),
     caseHistory(project.id, entry.key),
+    canWrite ? linkableItems(project.id) : Promise.resolve([]),
   ])
+  // The run's own partner first: the case most likely belongs to its plan.
+  planItems.sort(
+    (a, b) => Number(b.id === run.partnerProjectId) - Number(a.id === run.partnerProjectId),
+  )
   return {
     projectId: project.id,
+    canWrite,
+    planItems,
     run: {
       id: run.id,
       spec: `${run.specVersion.spec.name} v${run.specVersion.number}`,
@@ -58,6 +74,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       environment: row.run.environmentLabel,
       version: row.run.specVersion.number,
     })),
+  }
+}
+
+/** Links the case (by its stable key) to a plan item, so the item shows its latest verdict. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const access = await requireProjectAccess(request, params.projectId, 'project:write')
+  const run = await getRun(access.project.id, params.runId ?? '').catch((error: unknown) => {
+    if (error instanceof RunError) throw new Response(error.message, { status: 404 })
+    throw error
+  })
+  const seq = Number(params.seq)
+  const entry =
+    Number.isSafeInteger(seq) && seq > 0
+      ? await getRunCase(access.project.id, run.id, seq).catch(() => null)
+      : null
+  if (!entry) throw new Response('No such case.', { status: 404 })
+  const submission = parseWithZod(await request.formData(), { schema: LinkCaseSchema })
+  if (submission.status !== 'success') return data(submission.reply(), { status: 400 })
+  try {
+    const item = await linkCase(
+      access.project.id,
+      submission.value.itemId,
+      entry.key,
+      pageActor(access, request),
+    )
+    return redirectWithToast(`/projects/${access.project.id}/tests/runs/${run.id}/cases/${seq}`, {
+      type: 'success',
+      message: `Linked to “${item.title}”.`,
+    })
+  } catch (error) {
+    if (error instanceof PlanError)
+      return data(submission.reply({ formErrors: [error.message] }), { status: error.status })
+    throw error
   }
 }
 
@@ -92,7 +141,9 @@ function Body({ text }: { text: string | null }) {
 }
 
 export default function CasePage() {
-  const { projectId, run, entry, template, excerpt, history } = useLoaderData<typeof loader>()
+  const { projectId, run, entry, template, excerpt, history, canWrite, planItems } =
+    useLoaderData<typeof loader>()
+  const linkResult = useActionData<typeof action>()
   const runPath = `/projects/${projectId}/tests/runs/${run.id}`
   return (
     <div className="space-y-6">
@@ -244,6 +295,52 @@ export default function CasePage() {
           )}
         </Panel>
       </div>
+
+      {canWrite && entry.verdict !== 'passed' ? (
+        <Panel title="Track it in a partner’s plan">
+          {planItems.every((partner) => partner.items.length === 0) ? (
+            <p className="text-sm text-slate-600">
+              No partner plan yet.{' '}
+              <Link to={`/projects/${projectId}/plan`} className="text-indigo-700 hover:underline">
+                Add a partner
+              </Link>{' '}
+              to track failures in its onboarding plan.
+            </p>
+          ) : (
+            <Form method="post" className="flex flex-wrap items-end gap-3">
+              <FormErrors errors={linkResult?.error?.[''] ?? null} />
+              <div className="min-w-[16rem] flex-1">
+                <label htmlFor="plan-item" className="block text-sm font-medium text-slate-800">
+                  Plan item
+                </label>
+                <select
+                  id="plan-item"
+                  name="itemId"
+                  required
+                  className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300"
+                >
+                  {planItems.map((partner) => (
+                    <optgroup key={partner.id} label={partner.name}>
+                      {partner.items.map((item) => (
+                        <option key={item.id} value={item.id}>
+                          {item.phase}: {item.title}
+                          {item.linkedKeys.includes(entry.key) ? ' (linked)' : ''}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ))}
+                </select>
+              </div>
+              <SubmitButton name="intent" value="link-plan-item" pendingText="Linking…">
+                Link this case
+              </SubmitButton>
+              <p className="w-full text-xs text-slate-500">
+                The item then shows this case’s latest verdict for that partner, run after run.
+              </p>
+            </Form>
+          )}
+        </Panel>
+      ) : null}
 
       {excerpt ? (
         <Panel title="The spec it was judged against">

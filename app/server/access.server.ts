@@ -107,3 +107,51 @@ export async function requireOrgAccess(request: Request, action: Action): Promis
   const { organization, ...membershipRow } = membership
   return { user, organization, membership: membershipRow, role: membership.role as Role }
 }
+
+/** What a partner user may do in its own partner project. */
+export const PARTNER_ACTIONS = ['partner:read', 'partner:write'] as const
+export type PartnerAction = (typeof PARTNER_ACTIONS)[number]
+/** Partner roles and their actions (one role today: PARTNER reads and contributes). */
+export const PARTNER_PERMISSIONS: Record<PartnerAction, readonly string[]> = {
+  'partner:read': ['PARTNER'],
+  'partner:write': ['PARTNER'],
+}
+
+export type PartnerAccess = {
+  user: User
+  partnerProject: { id: string; name: string; slug: string; projectId: string }
+  project: { id: string; name: string; organizationId: string }
+  role: string
+}
+
+/**
+ * The twin of requireProjectAccess for the partner portal: the partner project is found
+ * through the user's partner memberships, so another partner's project (or a vendor's
+ * page reached by a partner) is a 404, a missing permission a 403.
+ */
+export async function requirePartnerAccess(
+  request: Request,
+  partnerProjectId: string | undefined,
+  action: PartnerAction,
+): Promise<PartnerAccess> {
+  const user = await requireUser(request)
+  if (!partnerProjectId) throw notFound('Partner project not found')
+  const membership = await db.partnerMembership.findFirst({
+    where: { userId: user.id, partnerProjectId },
+    include: {
+      partnerProject: {
+        select: {
+          id: true,
+          name: true,
+          slug: true,
+          projectId: true,
+          project: { select: { id: true, name: true, organizationId: true } },
+        },
+      },
+    },
+  })
+  if (!membership) throw notFound('Partner project not found')
+  if (!PARTNER_PERMISSIONS[action].includes(membership.role)) throw forbidden()
+  const { project, ...partnerProject } = membership.partnerProject
+  return { user, partnerProject, project, role: membership.role }
+}

@@ -34,6 +34,12 @@ const EnvSchema = z.object({
   MOCKS: booleanString,
   SEED_DEMO: z.string().optional(),
   DEMO_API_TOKEN: z.string().optional(),
+  /** The seed makes it Globex's trace signing secret (demos and end-to-end tests). */
+  DEMO_TRACE_SECRET: z
+    .string()
+    .min(16, 'DEMO_TRACE_SECRET must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   LITEFS_DIR: z.string().optional(),
   FLY_REGION: z.string().optional(),
   PRIMARY_REGION: z.string().optional(),
@@ -55,6 +61,11 @@ const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   OUTBOUND_ALLOW_PRIVATE: booleanString,
   INSECURE_COOKIES: booleanString,
+  /** Headless Chromium that renders readiness reports as PDF (Debian's package by default). */
+  CHROMIUM_PATH: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || '/usr/bin/chromium'),
 })
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; SECRETS_KEY: string }

@@ -1,4 +1,9 @@
 /** Small helpers for reading requests and answering with JSON errors. */
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from '@remix-run/node'
 import { getEnv } from './env.server'
 
 /**
@@ -129,4 +134,43 @@ export async function readJsonBody(
   } catch {
     return { error: jsonError(400, `Send a JSON body: ${expected}.`) }
   }
+}
+
+/**
+ * A multipart form (a file upload) read with each part capped at `maxPartBytes`:
+ * the FormData, or a message and status (413 for a part too large, 400 for a body
+ * that is not the multipart form it claims to be) for the page to show.
+ */
+export async function readUploadForm(
+  request: Request,
+  maxPartBytes: number,
+): Promise<{ formData: FormData } | { error: string; status: 400 | 413 }> {
+  try {
+    return {
+      formData: await unstable_parseMultipartFormData(
+        request,
+        unstable_createMemoryUploadHandler({ maxPartSize: maxPartBytes }),
+      ),
+    }
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError)
+      return {
+        error: `The file is larger than ${Math.round(maxPartBytes / 1024 / 1024)} MB.`,
+        status: 413,
+      }
+    return {
+      error: 'The upload could not be read (a malformed multipart body). Submit the form again.',
+      status: 400,
+    }
+  }
+}
+
+/** A form that may carry a file: multipart bodies through readUploadForm, others as usual. */
+export async function readFormMaybeUpload(
+  request: Request,
+  maxPartBytes: number,
+): Promise<{ formData: FormData } | { error: string; status: 400 | 413 }> {
+  if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data'))
+    return readUploadForm(request, maxPartBytes)
+  return { formData: await request.formData() }
 }

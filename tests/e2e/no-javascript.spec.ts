@@ -23,7 +23,11 @@ test('sign in and create a project with JavaScript disabled', async ({ page }) =
   await expect(page.getByRole('heading', { name: 'No-JS Ledger API', level: 1 })).toBeVisible()
   await page
     .getByRole('navigation', { name: 'Project sections' })
-    .getByRole('link', { name: 'Traces' })
+    .getByRole('link', { name: 'Plan' })
     .click()
-  await expect(page.getByTestId('not-available')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'No partner yet' })).toBeVisible()
+  await page.getByLabel('Company name').fill('Initrode')
+  await page.getByRole('button', { name: 'Add partner' }).click()
+  await expect(page.getByText('Initrode added, with the default onboarding plan.')).toBeVisible()
+  await expect(page.getByTestId('plan-phase')).toHaveCount(5)
 })

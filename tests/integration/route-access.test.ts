@@ -6,6 +6,8 @@
 import type { ActionFunction, LoaderFunction } from '@remix-run/node'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '~/server/db.server'
+import { storeEvidenceFile } from '~/server/evidence/files.server'
+import { generateSnapshot } from '~/server/reports/snapshots.server'
 import { importSpec } from '~/server/specs/store.server'
 import {
   cookieFor,
@@ -33,6 +35,10 @@ let versionId: string
 let mockId: string
 let runId: string
 let environmentId: string
+let traceId: string
+let partnerId: string
+let snapshotId: string
+let fileId: string
 const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
   outsider: '',
   viewer: '',
@@ -89,6 +95,44 @@ beforeAll(async () => {
       },
     })
   ).id
+  // A partner's trace: the Traces tab's pages are walked with it.
+  const partner = await db.partnerProject.create({
+    data: { projectId, name: 'Partner', slug: 'route-access-partner' },
+  })
+  traceId = (
+    await db.trace.create({
+      data: {
+        projectId,
+        partnerProjectId: partner.id,
+        occurredAt: new Date(),
+        method: 'GET',
+        url: 'https://api.example.test/ping',
+        operationKey: 'GET /ping',
+        status: 200,
+        specVersionId: versionId,
+        request: JSON.stringify({ headers: {}, body: '', bodyTruncated: false }),
+        response: JSON.stringify({ headers: {}, body: '', bodyTruncated: false }),
+      },
+    })
+  ).id
+  // A partner project with a stored report: the Plan and Reports pages of one partner are walked too.
+  partnerId = (
+    await db.partnerProject.create({ data: { projectId, name: 'Partner', slug: 'partner' } })
+  ).id
+  snapshotId = (
+    await generateSnapshot(partnerId, { trigger: 'schedule', organizationId: org.id, projectId })
+  ).snapshot.id
+  fileId = (
+    await storeEvidenceFile({
+      partnerProjectId: partnerId,
+      name: 'log.txt',
+      bytes: new TextEncoder().encode('ok'),
+      phase: 'sandbox',
+      planItemId: null,
+      uploaderKind: 'vendor',
+      uploadedById: null,
+    })
+  ).id
   cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
   cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
@@ -101,19 +145,11 @@ function pathFor(file: string) {
     .pop()!
     .replace(/\.tsx?$/, '')
   const segments = name.split('.').filter((segment) => segment !== '_index')
-  return (
-    '/' +
-    segments
-      .map((segment) =>
-        segment === '$projectId' ? projectId : segment === '$tab' ? 'specs' : segment,
-      )
-      .join('/')
-  )
+  return '/' + segments.map((segment) => (segment === '$projectId' ? projectId : segment)).join('/')
 }
 
 const params = () => ({
   projectId,
-  tab: 'plan',
   specId,
   versionId,
   // TINY_SPEC's one operation (no operationId: its id is method and path).
@@ -123,6 +159,11 @@ const params = () => ({
   seq: '1',
   environmentId,
   format: 'junit.xml',
+  traceId,
+  partnerId,
+  snapshotId,
+  view: 'html',
+  fileId,
 })
 
 it('finds the project routes', () => {

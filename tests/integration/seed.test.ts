@@ -57,3 +57,14 @@ it('imports the demo API into the demo project with a mock that starts when the 
   const mock = await db.mock.findFirstOrThrow({ where: { specVersionId: version.id } })
   expect(mock).toMatchObject({ desiredState: 'running', projectId: version.spec.projectId })
 })
+
+it('gives Globex its default plan, and DEMO_TRACE_SECRET as its trace secret', async () => {
+  process.env.DEMO_TRACE_SECRET = 'tsk_demo_secret_for_the_tests'
+  await seed()
+  delete process.env.DEMO_TRACE_SECRET
+  const { acceptedSecrets } = await import('~/server/traces/secrets.server')
+  const globex = await db.partnerProject.findFirstOrThrow({ where: { slug: 'globex' } })
+  expect(acceptedSecrets(globex)).toEqual(['tsk_demo_secret_for_the_tests'])
+  expect(globex.traceSecret).not.toContain('tsk_demo_secret_for_the_tests')
+  expect(await db.planItem.count({ where: { partnerProjectId: globex.id } })).toBeGreaterThan(5)
+})

@@ -95,3 +95,17 @@ export function apiActor(
     tokenId: auth.token.id,
   }
 }
+
+/** The actor behind a partner's page request (audited in the vendor's project). */
+export function partnerActor(
+  access: { user: { id: string }; project: { id: string; organizationId: string } },
+  request: Request,
+): Actor {
+  return {
+    userId: access.user.id,
+    organizationId: access.project.organizationId,
+    projectId: access.project.id,
+    ip: getClientIp(request),
+    via: 'page',
+  }
+}

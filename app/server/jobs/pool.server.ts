@@ -9,16 +9,10 @@ import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { publish, subscribe } from '../live.server'
+import { enqueueDueReports } from '../reports/schedule.server'
 import { JOB_HANDLERS } from './handlers.server'
 import type { FromWorker, ToWorker } from './protocol'
-import { type JobRow, recoverAbandonedJobs } from './queue.server'
-
-export const JOBS_TOPIC = 'jobs:queued'
-
-/** Tells the workers a job is waiting (they also poll). */
-export function announceJob() {
-  publish(JOBS_TOPIC)
-}
+import { JOBS_TOPIC, type JobRow, recoverAbandonedJobs } from './queue.server'
 
 function workerModule(): { modulePath: string; execArgv: string[] } {
   const built = path.resolve('server-build/job-worker.js')
@@ -108,6 +102,9 @@ export class JobPool {
     } catch (error) {
       console.error('[jobs] lease recovery failed', error)
     }
+    await enqueueDueReports().catch((error: unknown) =>
+      console.error('[jobs] scheduled reports failed', error),
+    )
   }
 
   async shutdown() {

@@ -7,6 +7,14 @@
  * becomes "interrupted").
  */
 import { db } from '../db.server'
+import { publish } from '../live.server'
+
+export const JOBS_TOPIC = 'jobs:queued'
+
+/** Tells the workers a job is waiting (they also poll). */
+export function announceJob() {
+  publish(JOBS_TOPIC)
+}
 
 export type JobRow = Awaited<ReturnType<typeof db.job.findUniqueOrThrow>>
 
@@ -20,6 +28,27 @@ export async function enqueueJob(
   return db.job.create({
     data: { kind, payload: JSON.stringify(payload), runAt, maxAttempts },
   })
+}
+
+/**
+ * Queues a job unless the same kind with the same payload is already waiting
+ * (work that only needs doing once, however often it is asked for: a plan to
+ * re-evaluate after new evidence). Wakes the workers.
+ */
+export async function enqueueUniqueJob(
+  kind: string,
+  payload: Record<string, unknown>,
+  options: { runAt?: Date; maxAttempts?: number } = {},
+) {
+  const text = JSON.stringify(payload)
+  const waiting = await db.job.findFirst({
+    where: { kind, payload: text, status: 'queued' },
+    select: { id: true },
+  })
+  if (waiting) return null
+  const job = await enqueueJob(kind, payload, options)
+  announceJob()
+  return job
 }
 
 /** Claims the oldest due job of `kinds` for `workerId`, or returns null. */

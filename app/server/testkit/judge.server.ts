@@ -4,7 +4,12 @@
  * suffixes), schema validation of bodies and headers, and the spec pointer
  * every assertion names.
  */
-import { documentedResponse } from '~/shared/operations'
+import {
+  documentedContent,
+  documentedResponse,
+  mediaTypeMatches,
+  splitType,
+} from '~/shared/operations'
 import type {
   NormalizedOperation,
   NormalizedResponse,
@@ -37,7 +42,7 @@ export function responsePointer(
     : `${base}/content/${escapePointer(mediaType)}/schema`
 }
 
-export { documentedResponse }
+export { documentedContent, documentedResponse, mediaTypeMatches }
 
 /** Like documentedResponse but without `default` (for "is this status documented"). */
 export function explicitlyDocumented(operation: NormalizedOperation, status: number): boolean {
@@ -45,32 +50,6 @@ export function explicitlyDocumented(operation: NormalizedOperation, status: num
   return operation.responses.some(
     (response) => response.status === code || response.status.toUpperCase() === `${code[0]}XX`,
   )
-}
-
-function splitType(type: string): [string, string] {
-  const [main = '', sub = ''] = type.split(';')[0]!.trim().toLowerCase().split('/')
-  return [main, sub]
-}
-
-/**
- * Does the actual media type match a documented one? Parameters are ignored,
- * `*` wildcards honoured both ways, and `application/vnd.x+json` matches a
- * documented `application/json` (RFC 6839).
- */
-export function mediaTypeMatches(documented: string, actual: string): boolean {
-  const [dMain, dSub] = splitType(documented)
-  const [aMain, aSub] = splitType(actual)
-  if (!aMain) return false
-  if (dMain === '*' || aMain === '*') return true
-  if (dMain !== aMain) return false
-  if (dSub === '*' || aSub === '*' || dSub === aSub) return true
-  const suffix = (sub: string) => (sub.includes('+') ? sub.slice(sub.lastIndexOf('+') + 1) : sub)
-  return suffix(aSub) === dSub || suffix(dSub) === aSub
-}
-
-/** The documented content entry matching the answer's Content-Type. */
-export function documentedContent(response: NormalizedResponse, actualType: string) {
-  return Object.entries(response.content).find(([type]) => mediaTypeMatches(type, actualType))
 }
 
 const JSONISH = /(^|\+|\/)json$/

@@ -21,6 +21,8 @@ import { db, sqliteDate } from '../db.server'
 import { CredentialError, resolveCredentials } from '../environments/credentials.server'
 import { matchEvent } from '../environments/events.server'
 import { partnerAuth, readAuth, readOptions, readTestConfig } from '../environments/service.server'
+import { EVIDENCE_RUN_JOB } from '../jobs/kinds'
+import { enqueueUniqueJob } from '../jobs/queue.server'
 import type { JobHandler } from '../jobs/worker.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import type { ReceivedWebhook } from './context.server'
@@ -258,6 +260,13 @@ async function finish(runId: string, status: string, counts: RunCounts, error?: 
       last: true,
     },
   )
+  // A partner's run is evidence: chained (and its plan re-judged) by a job of its own.
+  const owner = await db.run.findUnique({
+    where: { id: runId },
+    select: { partnerProjectId: true },
+  })
+  if (owner?.partnerProjectId)
+    await enqueueUniqueJob(EVIDENCE_RUN_JOB, { runId }, { maxAttempts: 5 })
 }
 
 /** Pending cases of a stopped run: skipped, with why. */

@@ -186,7 +186,9 @@ async function main() {
     // ---- 2. The Traces tab with everything stored --------------------------------------------
     const cookie = await signInCookie(base, 'owner@acme.test', 'demo-password')
     const tab = `/projects/${projectId}/traces`
+    // Single fetch (remix.config.js): a route's loader data is `<path>.data?_routes=<route id>`.
     const dataRoute = encodeURIComponent('routes/projects.$projectId.traces._index')
+    const data = (query: string) => `${tab}.data?${query}${query ? '&' : ''}_routes=${dataRoute}`
     const timed = async (url: string) => {
       const before = performance.now()
       const response = await fetch(`${base}${url}`, { headers: { cookie } })
@@ -194,13 +196,15 @@ async function main() {
       if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`)
       return { ms: performance.now() - before, text }
     }
-    const first = await timed(`${tab}?_data=${dataRoute}`)
-    const cursor = /"older":"([^"]+)"/.exec(first.text)?.[1]
+    // The "Older →" link of the first page gives a later page's cursor.
+    const firstPage = await timed(tab)
+    const cursor = /[?&]before=([^"&]+)/.exec(firstPage.text.replace(/&amp;/g, '&'))?.[1]
+    if (cursor) await timed(data(`before=${cursor}`))
     const urls = [
-      `${tab}?_data=${dataRoute}`,
-      `${tab}?valid=false&_data=${dataRoute}`,
-      `${tab}?partner=${partnerId}&status=2xx&_data=${dataRoute}`,
-      ...(cursor ? [`${tab}?before=${encodeURIComponent(cursor)}&_data=${dataRoute}`] : []),
+      data(''),
+      data('valid=no'),
+      data(`partner=${partnerId}&status=2xx`),
+      ...(cursor ? [data(`before=${cursor}`)] : []),
     ]
     const loader: number[] = []
     for (let sample = 0; sample < LOADER_SAMPLES; sample++)

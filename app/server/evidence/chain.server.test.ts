@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   canonicalJson,
@@ -28,6 +29,26 @@ describe('canonical JSON', () => {
       '{"a":[true,null,"x"],"b":1,"c":{"y":0.1,"z":1e+21}}',
     )
     expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }))
+  })
+
+  it('links hash the RFC 8785 form of their fields', () => {
+    const link = {
+      seq: 7,
+      kind: 'trace',
+      refId: 'tr\u2028"x',
+      label: 'GET /é -> 200 \u0000',
+      contentHash: 'a'.repeat(64),
+      prevHash: 'b'.repeat(64),
+    }
+    const canonical = canonicalJson([
+      link.seq,
+      link.kind,
+      link.refId,
+      link.label,
+      link.contentHash,
+      link.prevHash,
+    ])
+    expect(linkHash(link)).toBe(crypto.createHash('sha256').update(canonical).digest('hex'))
   })
 
   it('refuses what JSON cannot hold', () => {

@@ -17,6 +17,7 @@ import { useNonce } from './components/nonce'
 import { ToastMessage } from './components/toast-message'
 import { listMemberships } from './server/access.server'
 import { getSession } from './server/session.server'
+import { hasPartnerMembership } from './server/partners/partners.server'
 import { readToast } from './server/toast.server'
 import stylesheet from './tailwind.css'
 
@@ -45,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         role: membership.role,
       })),
       activeOrganizationId: active?.organizationId ?? null,
+      isPartner: await hasPartnerMembership(session.userId),
     }
   }
   return data(

@@ -22,6 +22,13 @@ export const DEMO_LOGINS = [
   { email: 'viewer@acme.test', name: 'Vera Viewer', org: 'acme-payments', role: 'VIEWER' },
   { email: 'owner@initech.test', name: 'Ian Initech', org: 'initech', role: 'OWNER' },
   { email: 'partner@globex.test', name: 'Greta Globex', org: null, role: 'PARTNER' },
+  { email: 'partner@umbrella.test', name: 'Uma Umbrella', org: null, role: 'PARTNER' },
+] as const
+
+/** The demo project's partner companies and their one partner user each. */
+const DEMO_PARTNERS = [
+  { slug: 'globex', name: 'Globex', email: 'partner@globex.test' },
+  { slug: 'umbrella', name: 'Umbrella', email: 'partner@umbrella.test' },
 ] as const
 
 async function upsertUser(email: string, name: string, passwordHash: string) {
@@ -65,19 +72,26 @@ export async function seed() {
         description: 'Card payments, refunds and payouts for partner platforms.',
       },
     }))
-  const globex = await db.partnerProject.upsert({
-    where: { projectId_slug: { projectId: project.id, slug: 'globex' } },
-    create: { projectId: project.id, slug: 'globex', name: 'Globex' },
-    update: {},
-  })
-  const partner = users['partner@globex.test']!
-  await db.partnerMembership.upsert({
-    where: { userId_partnerProjectId: { userId: partner.id, partnerProjectId: globex.id } },
-    create: { userId: partner.id, partnerProjectId: globex.id },
-    update: {},
-  })
+  const partnerProjects: Record<string, { id: string }> = {}
+  for (const entry of DEMO_PARTNERS) {
+    const partnerProject = await db.partnerProject.upsert({
+      where: { projectId_slug: { projectId: project.id, slug: entry.slug } },
+      create: { projectId: project.id, slug: entry.slug, name: entry.name },
+      update: {},
+    })
+    partnerProjects[entry.slug] = partnerProject
+    const partner = users[entry.email]!
+    await db.partnerMembership.upsert({
+      where: {
+        userId_partnerProjectId: { userId: partner.id, partnerProjectId: partnerProject.id },
+      },
+      create: { userId: partner.id, partnerProjectId: partnerProject.id },
+      update: {},
+    })
+  }
+  const globex = partnerProjects.globex!
   await seedDemoSpec(project.id, users['owner@acme.test']!.id)
-  await ensurePlan(globex.id)
+  for (const partnerProject of Object.values(partnerProjects)) await ensurePlan(partnerProject.id)
   if (process.env.DEMO_TRACE_SECRET) await setTraceSecret(globex.id, process.env.DEMO_TRACE_SECRET)
   if (process.env.DEMO_API_TOKEN) {
     await createApiTokenWithSecret({
@@ -121,7 +135,7 @@ if (isMain) {
   console.log('\nDemo organisation seeded. Sign in at http://localhost:3000/login with:')
   for (const login of DEMO_LOGINS) {
     console.log(
-      `  ${login.email.padEnd(22)} ${DEMO_PASSWORD}   (${login.role.toLowerCase()}${login.org ? ` of ${login.org}` : ' of Globex'})`,
+      `  ${login.email.padEnd(22)} ${DEMO_PASSWORD}   (${login.role.toLowerCase()} of ${login.org ?? DEMO_PARTNERS.find((entry) => entry.email === login.email)?.name})`,
     )
   }
   console.log(

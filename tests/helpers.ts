@@ -44,6 +44,15 @@ export async function cookieFor(userId: string) {
   return setCookie.split(';')[0]!
 }
 
+/** A user who belongs to the partner project only (a PartnerMembership), with a session cookie. */
+export async function createPartnerUser(partnerProjectId: string) {
+  const user = await createUser()
+  const membership = await db.partnerMembership.create({
+    data: { userId: user.id, partnerProjectId },
+  })
+  return { user, membership, cookie: await cookieFor(user.id) }
+}
+
 export function formRequest(path: string, fields: Record<string, string>, cookie?: string) {
   return new Request(`${BASE_URL}${path}`, {
     method: 'POST',

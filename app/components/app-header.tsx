@@ -5,6 +5,8 @@ type Account = {
   user: { id: string; name: string; email: string }
   organizations: { id: string; name: string; role: string }[]
   activeOrganizationId: string | null
+  /** Belongs to a partner project: the partner portal is linked. */
+  isPartner: boolean
 }
 
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
@@ -13,22 +15,36 @@ const navLinkClass = ({ isActive }: { isActive: boolean }) =>
 export function AppHeader({ account, showOutbox }: { account: Account; showOutbox: boolean }) {
   const location = useLocation()
   const active = account.organizations.find((org) => org.id === account.activeOrganizationId)
+  // A partner-only user has no vendor pages: only the partner portal is linked.
+  const vendor = account.organizations.length > 0 || !account.isPartner
   return (
     <header className="bg-slate-900">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-6 py-3">
-        <Link to="/projects" className="text-base font-bold tracking-tight text-white">
+        <Link
+          to={vendor ? '/projects' : '/partner'}
+          className="text-base font-bold tracking-tight text-white"
+        >
           Integration Copilot
         </Link>
         <nav aria-label="Main" className="flex items-center gap-1">
-          <NavLink to="/projects" className={navLinkClass}>
-            Projects
-          </NavLink>
-          <NavLink to="/readiness" className={navLinkClass}>
-            Readiness
-          </NavLink>
-          <NavLink to="/members" className={navLinkClass}>
-            Members
-          </NavLink>
+          {vendor ? (
+            <>
+              <NavLink to="/projects" className={navLinkClass}>
+                Projects
+              </NavLink>
+              <NavLink to="/readiness" className={navLinkClass}>
+                Readiness
+              </NavLink>
+              <NavLink to="/members" className={navLinkClass}>
+                Members
+              </NavLink>
+            </>
+          ) : null}
+          {account.isPartner ? (
+            <NavLink to="/partner" className={navLinkClass}>
+              Partner portal
+            </NavLink>
+          ) : null}
           {showOutbox ? (
             <NavLink to="/admin/outbox" className={navLinkClass}>
               Outbox

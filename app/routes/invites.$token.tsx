@@ -28,6 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       email: invite.email,
       organizationName: invite.organization.name,
       role: roleLabel(invite.role),
+      partner: invite.partnerProject
+        ? { name: invite.partnerProject.name, projectName: invite.partnerProject.project.name }
+        : null,
     },
   }
 }
@@ -36,6 +39,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
   try {
     const invite = await acceptInvite(params.token ?? '', user)
+    if (invite.partnerProject) {
+      // A partner invitation: the partner portal of that partner project, no organisation.
+      await audit({
+        action: 'partner_invite.accepted',
+        actorUserId: user.id,
+        organizationId: invite.organizationId,
+        projectId: invite.partnerProject.project.id,
+        targetType: 'invite',
+        targetId: invite.id,
+        metadata: { partnerProjectId: invite.partnerProject.id },
+        ip: getClientIp(request),
+      })
+      return redirectWithToast(`/partner/${invite.partnerProject.id}`, {
+        type: 'success',
+        message: `Welcome: you joined ${invite.partnerProject.name} on ${invite.partnerProject.project.name}.`,
+      })
+    }
     const sessionId = await getSessionId(request)
     if (sessionId) await setActiveOrganization(sessionId, user.id, invite.organizationId)
     await audit({
@@ -74,8 +94,16 @@ export default function InvitePage() {
   const redirect = encodeURIComponent(path)
   return (
     <AuthLayout
-      title={`Join ${invite.organizationName}`}
-      subtitle={`You are invited as ${invite.role} (${invite.email}).`}
+      title={
+        invite.partner
+          ? `Join ${invite.partner.name} on ${invite.partner.projectName} (${invite.organizationName})`
+          : `Join ${invite.organizationName}`
+      }
+      subtitle={
+        invite.partner
+          ? `You are invited as a partner (${invite.email}): you will see what ${invite.organizationName} shares with ${invite.partner.name}.`
+          : `You are invited as ${invite.role} (${invite.email}).`
+      }
     >
       {user ? (
         <Form method="post" className="space-y-4">

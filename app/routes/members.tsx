@@ -1,13 +1,14 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { InviteForm } from '~/components/invite-form'
 import { Page } from '~/components/page'
 import { SubmitButton } from '~/components/ui/button'
-import { ErrorList, Field, FormErrors, inputClass } from '~/components/ui/forms'
-import { Notice, Panel } from '~/components/ui/panel'
+import { ErrorList, inputClass } from '~/components/ui/forms'
+import { Panel } from '~/components/ui/panel'
 import { can, requireOrgAccess } from '~/server/access.server'
 import { ROLE_LABELS, roleLabel, ROLES } from '~/shared/roles'
 import { audit } from '~/server/audit/log.server'
@@ -170,14 +171,12 @@ export default function MembersPage() {
     <Page title="Members" description={`People in ${organization.name} and what they can do.`}>
       {canManage ? (
         <Panel title="Invite a member">
-          <Form
-            method="post"
+          <InviteForm
+            form={form}
+            email={fields.email}
             className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start"
-            {...getFormProps(form)}
+            inviteLink={actionData?.inviteLink}
           >
-            <input type="hidden" name="intent" value="invite" />
-            <FormErrors errors={form.errors} id={form.errorId} />
-            <Field label="Email" type="email" meta={fields.email} />
             <div>
               <label htmlFor={fields.role.id} className="block text-sm font-medium text-slate-800">
                 Role
@@ -195,25 +194,7 @@ export default function MembersPage() {
               </select>
               <ErrorList id={fields.role.errorId} errors={fields.role.errors} />
             </div>
-            <SubmitButton className="sm:mt-6" pendingText="Inviting…">
-              Send invite
-            </SubmitButton>
-          </Form>
-          {actionData?.inviteLink ? (
-            <div className="mt-4">
-              <Notice tone="success">
-                Invitation sent to {actionData.inviteLink.email}. You can also share this link (it
-                works once, for 7 days):
-                <input
-                  readOnly
-                  aria-label="Invite link"
-                  value={actionData.inviteLink.link}
-                  data-testid="invite-link"
-                  className={`${inputClass} mt-2 font-mono text-xs`}
-                />
-              </Notice>
-            </div>
-          ) : null}
+          </InviteForm>
         </Panel>
       ) : null}
 

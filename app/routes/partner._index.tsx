@@ -38,10 +38,10 @@ export default function PartnerHome() {
             title={`${partnerProject.name} · ${partnerProject.projectName}`}
             actions={
               <Link
-                to={`/partner/${partnerProject.id}/plan`}
-                className={buttonClass('secondary', '!py-1')}
+                to={`/partner/${partnerProject.id}`}
+                className={buttonClass('primary', '!py-1')}
               >
-                Onboarding plan
+                Open
               </Link>
             }
           >

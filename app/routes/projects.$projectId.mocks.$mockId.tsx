@@ -3,7 +3,9 @@ import { data } from '@remix-run/node'
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { LogPages, RequestLogEntry } from '~/components/mocks/request-log-entry'
 import { MockStatus } from '~/components/mock-status'
+import { type VisibilityActionResult, VisibilityForm } from '~/components/sharing/visibility-form'
 import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, inputClass } from '~/components/ui/forms'
@@ -19,6 +21,8 @@ import {
   saveWebhookTarget,
   sendTestEvent,
 } from '~/server/mocks/service.server'
+import { listPartnerProjects } from '~/server/partners/partners.server'
+import { applyVisibilityForm, shareState } from '~/server/partners/visibility.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatTime, formatUptime } from '~/shared/format'
 import { SettingsSchema, WebhookTargetSchema } from '~/shared/mock-forms'
@@ -33,12 +37,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     appOrigin: appOrigin(request),
   })
   if (!detail) throw new Response('That mock does not exist in this project.', { status: 404 })
+  const [partners, sharing] = await Promise.all([
+    listPartnerProjects(project.id),
+    shareState(project.id, 'mock', detail.mock.id),
+  ])
   return {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
     now: Date.now(),
     canControl: can(role, 'project:write'),
     ...detail,
+    sharing: { state: sharing, partners: partners.map(({ id, name }) => ({ id, name })) },
   }
 }
 
@@ -117,6 +126,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
           message: 'Mock settings saved and applied.',
         })
       }
+      case 'visibility': {
+        const shared = await applyVisibilityForm(
+          project.id,
+          [{ type: 'mock', id: mockId }],
+          formData,
+          actor,
+        )
+        if (!shared.ok) return data({ ...NO_REPLY, visibility: shared }, { status: shared.status })
+        return redirectWithToast(back, { type: 'success', message: shared.message })
+      }
       default:
         throw new Response(`Unknown action "${intent}".`, { status: 400 })
     }
@@ -127,14 +146,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const NO_REPLY = { settings: null, webhook: null, revealedSecret: null } as {
+const NO_REPLY = { settings: null, webhook: null, revealedSecret: null, visibility: null } as {
   settings: SubmissionResult<string[]> | null
   webhook: SubmissionResult<string[]> | null
   revealedSecret: string | null
+  visibility: VisibilityActionResult | null
 }
 
 export default function MockDetail() {
-  const { projectId, mock, config, requests, log, canControl, webhooks, now } =
+  const { projectId, mock, config, requests, log, canControl, webhooks, now, sharing } =
     useLoaderData<typeof loader>()
   const page = `/projects/${projectId}/mocks/${mock.id}`
   const logLink = (params: Record<string, string>) => {
@@ -280,6 +300,17 @@ export default function MockDetail() {
             Only vendors, admins and owners change mock settings.
           </p>
         )}
+      </Panel>
+
+      <Panel title="Who sees this mock">
+        <VisibilityForm
+          resourceType="mock"
+          state={sharing.state}
+          partners={sharing.partners}
+          canEdit={canControl}
+          result={result?.visibility}
+          partnersLink={`/projects/${projectId}/partners`}
+        />
       </Panel>
 
       {webhooks ? (
@@ -444,76 +475,21 @@ export default function MockDetail() {
           >
             {requests.map((entry) => (
               <li key={entry.id}>
-                <details>
-                  <summary className="flex cursor-pointer flex-wrap items-center gap-3 py-2">
-                    <span className="font-mono text-xs text-slate-500">{formatTime(entry.at)}</span>
-                    <span className="font-mono font-semibold">{entry.method}</span>
-                    <span className="font-mono">{entry.path}</span>
-                    {entry.query ? (
-                      <span className="-ml-3 max-w-xs truncate font-mono text-slate-500">
-                        ?{entry.query}
-                      </span>
-                    ) : null}
-                    <span
-                      className={`rounded px-2 text-xs font-semibold ${entry.status >= 400 ? 'bg-red-100 text-red-800' : 'bg-emerald-100 text-emerald-800'}`}
-                    >
-                      {entry.status}
-                    </span>
-                    <span className="text-xs text-slate-500">{entry.durationMs} ms</span>
-                    <ValidationOutcome entry={entry} />
-                  </summary>
-                  <div className="grid gap-3 pb-3 lg:grid-cols-2">
-                    {entry.violations.length ? (
-                      <ul className="list-disc pl-5 text-xs text-red-800 lg:col-span-2">
-                        {entry.violations.map((violation, index) => (
-                          <li key={index}>
-                            <span className="font-mono">{violation.location}</span>{' '}
-                            {violation.message}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                    <pre className="max-h-80 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
-                      {JSON.stringify(entry.request, null, 2)}
-                    </pre>
-                    <pre className="max-h-80 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
-                      {JSON.stringify(entry.response, null, 2)}
-                    </pre>
-                  </div>
-                </details>
+                <RequestLogEntry
+                  entry={entry}
+                  formatAt={formatTime}
+                  violationsText={(count) => `${count} violation(s)`}
+                  labelled={false}
+                />
               </li>
             ))}
           </ul>
         )}
-        {log.paged || log.older ? (
-          <nav aria-label="Request log pages" className="mt-3 flex justify-between text-sm">
-            {log.paged ? (
-              <Link to={logLink(filter)} className="text-indigo-700 hover:underline">
-                ← Newest
-              </Link>
-            ) : (
-              <span />
-            )}
-            {log.older ? (
-              <Link
-                to={logLink({ ...filter, before: log.older })}
-                className="text-indigo-700 hover:underline"
-              >
-                Older requests →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <LogPages
+          newestHref={log.paged ? logLink(filter) : null}
+          olderHref={log.older ? logLink({ ...filter, before: log.older }) : null}
+        />
       </Panel>
     </div>
   )
-}
-
-/** What the request log can say about validation: only requests that reached an operation were validated. */
-function ValidationOutcome({ entry }: { entry: { violations: unknown[]; operationId: string } }) {
-  if (entry.violations.length)
-    return <span className="text-xs text-red-700">{entry.violations.length} violation(s)</span>
-  if (!entry.operationId)
-    return <span className="text-xs text-slate-500">no matching operation</span>
-  return <span className="text-xs text-emerald-700">valid</span>
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { MockStatus } from '~/components/mock-status'
+import { NewResourceVisibilityFields, RestrictedBadge } from '~/components/sharing/visibility-form'
 import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { SubmitButton } from '~/components/ui/button'
 import { ConfirmAction } from '~/components/ui/confirm-action'
@@ -17,19 +18,30 @@ import {
   MockError,
   mockUrls,
 } from '~/server/mocks/service.server'
+import { listPartnerProjects } from '~/server/partners/partners.server'
+import {
+  readNewResourceVisibility,
+  shareNewResources,
+  VisibilityError,
+} from '~/server/partners/visibility.server'
 import { listSpecs } from '~/server/specs/store.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatUptime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const [mocks, specs] = await Promise.all([listMocks(project.id), listSpecs(project.id)])
+  const [mocks, specs, partners] = await Promise.all([
+    listMocks(project.id),
+    listSpecs(project.id),
+    listPartnerProjects(project.id),
+  ])
   const origin = appOrigin(request)
   return {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
     now: Date.now(),
     canControl: can(role, 'project:write'),
+    partners: partners.map(({ id, name }) => ({ id, name })),
     versions: specs.flatMap((spec) =>
       spec.versions.map((version) => ({
         id: version.id,
@@ -45,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       requestCount: mock.requestCount,
       restartCount: mock.restartCount,
       spec: `${mock.specVersion.spec.name} v${mock.specVersion.number}`,
+      restricted: mock.visibility === 'restricted',
       ...mockUrls(mock, origin),
     })),
   }
@@ -61,12 +74,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = `/projects/${project.id}/mocks`
   try {
     if (intent === 'create') {
+      const share = await readNewResourceVisibility(project.id, formData)
+      if (!share.ok) return redirectWithToast(back, { type: 'error', message: share.message })
       const mock = await createMock(
         project.id,
         String(formData.get('specVersionId') ?? ''),
         { stateful: formData.get('stateful') === 'on' },
         actor,
       )
+      await shareNewResources(project.id, [{ type: 'mock', id: mock.id }], share.state, actor)
       return redirectWithToast(
         back,
         mock.status === 'up'
@@ -106,14 +122,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
           : `Mock ${command === 'stop' ? 'stopped' : 'started'}.`,
     })
   } catch (error) {
-    if (error instanceof MockError)
+    if (error instanceof MockError || error instanceof VisibilityError)
       return redirectWithToast(back, { type: 'error', message: error.message })
     throw error
   }
 }
 
 export default function MocksTab() {
-  const { projectId, mocks, versions, canControl, now } = useLoaderData<typeof loader>()
+  const { projectId, mocks, versions, canControl, now, partners } = useLoaderData<typeof loader>()
   // Status, uptime and request counts stay current while the tab is open.
   useRevalidateEvery(5000, mocks.length > 0)
   return (
@@ -159,6 +175,11 @@ export default function MocksTab() {
                 />
                 Stateful (remember created resources)
               </label>
+              {partners.length > 0 ? (
+                <div className="basis-full">
+                  <NewResourceVisibilityFields idPrefix="new-mock" partners={partners} />
+                </div>
+              ) : null}
               <SubmitButton pendingText="Starting…">Start mock</SubmitButton>
             </Form>
           )}
@@ -234,6 +255,12 @@ export default function MocksTab() {
                     >
                       {mock.spec}
                     </Link>
+                    {mock.restricted ? (
+                      <>
+                        {' '}
+                        <RestrictedBadge />
+                      </>
+                    ) : null}
                     <p className="font-mono text-xs text-slate-600" data-testid="proxy-url">
                       {mock.proxyUrl}
                     </p>

@@ -1,12 +1,9 @@
-import { getFormProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { AddPartnerPanel, useAddPartnerForm } from '~/components/add-partner-form'
 import { PhaseStrip } from '~/components/plan/phase-strip'
-import { SubmitButton } from '~/components/ui/button'
-import { Field, FormErrors } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
@@ -17,21 +14,8 @@ import {
 } from '~/server/partners/partners.server'
 import { phaseProgress } from '~/server/plans/board.server'
 import { redirectWithToast } from '~/server/toast.server'
+import { AddPartnerSchema } from '~/shared/partner-forms'
 import { PHASE_LABELS } from '~/shared/plan'
-
-const AddPartnerSchema = z.object({
-  name: z
-    .string({ error: 'Name the partner company.' })
-    .trim()
-    .min(2, 'Name the partner company.')
-    .max(80, 'Keep the name under 80 characters.'),
-  slug: z
-    .string()
-    .trim()
-    .max(40, 'Keep the short name under 40 characters.')
-    .regex(/^[a-z0-9-]*$/, 'Use lower-case letters, digits and dashes.')
-    .optional(),
-})
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
@@ -75,13 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function PlanHome() {
   const { projectId, canWrite, partners } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
-  const [form, fields] = useForm({
-    id: 'add-partner',
-    lastResult,
-    constraint: getZodConstraint(AddPartnerSchema),
-    shouldRevalidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: AddPartnerSchema }),
-  })
+  const [form, fields] = useAddPartnerForm(AddPartnerSchema, lastResult)
   return (
     <div className="space-y-6">
       {partners.length === 0 ? (
@@ -126,22 +104,7 @@ export default function PlanHome() {
           </ul>
         </Panel>
       )}
-      {canWrite ? (
-        <Panel title="Add a partner">
-          <Form method="post" className="grid gap-4 md:grid-cols-3" {...getFormProps(form)}>
-            <FormErrors errors={form.errors} id={form.errorId} />
-            <Field label="Company name" meta={fields.name} />
-            <Field
-              label="Short name (optional)"
-              meta={fields.slug}
-              hint="Used in URLs and in the X-Copilot-Partner header; from the name when empty."
-            />
-            <div className="flex items-end">
-              <SubmitButton pendingText="Adding…">Add partner</SubmitButton>
-            </div>
-          </Form>
-        </Panel>
-      ) : null}
+      {canWrite ? <AddPartnerPanel form={form} name={fields.name} slug={fields.slug} /> : null}
     </div>
   )
 }

@@ -1,17 +1,31 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { AnnotationBody, DeleteAnnotationForm } from '~/components/annotations/annotation-editor'
 import { CapabilityBadges } from '~/components/capability-badges'
-import { MethodBadge } from '~/components/method-badge'
+import { VisibilityForm } from '~/components/sharing/visibility-form'
+import { OperationBrowser } from '~/components/specs/operation-list'
+import { ServersAndAuth } from '~/components/specs/servers-and-auth'
 import { buttonClass } from '~/components/ui/button'
 import { Panel } from '~/components/ui/panel'
-import { requireProjectAccess } from '~/server/access.server'
-import { readWarnings, requireSpecVersion } from '~/server/specs/store.server'
+import { can, requireProjectAccess } from '~/server/access.server'
+import { annotationCounts, orphanedAnnotations } from '~/server/annotations/annotations.server'
+import { pageActor } from '~/server/audit/log.server'
+import { listPartnerProjects } from '~/server/partners/partners.server'
+import { applyVisibilityForm, shareState } from '~/server/partners/visibility.server'
+import {
+  getSpecVersionSummary,
+  readWarnings,
+  requireSpecVersion,
+} from '~/server/specs/store.server'
+import { redirectWithToast } from '~/server/toast.server'
 import { groupsOf, operationRows } from '~/server/specs/view.server'
 import { plural } from '~/shared/format'
 import type { SpecWarning } from '~/shared/normalized-spec'
+import { VISIBILITY_INTENT } from '~/shared/visibility-forms'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
   const { version, spec } = await requireSpecVersion(
     project.id,
     params.specId ?? '',
@@ -20,6 +34,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const groups = groupsOf(spec)
   const requested = new URL(request.url).searchParams.get('group')
   const group = groups.find((entry) => entry.name === requested)?.name ?? groups[0]?.name ?? null
+  const [partners, specSharing, suiteSharing] = await Promise.all([
+    listPartnerProjects(project.id),
+    shareState(project.id, 'spec', version.specId),
+    shareState(project.id, 'suite', version.specId),
+  ])
+  const [noteCounts, orphanedNotes] = await Promise.all([
+    annotationCounts(version.specId),
+    orphanedAnnotations(version.specId),
+  ])
   return {
     projectId: project.id,
     specId: version.specId,
@@ -37,14 +60,72 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       url: server.url,
       description: server.description?.slice(0, 300),
     })),
-    securitySchemes: Object.values(spec.securitySchemes),
+    // What the page shows of each scheme (its description is left to the blueprint).
+    securitySchemes: Object.values(spec.securitySchemes).map((scheme) => ({
+      name: scheme.name,
+      kind: scheme.kind,
+      in: scheme.in ?? null,
+      parameterName: scheme.parameterName ?? null,
+      flows: scheme.flows ? Object.keys(scheme.flows) : [],
+    })),
     capabilities: spec.capabilities,
     groupCapabilities: group ? (spec.groupCapabilities[group] ?? []) : [],
     warnings: readWarnings(version),
     groups,
     group,
-    operations: operationRows(spec, group),
+    operations: operationRows(spec, group).map((row) => ({
+      ...row,
+      notes: noteCounts[row.id] ?? 0,
+    })),
+    notesCanWrite: can(role, 'project:write'),
+    orphanedNotes: orphanedNotes.map((note) => ({
+      id: note.id,
+      type: note.type,
+      operationId: note.operationId,
+      fieldPath: note.fieldPath,
+      html: note.html,
+      orphaned: note.orphaned,
+      orphanedVersion: note.orphanedVersion,
+      lastVersion: note.lastVersion,
+    })),
+    sharing: {
+      canEdit: can(role, 'project:write'),
+      partners: partners.map((partner) => ({ id: partner.id, name: partner.name })),
+      spec: specSharing,
+      suite: suiteSharing,
+    },
   }
+}
+
+/** The page's forms: `intent=visibility` says who sees the spec, or its golden suite. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const access = await requireProjectAccess(request, params.projectId, 'project:write')
+  const { project } = access
+  const version = await getSpecVersionSummary(
+    project.id,
+    params.specId ?? '',
+    params.versionId ?? '',
+  )
+  if (!version)
+    throw new Response('That spec version does not exist in this project.', { status: 404 })
+  const formData = await request.formData()
+  const intent = String(formData.get('intent') ?? '')
+  if (intent !== VISIBILITY_INTENT)
+    throw new Response(`Unknown action "${intent}".`, { status: 400 })
+  const result = await applyVisibilityForm(
+    project.id,
+    [
+      { type: 'spec', id: version.specId },
+      { type: 'suite', id: version.specId },
+    ],
+    formData,
+    pageActor(access, request),
+  )
+  if (!result.ok) return data({ visibility: result }, { status: result.status })
+  return redirectWithToast(`/projects/${project.id}/specs/${version.specId}/v/${version.id}`, {
+    type: 'success',
+    message: result.message,
+  })
 }
 
 function WarningList({ warnings }: { warnings: SpecWarning[] }) {
@@ -66,6 +147,7 @@ function WarningList({ warnings }: { warnings: SpecWarning[] }) {
 
 export default function SpecVersionPage() {
   const data = useLoaderData<typeof loader>()
+  const visibilityResult = useActionData<typeof action>()?.visibility
   const problems = data.warnings.filter((warning) => warning.kind === 'problem')
   const advice = data.warnings.filter((warning) => warning.kind !== 'problem')
   const base = `/projects/${data.projectId}/specs/${data.specId}/v/${data.version.id}`
@@ -102,35 +184,7 @@ export default function SpecVersionPage() {
         <CapabilityBadges capabilities={data.capabilities} />
       </Panel>
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Panel title="Servers">
-          <ul className="space-y-1 text-sm">
-            {data.servers.map((server) => (
-              <li key={server.url} className="font-mono text-xs">
-                {server.url}{' '}
-                {server.description ? (
-                  <span className="font-sans text-slate-500">— {server.description}</span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </Panel>
-        <Panel title="Authentication">
-          {data.securitySchemes.length === 0 ? (
-            <p className="text-sm text-slate-600">No security schemes declared.</p>
-          ) : (
-            <ul className="space-y-1 text-sm">
-              {data.securitySchemes.map((scheme) => (
-                <li key={scheme.name}>
-                  <span className="font-semibold">{scheme.name}</span>: {scheme.kind}
-                  {scheme.in ? ` in ${scheme.in} "${scheme.parameterName}"` : ''}
-                  {scheme.flows ? ` (${Object.keys(scheme.flows).join(', ')})` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Panel>
-      </div>
+      <ServersAndAuth servers={data.servers} schemes={data.securitySchemes} />
 
       {problems.length > 0 ? (
         <Panel title={`Imported with ${plural(problems.length, 'problem')}`}>
@@ -148,62 +202,92 @@ export default function SpecVersionPage() {
         </Panel>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-[14rem_1fr]">
-        <nav aria-label="API groups" className="space-y-1">
-          <h3 className="text-xs font-semibold uppercase text-slate-500">Groups</h3>
-          <ul className="max-h-[32rem] space-y-0.5 overflow-auto">
-            {data.groups.map((group) => (
-              <li key={group.name}>
-                <Link
-                  to={`${base}?group=${encodeURIComponent(group.name)}`}
-                  aria-current={group.name === data.group ? 'page' : undefined}
-                  className={`flex justify-between rounded px-2 py-1 text-sm ${group.name === data.group ? 'bg-indigo-50 font-semibold text-indigo-800' : 'text-slate-700 hover:bg-slate-100'}`}
-                >
-                  <span className="truncate">{group.name}</span>
-                  <span className="text-xs text-slate-500">{group.count}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <section aria-label="Operations" className="space-y-3">
-          {data.group ? (
-            <>
-              <h3 className="text-lg font-semibold text-slate-900">
-                {data.group}{' '}
-                <span className="text-sm font-normal text-slate-500">
-                  {plural(data.operations.length, 'operation')}
-                </span>
-              </h3>
-              <CapabilityBadges capabilities={data.groupCapabilities} />
-              <ul className="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
-                {data.operations.map((operation) => (
-                  <li key={`${operation.kind}:${operation.id}`}>
-                    <Link
-                      to={`${base}/operations/${encodeURIComponent(operation.id)}`}
-                      className="flex items-center gap-3 px-4 py-2 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500"
-                    >
-                      <MethodBadge method={operation.method} />
-                      <span className="font-mono text-sm text-slate-900">{operation.path}</span>
-                      <span className="truncate text-sm text-slate-500">{operation.summary}</span>
-                      {operation.kind !== 'operation' ? (
-                        <span className="rounded bg-slate-100 px-2 text-xs">{operation.kind}</span>
-                      ) : null}
-                      {operation.deprecated ? (
-                        <span className="rounded bg-amber-100 px-2 text-xs text-amber-800">
-                          deprecated
-                        </span>
-                      ) : null}
-                    </Link>
+      <Panel title="Who sees this spec">
+        <div className="grid gap-6 md:grid-cols-2">
+          {(['spec', 'suite'] as const).map((type) => (
+            <VisibilityForm
+              key={type}
+              resourceType={type}
+              title={type === 'spec' ? 'The spec' : 'Its golden suite'}
+              description={
+                type === 'spec'
+                  ? 'Its pages, blueprint and playground operations in the partner portal.'
+                  : 'Running the golden test suite generated from it.'
+              }
+              state={data.sharing[type]}
+              partners={data.sharing.partners}
+              canEdit={data.sharing.canEdit}
+              result={visibilityResult}
+              partnersLink={`/projects/${data.projectId}/partners`}
+            />
+          ))}
+        </div>
+      </Panel>
+
+      {data.orphanedNotes.length > 0 ? (
+        <div id="removed-notes">
+          <Panel title={`Notes on removed fields (${data.orphanedNotes.length})`}>
+            <p className="mb-2 text-sm text-slate-600">
+              A newer version removed the operation or field these notes were written for. They are
+              kept, flagged, until you delete them or move them to a field that exists; a version
+              that brings the field back clears the flag.
+            </p>
+            <ul className="divide-y divide-slate-100">
+              {data.orphanedNotes.map((note) => {
+                const operationPage = note.lastVersion
+                  ? `/projects/${data.projectId}/specs/${data.specId}/v/${note.lastVersion.id}/operations/${encodeURIComponent(note.operationId)}`
+                  : null
+                return (
+                  <li key={note.id} className="flex items-start justify-between gap-3 py-3">
+                    <div className="min-w-0 flex-1">
+                      <p className="mb-1 font-mono text-xs text-slate-600">
+                        {operationPage ? (
+                          <Link
+                            to={`${operationPage}#notes`}
+                            className="text-indigo-700 hover:underline"
+                          >
+                            {note.operationId}
+                          </Link>
+                        ) : (
+                          note.operationId
+                        )}
+                        {note.lastVersion ? ` (last in v${note.lastVersion.number})` : ''}
+                      </p>
+                      <AnnotationBody annotation={note} />
+                    </div>
+                    {data.notesCanWrite && operationPage ? (
+                      <DeleteAnnotationForm
+                        annotationId={note.id}
+                        action={operationPage}
+                        redirectTo={`${base}#removed-notes`}
+                      />
+                    ) : null}
                   </li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p className="text-sm text-slate-600">This spec has no operations.</p>
-          )}
-        </section>
-      </div>
+                )
+              })}
+            </ul>
+          </Panel>
+        </div>
+      ) : null}
+
+      <OperationBrowser
+        groups={data.groups}
+        group={data.group}
+        operations={data.operations}
+        groupHref={(name) => `${base}?group=${encodeURIComponent(name)}`}
+        operationHref={(id) => `${base}/operations/${encodeURIComponent(id)}`}
+        groupExtra={<CapabilityBadges capabilities={data.groupCapabilities} />}
+        rowExtra={(operation) =>
+          operation.notes > 0 ? (
+            <span
+              className="ml-auto shrink-0 rounded bg-sky-100 px-2 text-xs text-sky-800"
+              title="Notes for partners"
+            >
+              {plural(operation.notes, 'note')}
+            </span>
+          ) : null
+        }
+      />
     </div>
   )
 }

@@ -6,11 +6,14 @@ import {
   MaxPartSizeExceededError,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { NewResourceVisibilityFields, RestrictedBadge } from '~/components/sharing/visibility-form'
 import { SubmitButton } from '~/components/ui/button'
 import { inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
+import { listPartnerProjects } from '~/server/partners/partners.server'
+import { readNewResourceVisibility } from '~/server/partners/visibility.server'
 import { SpecImportError, type SpecProblem } from '~/server/specs/problems.server'
 import { MAX_SPEC_BYTES } from '~/server/specs/source.server'
 import { countWarnings, listSpecs, problemNote, readWarnings } from '~/server/specs/store.server'
@@ -21,13 +24,19 @@ import { formatDateTime, plural } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const specs = await listSpecs(project.id)
+  const [specs, partners] = await Promise.all([
+    listSpecs(project.id),
+    listPartnerProjects(project.id),
+  ])
   return {
     projectId: project.id,
     canImport: can(role, 'project:write'),
+    partners: partners.map(({ id, name }) => ({ id, name })),
     specs: specs.map((spec) => ({
       id: spec.id,
       name: spec.name,
+      restricted: spec.visibility === 'restricted',
+      suiteRestricted: spec.suiteVisibility === 'restricted',
       versions: spec.versions.map((version) => ({
         id: version.id,
         number: version.number,
@@ -88,6 +97,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 },
     )
   }
+  const share = await readNewResourceVisibility(project.id, formData)
+  if (!share.ok)
+    return data<ActionResult>(
+      { problems: [{ message: share.message, pointer: '' }], name, pasted, url },
+      { status: 400 },
+    )
   try {
     const fetched = !upload && url ? await downloadSpec(url) : null
     const raw = upload
@@ -105,7 +120,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
           (pasted.trimStart().startsWith('{') ? 'openapi.json' : 'openapi.yaml'),
       },
       pageActor(access, request),
+      { share: share.state },
     )
+    if (result.shareError)
+      return redirectWithToast(
+        `/projects/${project.id}/specs/${result.spec.id}/v/${result.version.id}`,
+        { type: 'error', message: `Imported “${result.spec.name}”. ${result.shareError}` },
+      )
     return redirectWithToast(
       `/projects/${project.id}/specs/${result.spec.id}/v/${result.version.id}`,
       {
@@ -156,7 +177,7 @@ function ProblemList({ problems }: { problems: SpecProblem[] }) {
 }
 
 export default function SpecsTab() {
-  const { projectId, specs, canImport } = useLoaderData<typeof loader>()
+  const { projectId, specs, canImport, partners } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <div className="space-y-6">
@@ -248,6 +269,14 @@ export default function SpecsTab() {
                 placeholder="openapi: 3.1.0"
               />
             </div>
+            {partners.length > 0 ? (
+              <NewResourceVisibilityFields
+                idPrefix="spec-import"
+                partners={partners}
+                legend="Who sees a new spec (its pages, golden suite and mock)"
+                hint="Applies when the import creates a new spec; a new version of an existing spec keeps its sharing. Change it later on the spec’s page."
+              />
+            ) : null}
             <SubmitButton pendingText="Validating and importing…">Import spec</SubmitButton>
           </Form>
         </Panel>
@@ -263,7 +292,19 @@ export default function SpecsTab() {
         specs.map((spec) => (
           <Panel
             key={spec.id}
-            title={spec.name}
+            title={
+              spec.restricted || spec.suiteRestricted ? (
+                <span className="flex items-center gap-2">
+                  {spec.name}
+                  {spec.restricted ? <RestrictedBadge /> : null}
+                  {spec.suiteRestricted && !spec.restricted ? (
+                    <RestrictedBadge label="Suite restricted" />
+                  ) : null}
+                </span>
+              ) : (
+                spec.name
+              )
+            }
             actions={
               spec.versions.length > 1 ? (
                 <Link

@@ -4,7 +4,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { RunProgress, RunStatus } from '~/components/tests/badges'
 import { SubmitButton } from '~/components/ui/button'
 import { ErrorList, FormErrors, inputClass } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
@@ -12,8 +11,8 @@ import { useRevalidateEvery } from '~/components/use-revalidate-every'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
 import { RunError, startRun } from '~/server/testkit/runs.server'
+import { RunTable } from '~/components/tests/run-table'
 import { testsHome } from '~/server/testkit/views.server'
-import { formatDateTime } from '~/shared/format'
 import { CATEGORIES, CATEGORY_LABELS, GOLDEN_TEMPLATE_COUNT } from '~/shared/golden-templates'
 
 const RunSchema = z.object({
@@ -252,47 +251,7 @@ export default function TestsHome() {
               : 'Vendors, admins and owners start runs.'}
           </EmptyState>
         ) : (
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Runs, newest first (times in UTC)</caption>
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-2">Run</th>
-                <th className="py-2">Status</th>
-                <th className="py-2">Spec</th>
-                <th className="py-2">Environment</th>
-                <th className="py-2">Results</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {runs.map((run) => (
-                <tr key={run.id} className="align-top">
-                  <td className="py-2">
-                    <Link
-                      to={`${base}/runs/${run.id}`}
-                      className="font-medium text-indigo-700 hover:underline"
-                    >
-                      {formatDateTime(run.createdAt)}
-                    </Link>
-                    {run.partner ? (
-                      <div className="text-xs text-slate-500">for {run.partner}</div>
-                    ) : null}
-                  </td>
-                  <td className="py-2">
-                    <RunStatus status={run.status} />
-                  </td>
-                  <td className="py-2 text-slate-700">{run.spec}</td>
-                  <td className="py-2 text-slate-700">{run.environment}</td>
-                  <td className="w-72 py-2">
-                    {run.counts.total > 0 ? (
-                      <RunProgress counts={run.counts} compact />
-                    ) : (
-                      <span className="text-slate-500">{run.error ?? '—'}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunTable runs={runs} runsBase={`${base}/runs`} />
         )}
         {paged || older ? (
           <nav aria-label="Run pages" className="mt-3 flex justify-between text-sm">

@@ -5,6 +5,10 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { CopyButton } from '~/components/copy-button'
 import { EnvironmentForm } from '~/components/tests/environment-form'
+import {
+  PartnerCredentialsForm,
+  PartnerVariablesForm,
+} from '~/components/tests/partner-settings-forms'
 import { SubmitButton } from '~/components/ui/button'
 import { ConfirmAction } from '~/components/ui/confirm-action'
 import { FormErrors, inputClass } from '~/components/ui/forms'
@@ -12,19 +16,19 @@ import { Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
 import { db } from '~/server/db.server'
+import {
+  partnerVariablesView,
+  savePartnerCredentials,
+  savePartnerVariables,
+} from '~/server/environments/partner-settings.server'
 import { listReceipts } from '~/server/environments/receiver.server'
 import {
   deleteEnvironment,
   EnvironmentError,
   environmentView,
   getEnvironment,
-  maskedVariables,
   readOptions,
-  readTestConfig,
   rotateReceiverSecret,
-  setPartnerAuth,
-  setPartnerTestConfig,
-  type TestVariable,
   updateEnvironment,
 } from '~/server/environments/service.server'
 import { appOrigin } from '~/server/http.server'
@@ -34,7 +38,6 @@ import {
   environmentFormSchema,
   optionsFromForm,
   parseVariableLines,
-  PartnerAuthFormSchema,
 } from '~/shared/environment-schemas'
 import { formatDateTime } from '~/shared/format'
 
@@ -73,19 +76,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     variables: Object.entries(stored.variables ?? {})
       .map(([name, value]) => `${name}=${value}`)
       .join('\n'),
-    partners: partners.map((partner) => {
-      const variables = readTestConfig(partner.testConfig)
-      return {
-        id: partner.id,
-        name: partner.name,
-        hasCredentials: partner.credentials.length > 0,
-        plain: variables
-          .filter((variable) => !variable.secret)
-          .map((variable) => `${variable.name}=${variable.value}`)
-          .join('\n'),
-        secrets: maskedVariables(variables.filter((variable) => variable.secret)),
-      }
-    }),
+    partners: partners.map((partner) => ({
+      id: partner.id,
+      name: partner.name,
+      hasCredentials: partner.credentials.length > 0,
+      ...partnerVariablesView(partner.testConfig),
+    })),
     receipts: receipts.map((receipt) => ({
       id: receipt.id,
       at: receipt.receivedAt.toISOString(),
@@ -158,72 +154,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
           type: 'success',
           message: `“${row.name}” deleted.`,
         })
-      case 'partner-auth': {
-        const submission = parseWithZod(formData, { schema: PartnerAuthFormSchema })
-        if (submission.status !== 'success')
-          return data<Reply>(
-            {
-              partnerError:
-                Object.values(submission.error ?? {})
-                  .flat()
-                  .join(' ') || 'Check the partner credentials.',
-            },
-            { status: 400 },
-          )
-        const value = submission.value
-        const auth =
-          value.authType === 'none'
-            ? null
-            : value.authType === 'bearer'
-              ? { type: 'bearer' as const, token: value.bearerToken! }
-              : value.authType === 'apiKey'
-                ? {
-                    type: 'apiKey' as const,
-                    in: value.apiKeyIn ?? ('header' as const),
-                    name: value.apiKeyName!,
-                    value: value.apiKeyValue!,
-                  }
-                : {
-                    type: 'basic' as const,
-                    username: value.basicUsername!,
-                    password: value.basicPassword!,
-                  }
-        await setPartnerAuth(projectId, row.id, value.partnerProjectId, auth, actor)
-        return redirectWithToast(back, {
-          type: 'success',
-          message: auth ? 'Partner credentials saved (sealed).' : 'Partner credentials removed.',
-        })
-      }
+      case 'partner-auth':
       case 'partner-variables': {
-        const partnerProjectId = String(formData.get('partnerProjectId') ?? '')
-        const partner = await db.partnerProject.findFirst({
-          where: { id: partnerProjectId, projectId },
-        })
-        if (!partner)
-          return data<Reply>({ partnerError: 'Choose a partner of this project.' }, { status: 400 })
-        const plain = parseVariableLines(String(formData.get('plain') ?? ''))
-        const secrets = parseVariableLines(String(formData.get('secrets') ?? ''))
-        const errors = [...plain.errors, ...secrets.errors]
-        if (errors.length) return data<Reply>({ partnerError: errors.join(' ') }, { status: 400 })
-        // Secret variables not named again are kept; `name=` (empty) removes one.
-        const current = readTestConfig(partner.testConfig).filter((variable) => variable.secret)
-        const kept = current.filter((variable) => !(variable.name in secrets.variables))
-        const next: TestVariable[] = [
-          ...Object.entries(plain.variables).map(([name, value]) => ({
-            name,
-            value,
-            secret: false,
-          })),
-          ...kept.filter((variable) => !(variable.name in plain.variables)),
-          ...Object.entries(secrets.variables)
-            .filter(([, value]) => value !== '')
-            .map(([name, value]) => ({ name, value, secret: true })),
-        ]
-        await setPartnerTestConfig(projectId, partner.id, next, actor)
-        return redirectWithToast(back, {
-          type: 'success',
-          message: `Test variables of ${partner.name} saved.`,
-        })
+        const result =
+          intent === 'partner-auth'
+            ? await savePartnerCredentials(projectId, row.id, formData, actor)
+            : await savePartnerVariables(projectId, formData, actor)
+        if (!result.ok) return data<Reply>({ partnerError: result.error }, { status: 400 })
+        return redirectWithToast(back, { type: 'success', message: result.message })
       }
       default:
         throw new Response(`Unknown action "${intent}".`, { status: 400 })
@@ -415,116 +353,12 @@ export default function EnvironmentPage() {
                 </p>
                 {canWrite ? (
                   <div className="mt-2 grid gap-4 lg:grid-cols-2">
-                    <Form method="post" className="space-y-2 text-sm">
-                      <input type="hidden" name="intent" value="partner-auth" />
-                      <input type="hidden" name="partnerProjectId" value={partner.id} />
-                      <label
-                        htmlFor={`auth-${partner.id}`}
-                        className="block font-medium text-slate-800"
-                      >
-                        Credentials
-                      </label>
-                      <select
-                        id={`auth-${partner.id}`}
-                        name="authType"
-                        defaultValue="bearer"
-                        className={inputClass}
-                      >
-                        <option value="bearer">Bearer token</option>
-                        <option value="apiKey">API key (header)</option>
-                        <option value="basic">Basic</option>
-                        <option value="none">Remove (use the environment’s)</option>
-                      </select>
-                      <input
-                        type="password"
-                        name="bearerToken"
-                        autoComplete="off"
-                        placeholder="Bearer token"
-                        aria-label="Bearer token"
-                        className={inputClass}
-                      />
-                      <div className="grid grid-cols-2 gap-2">
-                        <input
-                          type="text"
-                          name="apiKeyName"
-                          placeholder="Key header name"
-                          aria-label="API key header name"
-                          className={inputClass}
-                        />
-                        <input
-                          type="password"
-                          name="apiKeyValue"
-                          autoComplete="off"
-                          placeholder="API key"
-                          aria-label="API key"
-                          className={inputClass}
-                        />
-                        <input
-                          type="text"
-                          name="basicUsername"
-                          autoComplete="off"
-                          placeholder="Username"
-                          aria-label="Username"
-                          className={inputClass}
-                        />
-                        <input
-                          type="password"
-                          name="basicPassword"
-                          autoComplete="off"
-                          placeholder="Password"
-                          aria-label="Password"
-                          className={inputClass}
-                        />
-                      </div>
-                      <SubmitButton
-                        variant="secondary"
-                        pendingText="Saving…"
-                        pendingFor={['partnerProjectId', partner.id]}
-                      >
-                        Save credentials
-                      </SubmitButton>
-                    </Form>
-                    <Form method="post" className="space-y-2 text-sm">
-                      <input type="hidden" name="intent" value="partner-variables" />
-                      <input type="hidden" name="partnerProjectId" value={partner.id} />
-                      <label
-                        htmlFor={`plain-${partner.id}`}
-                        className="block font-medium text-slate-800"
-                      >
-                        Variables (name=value)
-                      </label>
-                      <textarea
-                        id={`plain-${partner.id}`}
-                        name="plain"
-                        rows={3}
-                        defaultValue={partner.plain}
-                        className={`${inputClass} font-mono`}
-                      />
-                      <label
-                        htmlFor={`secrets-${partner.id}`}
-                        className="block font-medium text-slate-800"
-                      >
-                        Secret variables (sealed; shown masked:{' '}
-                        {partner.secrets
-                          .map((secret) => `${secret.name} ${secret.value}`)
-                          .join(', ') || 'none'}
-                        )
-                      </label>
-                      <textarea
-                        id={`secrets-${partner.id}`}
-                        name="secrets"
-                        rows={2}
-                        className={`${inputClass} font-mono`}
-                        placeholder="forbidden_credential=… (name= removes one)"
-                      />
-                      <SubmitButton
-                        variant="secondary"
-                        pendingText="Saving…"
-                        pendingFor={['partnerProjectId', partner.id]}
-                      >
-                        Save variables
-                      </SubmitButton>
-                    </Form>
+                    <PartnerCredentialsForm partnerProjectId={partner.id} />
+                    <PartnerVariablesForm
+                      partnerProjectId={partner.id}
+                      plain={partner.plain}
+                      secrets={partner.secrets}
+                    />
                   </div>
                 ) : null}
               </li>

@@ -2,7 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { AuthLayout } from '~/components/auth-layout'
 import { SubmitButton } from '~/components/ui/button'
@@ -13,7 +13,8 @@ import { PASSWORD_MIN_LENGTH } from '~/shared/roles'
 import { db } from '~/server/db.server'
 import { assertNotBot } from '~/server/honeypot.server'
 import { appOrigin, safeRedirectPath } from '~/server/http.server'
-import { createUserWithOrganization } from '~/server/orgs/organizations.server'
+import { invitationInPath } from '~/server/orgs/members.server'
+import { registerUser } from '~/server/orgs/organizations.server'
 import { redirectWithSession } from '~/server/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Create an account · Integration Copilot' }]
@@ -39,7 +40,8 @@ const SignupSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
-  return null
+  const redirectTo = new URL(request.url).searchParams.get('redirectTo') ?? ''
+  return { acceptingInvite: await invitationInPath(redirectTo) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -61,7 +63,9 @@ export async function action({ request }: ActionFunctionArgs) {
   })
   if (submission.status !== 'success')
     return data(submission.reply({ hideFields: ['password'] }), { status: 400 })
-  const user = await createUserWithOrganization(submission.value)
+  const user = await registerUser(submission.value, {
+    acceptingInvite: await invitationInPath(submission.value.redirectTo),
+  })
   return redirectWithSession(
     user.id,
     request,
@@ -70,6 +74,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SignupPage() {
+  const { acceptingInvite } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const redirectTo = searchParams.get('redirectTo') ?? ''
@@ -118,7 +123,11 @@ export default function SignupPage() {
         <Field
           label="Organisation name"
           meta={fields.organizationName}
-          hint="Optional. You become its owner; you can invite your team later."
+          hint={
+            acceptingInvite
+              ? 'Optional: leave it empty to join only what you are invited to.'
+              : 'Optional. You become its owner; you can invite your team later.'
+          }
           inputProps={{ autoComplete: 'organization' }}
         />
         <SubmitButton className="w-full" pendingText="Creating account…">

@@ -20,6 +20,7 @@ export const ACTIONS = [
   'token:manage',
   'member:read',
   'member:manage',
+  'partner:manage',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -36,6 +37,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'token:manage': ADMINS,
   'member:read': ALL,
   'member:manage': ADMINS,
+  /** Invite, resend, revoke and remove partner users of a partner project. */
+  'partner:manage': WRITERS,
 }
 
 export function can(role: string, action: Action): boolean {

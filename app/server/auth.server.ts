@@ -4,7 +4,7 @@ import { FormStrategy } from 'remix-auth-form'
 import { GitHubStrategy } from 'remix-auth-github'
 import { GITHUB_OAUTH_COOKIE } from './app-cookies.server'
 import { db } from './db.server'
-import { createUserWithOrganization } from './orgs/organizations.server'
+import { hasPendingInvite, registerUser } from './orgs/organizations.server'
 import { DUMMY_HASH, normalizeEmail, verifyPassword } from './passwords.server'
 import { getEnv, isGitHubEnabled } from './env.server'
 import { getSession } from './session.server'
@@ -35,7 +35,11 @@ async function githubGet<T>(path: string, accessToken: string): Promise<T> {
   return (await response.json()) as T
 }
 
-/** Finds the user by GitHub id, else links by verified email, else creates one with a personal organisation. */
+/**
+ * Finds the user by GitHub id, else links by verified email, else creates one:
+ * with a personal organisation, unless an invitation waits for that address
+ * (a partner signing in with GitHub to accept one joins only its partner project).
+ */
 export async function upsertGitHubUser(accessToken: string): Promise<User> {
   const profile = await githubGet<GitHubProfile>('/user', accessToken)
   const emails = await githubGet<GitHubEmail[]>('/user/emails', accessToken)
@@ -49,7 +53,10 @@ export async function upsertGitHubUser(accessToken: string): Promise<User> {
   const email = normalizeEmail(primary.email)
   const byEmail = await db.user.findUnique({ where: { email } })
   if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { githubId } })
-  return createUserWithOrganization({ email, name: profile.name ?? profile.login, githubId })
+  return registerUser(
+    { email, name: profile.name ?? profile.login, githubId },
+    { acceptingInvite: await hasPendingInvite(email) },
+  )
 }
 
 /** Built per request: the GitHub callback URL depends on the origin when APP_URL is unset. */

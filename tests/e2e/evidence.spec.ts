@@ -75,7 +75,11 @@ test('a vendor follows Globex’s onboarding: traces close a plan item, notes, e
   await page.getByLabel('Email').fill('partner@globex.test')
   await page.getByLabel('Password').fill('demo-password')
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await page.getByRole('link', { name: 'Onboarding plan' }).first().click()
+  await page.getByRole('link', { name: 'Open', exact: true }).first().click()
+  await page
+    .getByRole('navigation', { name: 'Partner sections' })
+    .getByRole('link', { name: 'Plan' })
+    .click()
   const partnerItem = page
     .getByTestId('plan-item')
     .filter({ hasText: 'UAT signed off by the partner' })
@@ -117,7 +121,11 @@ test.describe('without JavaScript', () => {
     await signOut(page)
 
     await signInPartner(page)
-    await page.getByRole('link', { name: 'Onboarding plan' }).first().click()
+    await page.getByRole('link', { name: 'Open', exact: true }).first().click()
+    await page
+      .getByRole('navigation', { name: 'Partner sections' })
+      .getByRole('link', { name: 'Plan' })
+      .click()
     const sandbox = page.locator('[data-testid="plan-phase"][data-phase="sandbox"]')
     await sandbox.getByText('Attach evidence to the phase').click()
     await sandbox

@@ -230,6 +230,34 @@ describe('GitHub OAuth (msw answers github.com and api.github.com)', () => {
     )
   })
 
+  it('gives a new GitHub user invited as a partner no organisation of its own', async () => {
+    await db.user.deleteMany({ where: { email: MOCK_GITHUB_USER.email } })
+    const org = await createOrg()
+    const project = await db.project.create({ data: { organizationId: org.id, name: 'API' } })
+    const partner = await db.partnerProject.create({
+      data: { projectId: project.id, name: 'Globex', slug: 'globex' },
+    })
+    await db.invite.create({
+      data: {
+        email: MOCK_GITHUB_USER.email,
+        role: 'PARTNER',
+        tokenHash: 'github-partner-invite-hash',
+        expiresAt: new Date(Date.now() + 60_000),
+        organizationId: org.id,
+        partnerProjectId: partner.id,
+      },
+    })
+    const start = await run(githubAction, formRequest('/auth/github', {}))
+    const state = new URL(start.response!.headers.get('Location')!).searchParams.get('state')!
+    const stateCookie = start.response!.headers.get('Set-Cookie')!.split(';')[0]!
+    await run(
+      githubCallback,
+      getRequest(`/auth/github/callback?code=abc&state=${state}`, stateCookie),
+    )
+    const user = await db.user.findUniqueOrThrow({ where: { email: MOCK_GITHUB_USER.email } })
+    expect(await db.membership.count({ where: { userId: user.id } })).toBe(0)
+  })
+
   it('with MOCKS=true skips the consent page and lands on the callback', async () => {
     process.env.MOCKS = 'true'
     resetEnvCache()

@@ -20,7 +20,7 @@ import {
   BASE_URL,
   cookieFor,
   createMember,
-  createUser,
+  createPartnerUser,
   formRequest,
   getRequest,
   routeArgs,
@@ -36,12 +36,6 @@ let siblingCookie: string
 let vendorCookie: string
 let siblingFileId: string
 
-async function partnerUser(partnerProjectId: string) {
-  const user = await createUser()
-  await db.partnerMembership.create({ data: { userId: user.id, partnerProjectId } })
-  return cookieFor(user.id)
-}
-
 beforeAll(async () => {
   shop = await shopProject()
   foreign = await shopProject()
@@ -49,8 +43,8 @@ beforeAll(async () => {
     data: { projectId: shop.project.id, name: 'Umbrella', slug: 'umbrella' },
   })
   for (const id of [shop.partner.id, sibling.id, foreign.partner.id]) await ensurePlan(id)
-  partnerCookie = await partnerUser(shop.partner.id)
-  siblingCookie = await partnerUser(sibling.id)
+  partnerCookie = (await createPartnerUser(shop.partner.id)).cookie
+  siblingCookie = (await createPartnerUser(sibling.id)).cookie
   vendorCookie = await cookieFor((await createMember(shop.org.id, 'OWNER')).user.id)
   const actor: Actor = {
     userId: null,

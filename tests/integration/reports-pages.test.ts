@@ -3,7 +3,6 @@
  * return: the empty states, a report with its blockers and downloads, the comparison and
  * the executive summary, with partner-written text shown as text.
  */
-import type * as RemixReact from '@remix-run/react'
 import { createElement, type ReactNode } from 'react'
 import { renderToString } from 'react-dom/server'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
@@ -14,22 +13,9 @@ import { shopProject } from '../support/traces'
 
 const current = vi.hoisted(() => ({ data: undefined as unknown }))
 
-vi.mock('@remix-run/react', async (original) => {
-  const actual = await original<typeof RemixReact>()
-  const anchor = ({ to, children, ...rest }: { to: string; children?: ReactNode }) =>
-    createElement('a', { href: to, ...rest }, children)
-  return {
-    ...actual,
-    useLoaderData: () => current.data,
-    useActionData: () => undefined,
-    useNavigation: () => ({ state: 'idle' }),
-    useRevalidator: () => ({ state: 'idle', revalidate: () => undefined }),
-    Link: anchor,
-    NavLink: anchor,
-    Form: ({ children, ...rest }: { children?: ReactNode }) =>
-      createElement('form', rest, children),
-  }
-})
+vi.mock('@remix-run/react', async (original) =>
+  (await import('../support/remix-react-stub')).stubRemixReact(await original(), current),
+)
 
 const reportsHome = await import('~/routes/projects.$projectId.reports._index')
 const partnerPage = await import('~/routes/projects.$projectId.reports.$partnerId')

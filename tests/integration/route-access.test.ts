@@ -13,6 +13,7 @@ import {
   cookieFor,
   createMember,
   createOrg,
+  createPartnerUser,
   createProject,
   formRequest,
   getRequest,
@@ -39,8 +40,9 @@ let traceId: string
 let partnerId: string
 let snapshotId: string
 let fileId: string
-const cookies: Record<'outsider' | 'viewer' | 'vendor' | 'owner', string> = {
+const cookies: Record<'outsider' | 'partner' | 'viewer' | 'vendor' | 'owner', string> = {
   outsider: '',
+  partner: '',
   viewer: '',
   vendor: '',
   owner: '',
@@ -134,6 +136,8 @@ beforeAll(async () => {
     })
   ).id
   cookies.outsider = await cookieFor((await createMember(otherOrg.id, 'OWNER')).user.id)
+  // A partner user of this very project: no vendor page is open to it.
+  cookies.partner = (await createPartnerUser(partnerId)).cookie
   cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
   cookies.owner = await cookieFor((await createMember(org.id, 'OWNER')).user.id)
@@ -173,28 +177,30 @@ it('finds the project routes', () => {
 describe.each(routeFiles)('%s', (file) => {
   const mod = modules[file]!
 
-  it('hides the project from another organisation (404)', async () => {
-    if (mod.loader) {
-      const result = await settle(
-        () =>
-          mod.loader!({
-            request: getRequest(pathFor(file), cookies.outsider),
-            params: params(),
-            context: {},
-          }) as Promise<unknown>,
-      )
-      expect(result.status).toBe(404)
-    }
-    if (mod.action) {
-      const result = await settle(
-        () =>
-          mod.action!({
-            request: formRequest(pathFor(file), { intent: 'rename', name: 'x' }, cookies.outsider),
-            params: params(),
-            context: {},
-          }) as Promise<unknown>,
-      )
-      expect(result.status).toBe(404)
+  it('hides the project from another organisation and from partners (404)', async () => {
+    for (const cookie of [cookies.outsider, cookies.partner]) {
+      if (mod.loader) {
+        const result = await settle(
+          () =>
+            mod.loader!({
+              request: getRequest(pathFor(file), cookie),
+              params: params(),
+              context: {},
+            }) as Promise<unknown>,
+        )
+        expect(result.status).toBe(404)
+      }
+      if (mod.action) {
+        const result = await settle(
+          () =>
+            mod.action!({
+              request: formRequest(pathFor(file), { intent: 'rename', name: 'x' }, cookie),
+              params: params(),
+              context: {},
+            }) as Promise<unknown>,
+        )
+        expect(result.status).toBe(404)
+      }
     }
   })
 
@@ -254,5 +260,62 @@ describe.each(routeFiles)('%s', (file) => {
     )
     expect(result.status).toBe(302)
     expect(result.response?.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
+  })
+})
+
+/**
+ * Every /partner route: anonymous visitors are sent to sign in, and a vendor
+ * of the project (no partner membership) finds no partner project there.
+ * tests/integration/partner-isolation.test.ts walks them as partners.
+ */
+const partnerModules = import.meta.glob<RouteModule>('../../app/routes/partner*.{ts,tsx}', {
+  eager: true,
+})
+
+describe.each(Object.keys(partnerModules))('%s', (file) => {
+  const mod = partnerModules[file]!
+  const partnerParams = () => ({ ...params(), partnerProjectId: partnerId, specId, mockId })
+  const path = () =>
+    '/' +
+    file
+      .split('/')
+      .pop()!
+      .replace(/\.tsx?$/, '')
+      .split('.')
+      .filter((segment) => segment !== '_index')
+      .map((segment) => (segment === '$partnerProjectId' ? partnerId : segment))
+      .join('/')
+
+  it('sends an anonymous visitor to sign in', async () => {
+    if (!mod.loader) return
+    const result = await settle(
+      () =>
+        mod.loader!({
+          request: getRequest(path()),
+          params: partnerParams(),
+          context: {},
+        }) as Promise<unknown>,
+    )
+    expect(result.status).toBe(302)
+    expect(result.response?.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
+  })
+
+  it('is closed to a vendor of the project (404)', async () => {
+    if (!file.includes('$partnerProjectId')) return
+    for (const run of [mod.loader, mod.action]) {
+      if (!run) continue
+      const result = await settle(
+        () =>
+          run({
+            request:
+              run === mod.loader
+                ? getRequest(path(), cookies.owner)
+                : formRequest(path(), { intent: 'x' }, cookies.owner),
+            params: partnerParams(),
+            context: {},
+          }) as Promise<unknown>,
+      )
+      expect(result.status).toBe(404)
+    }
   })
 })

@@ -36,6 +36,14 @@ it('seeds the demo organisations idempotently, with DEMO_API_TOKEN registered', 
   })
   expect(globex.members[0]!.user.email).toBe('partner@globex.test')
   expect(globex.project.organization.name).toBe('Acme Payments')
+  // A second partner company of the same demo project, with its own partner user and plan.
+  const umbrella = await db.partnerProject.findFirstOrThrow({
+    where: { slug: 'umbrella' },
+    include: { members: { include: { user: true } }, planItems: true },
+  })
+  expect(umbrella.projectId).toBe(globex.projectId)
+  expect(umbrella.members.map((member) => member.user.email)).toEqual(['partner@umbrella.test'])
+  expect(umbrella.planItems.length).toBeGreaterThan(0)
   const token = await db.apiToken.findUniqueOrThrow({
     where: { tokenHash: sha256('ic_demo_token_for_tests') },
   })

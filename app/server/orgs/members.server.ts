@@ -2,7 +2,7 @@ import { db } from '../db.server'
 import { randomToken, sha256 } from '../crypto.server'
 import { sendEmail } from '../email.server'
 import { normalizeEmail } from '../passwords.server'
-import type { Role } from '../access.server'
+import { can, type Role } from '../access.server'
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
@@ -48,7 +48,13 @@ export async function inviteMember(input: {
   if (existing)
     throw new MembershipError(`${email} is already a member of ${input.organizationName}.`)
   await db.invite.updateMany({
-    where: { organizationId: input.organizationId, email, acceptedAt: null, revokedAt: null },
+    where: {
+      organizationId: input.organizationId,
+      email,
+      acceptedAt: null,
+      revokedAt: null,
+      partnerProjectId: null,
+    },
     data: { revokedAt: new Date() },
   })
   const token = randomToken()
@@ -82,11 +88,22 @@ function assertMayGrant(actorRole: Role | null, role: string) {
     throw new MembershipError('Only an owner can grant the owner role.')
 }
 
+/** Whether a sign-in/sign-up redirect goes to a usable invitation (`/invites/<token>`). */
+export async function invitationInPath(path: string | null | undefined): Promise<boolean> {
+  const match = /^\/invites\/([A-Za-z0-9_-]{10,200})$/.exec(path ?? '')
+  return match ? !('error' in (await findUsableInvite(match[1]!))) : false
+}
+
 /** The invite behind a token, or a reason it cannot be used. */
 export async function findUsableInvite(token: string) {
   const invite = await db.invite.findUnique({
     where: { tokenHash: sha256(token) },
-    include: { organization: true },
+    include: {
+      organization: true,
+      partnerProject: {
+        select: { id: true, name: true, project: { select: { id: true, name: true } } },
+      },
+    },
   })
   if (!invite || invite.revokedAt)
     return { error: 'This invitation link is not valid. Ask for a new one.' } as const
@@ -94,6 +111,16 @@ export async function findUsableInvite(token: string) {
   if (invite.expiresAt < new Date())
     return { error: 'This invitation has expired. Ask for a new one.' } as const
   return { invite } as const
+}
+
+/** The inviter's membership in the invite's organisation now (null when gone or unknown). */
+async function inviterMembership(invite: { invitedById: string | null; organizationId: string }) {
+  if (!invite.invitedById) return null
+  return db.membership.findUnique({
+    where: {
+      userId_organizationId: { userId: invite.invitedById, organizationId: invite.organizationId },
+    },
+  })
 }
 
 export async function acceptInvite(token: string, user: { id: string; email: string }) {
@@ -106,16 +133,8 @@ export async function acceptInvite(token: string, user: { id: string; email: str
     )
   }
   // Checked again now: the inviter may have lost the right to grant this role since.
-  const inviter = invite.invitedById
-    ? await db.membership.findUnique({
-        where: {
-          userId_organizationId: {
-            userId: invite.invitedById,
-            organizationId: invite.organizationId,
-          },
-        },
-      })
-    : null
+  if (invite.partnerProjectId) return acceptPartnerInvite(invite, user)
+  const inviter = await inviterMembership(invite)
   try {
     assertMayGrant((inviter?.role as Role | undefined) ?? null, invite.role)
   } catch {
@@ -136,6 +155,39 @@ export async function acceptInvite(token: string, user: { id: string; email: str
     })
     return invite
   })
+}
+
+/**
+ * A partner invitation makes a PartnerMembership (never an organisation membership), and
+ * only while the inviter may still invite partners (a member with partner:manage).
+ */
+async function acceptPartnerInvite<
+  T extends {
+    id: string
+    organizationId: string
+    partnerProjectId: string | null
+    invitedById: string | null
+  },
+>(invite: T, user: { id: string }): Promise<T> {
+  const partnerProjectId = invite.partnerProjectId!
+  const inviter = await inviterMembership(invite)
+  if (!inviter || !can(inviter.role, 'partner:manage'))
+    throw new MembershipError(
+      'The person who sent this invitation can no longer invite partners. Ask the vendor for a new invitation.',
+    )
+  await db.$transaction(async (tx) => {
+    const claimed = await tx.invite.updateMany({
+      where: { id: invite.id, acceptedAt: null, revokedAt: null },
+      data: { acceptedAt: new Date() },
+    })
+    if (claimed.count !== 1) throw new MembershipError('This invitation has already been used.')
+    await tx.partnerMembership.upsert({
+      where: { userId_partnerProjectId: { userId: user.id, partnerProjectId } },
+      create: { userId: user.id, partnerProjectId, role: 'PARTNER' },
+      update: {},
+    })
+  })
+  return invite
 }
 
 async function ownerCount(organizationId: string) {

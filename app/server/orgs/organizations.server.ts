@@ -38,9 +38,15 @@ export type NewUser = {
   organizationName?: string
 }
 
-/** A new account always gets an organisation of its own, where it is OWNER. */
+/** A new account with an organisation of its own, where it is OWNER. */
 export async function createUserWithOrganization(input: NewUser) {
-  const user = await db.user.create({
+  const user = await createAccount(input)
+  await createOrganization(input.organizationName?.trim() || `${user.name}'s organisation`, user.id)
+  return user
+}
+
+async function createAccount(input: NewUser) {
+  return db.user.create({
     data: {
       email: normalizeEmail(input.email),
       name: input.name.trim(),
@@ -48,8 +54,34 @@ export async function createUserWithOrganization(input: NewUser) {
       githubId: input.githubId ?? null,
     },
   })
-  await createOrganization(input.organizationName?.trim() || `${user.name}'s organisation`, user.id)
-  return user
+}
+
+/** Whether the address has an invitation waiting (not used, revoked or expired). */
+export async function hasPendingInvite(email: string): Promise<boolean> {
+  const invite = await db.invite.findFirst({
+    where: {
+      email: normalizeEmail(email),
+      acceptedAt: null,
+      revokedAt: null,
+      expiresAt: { gt: new Date() },
+    },
+    select: { id: true },
+  })
+  return invite !== null
+}
+
+/**
+ * Sign-up. A person who signs up to accept an invitation (a partner joining
+ * its partner project, a colleague joining an organisation) gets what the
+ * invitation grants and no organisation of its own, unless it names one; anyone
+ * else gets an organisation of its own.
+ */
+export async function registerUser(
+  input: NewUser,
+  { acceptingInvite }: { acceptingInvite: boolean },
+) {
+  if (acceptingInvite && !input.organizationName?.trim()) return createAccount(input)
+  return createUserWithOrganization(input)
 }
 
 export async function setActiveOrganization(

@@ -90,3 +90,8 @@ export async function listPartnerMemberships(userId: string) {
     projectName: partnerProject.project.name,
   }))
 }
+
+/** Whether the user belongs to any partner project (the header then links the partner portal). */
+export async function hasPartnerMembership(userId: string): Promise<boolean> {
+  return (await db.partnerMembership.count({ where: { userId }, take: 1 })) > 0
+}

@@ -48,7 +48,50 @@ function example(media: MediaTypeContent): string[] {
   return ['', `Example (${first.name}):`, '', '```json', text, '```']
 }
 
-function operationSection(operation: NormalizedOperation): string[] {
+/**
+ * A vendor's note on an operation, as the blueprint prints it (the annotations area
+ * passes its rows; the spec engine does not read them itself).
+ */
+export type BlueprintAnnotation = {
+  operationId: string
+  type: string
+  /** "" for the whole operation. */
+  fieldPath: string
+  /** Markdown, printed as written. */
+  body: string
+  orphanedVersion?: number | null
+}
+
+const NOTE_LABELS: Record<string, string> = {
+  auth_note: 'Authentication',
+  field_note: 'Field',
+  error_note: 'Errors',
+  condition_note: 'Conditions',
+}
+
+/** Each note as a block quote, so its own headings and lists stay inside it. */
+function notesSection(notes: BlueprintAnnotation[]): string[] {
+  if (notes.length === 0) return []
+  const lines = ['', 'Notes from the API team:']
+  for (const note of notes) {
+    const where = note.fieldPath
+      ? `\`${note.fieldPath.replace(/`/g, "'")}\``
+      : 'the whole operation'
+    const removed = note.orphanedVersion ? ` (removed in version ${note.orphanedVersion})` : ''
+    lines.push(
+      '',
+      `- **${NOTE_LABELS[note.type] ?? note.type}** on ${where}${removed}:`,
+      '',
+      ...note.body.split('\n').map((line) => (line ? `  > ${line}` : '  >')),
+    )
+  }
+  return lines
+}
+
+function operationSection(
+  operation: NormalizedOperation,
+  notes: BlueprintAnnotation[] = [],
+): string[] {
   const lines = [
     `### ${operation.method} ${operation.path}${operation.deprecated ? ' (deprecated)' : ''}`,
     '',
@@ -83,10 +126,18 @@ function operationSection(operation: NormalizedOperation): string[] {
   const firstSuccess = operation.responses.find((response) => /^2/.test(response.status))
   const successMedia = firstSuccess ? Object.values(firstSuccess.content)[0] : undefined
   if (successMedia) lines.push(...example(successMedia))
+  lines.push(...notesSection(notes))
   return [...lines, '']
 }
 
-export function blueprintMarkdown(spec: NormalizedSpec): string {
+/** The blueprint; `annotations` (optional) are printed under their operations. */
+export function blueprintMarkdown(
+  spec: NormalizedSpec,
+  annotations: BlueprintAnnotation[] = [],
+): string {
+  const notes = new Map<string, BlueprintAnnotation[]>()
+  for (const note of annotations)
+    notes.set(note.operationId, [...(notes.get(note.operationId) ?? []), note])
   const lines = [`# ${spec.info.title} ${spec.info.version}`, '']
   if (spec.info.description) lines.push(spec.info.description.trim(), '')
   lines.push(
@@ -121,7 +172,8 @@ export function blueprintMarkdown(spec: NormalizedSpec): string {
     groups.set(operation.group, [...(groups.get(operation.group) ?? []), operation])
   for (const [group, operations] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push('', `## ${group}`, '')
-    for (const operation of operations) lines.push(...operationSection(operation))
+    for (const operation of operations)
+      lines.push(...operationSection(operation, notes.get(operation.id)))
   }
   return `${lines.join('\n').trimEnd()}\n`
 }

@@ -104,7 +104,7 @@ export class ExchangeChecker {
     return { matched: true, operation, pathParams, violations }
   }
 
-  private async checkRequest(
+  async checkRequest(
     operation: NormalizedOperation,
     pathParams: Record<string, string>,
     exchange: RecordedExchange,
@@ -138,10 +138,7 @@ export class ExchangeChecker {
     return violations
   }
 
-  private checkResponse(
-    operation: NormalizedOperation,
-    exchange: RecordedExchange,
-  ): ExchangeViolation[] {
+  checkResponse(operation: NormalizedOperation, exchange: RecordedExchange): ExchangeViolation[] {
     const documented = documentedResponse(operation, exchange.status)
     if (!documented)
       return [

@@ -76,7 +76,7 @@ function validOrUndefined(
 }
 
 /** A valid value for a parameter: its example, else generated; undefined when neither validates. */
-function parameterValue(
+export function parameterValue(
   operation: NormalizedOperation,
   param: NormalizedParameter,
   schemas: SpecSchemas,
@@ -126,7 +126,7 @@ export function bodyValue(
   return undefined
 }
 
-function isAuthParameter(spec: NormalizedSpec, param: NormalizedParameter) {
+export function isAuthParameter(spec: NormalizedSpec, param: NormalizedParameter) {
   if (
     param.in === 'header' &&
     /^(authorization|content-type|accept|content-length)$/i.test(param.name)

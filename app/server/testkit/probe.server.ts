@@ -59,6 +59,8 @@ export type Target = {
   secretNames: string[]
   /** Values redacted wherever they appear (credentials, secret variables). */
   secretValues: string[]
+  /** Headers sent with every request (a partner's run on a mock: X-Copilot-Partner attributes it). */
+  extraHeaders?: Record<string, string>
   /** The scheme of an operation, for placing wrong and forbidden credentials. */
   schemeOf: (operationId: string | undefined) => NormalizedSecurityScheme | undefined
 }
@@ -126,6 +128,8 @@ export async function send(target: Target, probe: Probe): Promise<Exchange> {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(probe.headers))
     headers[name.toLowerCase()] = substitute(value, target.variables)
+  for (const [name, value] of Object.entries(target.extraHeaders ?? {}))
+    headers[name.toLowerCase()] ??= value
   let body: string | undefined
   if (probe.body) {
     body = substitute(probe.body.text, target.variables)

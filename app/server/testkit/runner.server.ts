@@ -294,7 +294,7 @@ export async function executeRun(
     include: {
       specVersion: { select: { normalized: true } },
       environment: true,
-      partnerProject: { select: { testConfig: true } },
+      partnerProject: { select: { testConfig: true, slug: true } },
     },
   })
   if (!run || run.status !== 'queued') return
@@ -416,7 +416,18 @@ export async function executeRun(
         planned,
         kind: environment.kind as 'mock' | 'sandbox' | 'uat',
         options,
-        target: { baseUrl, allowPrivate, credentials, variables, secretNames, secretValues },
+        target: {
+          baseUrl,
+          allowPrivate,
+          credentials,
+          variables,
+          secretNames,
+          secretValues,
+          // A partner's run on a mock shows in that partner's request log (its Mocks page).
+          ...(run.partnerProject && environment.kind === 'mock'
+            ? { extraHeaders: { 'x-copilot-partner': run.partnerProject.slug } }
+            : {}),
+        },
         webhookReceiver: environment.kind !== 'mock',
         mockAcceptsAnyCredential: Boolean(mockAuth?.acceptsAny) && !readAuth(environment.auth),
       },

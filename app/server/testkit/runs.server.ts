@@ -89,9 +89,10 @@ export async function startRun(projectId: string, input: StartRunInput, actor: A
   return run
 }
 
-export async function getRun(projectId: string, runId: string) {
+/** A run of the project; with partnerProjectId, only one of that partner project's own runs. */
+export async function getRun(projectId: string, runId: string, partnerProjectId?: string) {
   const run = await db.run.findFirst({
-    where: { id: runId, projectId },
+    where: { id: runId, projectId, ...(partnerProjectId ? { partnerProjectId } : {}) },
     include: {
       specVersion: {
         select: { id: true, number: true, specId: true, spec: { select: { name: true } } },
@@ -104,8 +105,13 @@ export async function getRun(projectId: string, runId: string) {
   return run
 }
 
-export async function cancelRun(projectId: string, runId: string, actor: Actor) {
-  const run = await getRun(projectId, runId)
+export async function cancelRun(
+  projectId: string,
+  runId: string,
+  actor: Actor,
+  partnerProjectId?: string,
+) {
+  const run = await getRun(projectId, runId, partnerProjectId)
   if (FINISHED.has(run.status)) throw new RunError('The run has already finished.', 409)
   if (run.status === 'queued') {
     const job = await db.job.findFirst({
@@ -138,8 +144,13 @@ export async function cancelRun(projectId: string, runId: string, actor: Actor) 
   await auditAs(actor, 'run.cancelled', { type: 'run', id: runId })
 }
 
-export async function rerun(projectId: string, runId: string, actor: Actor) {
-  const run = await getRun(projectId, runId)
+export async function rerun(
+  projectId: string,
+  runId: string,
+  actor: Actor,
+  partnerProjectId?: string,
+) {
+  const run = await getRun(projectId, runId, partnerProjectId)
   return startRun(
     projectId,
     {
@@ -187,8 +198,15 @@ export function listRunCases(runId: string, filter: CaseFilter = {}) {
   })
 }
 
-export async function getRunCase(projectId: string, runId: string, seq: number) {
-  const row = await db.runCase.findFirst({ where: { runId, seq, run: { projectId } } })
+export async function getRunCase(
+  projectId: string,
+  runId: string,
+  seq: number,
+  partnerProjectId?: string,
+) {
+  const row = await db.runCase.findFirst({
+    where: { runId, seq, run: { projectId, ...(partnerProjectId ? { partnerProjectId } : {}) } },
+  })
   if (!row) throw new RunError('That case does not exist in this run.', 404)
   return {
     ...row,
@@ -203,13 +221,21 @@ export async function listRuns(
   {
     environmentId,
     specId,
+    partnerProjectId,
     before,
     take = 20,
-  }: { environmentId?: string; specId?: string; before?: string | null; take?: number } = {},
+  }: {
+    environmentId?: string
+    specId?: string
+    /** Only this partner project's own runs. */
+    partnerProjectId?: string
+    before?: string | null
+    take?: number
+  } = {},
 ) {
   const cursor = before
     ? await db.run.findFirst({
-        where: { id: before, projectId },
+        where: { id: before, projectId, ...(partnerProjectId ? { partnerProjectId } : {}) },
         select: { createdAt: true, id: true },
       })
     : null
@@ -218,6 +244,7 @@ export async function listRuns(
       projectId,
       ...(environmentId ? { environmentId } : {}),
       ...(specId ? { specVersion: { specId } } : {}),
+      ...(partnerProjectId ? { partnerProjectId } : {}),
       ...(cursor
         ? {
             OR: [
@@ -288,9 +315,9 @@ export async function diffRuns(projectId: string, fromId: string, toId: string):
 }
 
 /** A case's verdicts in earlier runs of the project (same key), newest first. */
-export function caseHistory(projectId: string, key: string, take = 10) {
+export function caseHistory(projectId: string, key: string, take = 10, partnerProjectId?: string) {
   return db.runCase.findMany({
-    where: { key, run: { projectId } },
+    where: { key, run: { projectId, ...(partnerProjectId ? { partnerProjectId } : {}) } },
     orderBy: { run: { createdAt: 'desc' } },
     take,
     select: {

@@ -18,6 +18,7 @@ export type ThreadInput = {
     variables: Record<string, string>
     secretNames: string[]
     secretValues: string[]
+    extraHeaders?: Record<string, string>
   }
   webhookReceiver: boolean
   mockAcceptsAnyCredential: boolean

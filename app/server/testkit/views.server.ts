@@ -4,12 +4,25 @@
  * Read-only.
  */
 import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { VERDICT_FILTERS } from '~/shared/run-filters'
 import { db } from '../db.server'
 import { listEnvironments } from '../environments/service.server'
 import { readNormalized } from '../specs/store.server'
 import { generateSuite, type SuiteSummary, summarise } from './generate.server'
 import type { SuiteCase } from './model.server'
-import { countsOf, listRuns } from './runs.server'
+import { CATEGORIES, goldenTemplate } from '~/shared/golden-templates'
+import { annotationsForOperation } from '../annotations/annotations.server'
+import { curlCommand } from './exports.server'
+import {
+  caseHistory,
+  countsOf,
+  FINISHED,
+  getRun,
+  getRunCase,
+  listRunCases,
+  listRuns,
+  RunError,
+} from './runs.server'
 
 type CachedSuite = { spec: NormalizedSpec; cases: SuiteCase[]; summary: SuiteSummary }
 const suites = new Map<string, CachedSuite>()
@@ -204,3 +217,121 @@ export async function operationExcerpt(
     ? `${full.slice(0, EXCERPT_CHARS)}\n… (cut at ${EXCERPT_CHARS.toLocaleString('en-GB')} characters)`
     : full
 }
+
+const RUN_PAGE = 100
+
+/**
+ * What a run page shows (vendor's and partner's alike): the run, a page of its
+ * cases filtered by verdict and category, where live progress resumes from,
+ * and the previous comparable run. With partnerProjectId, only that partner
+ * project's own run is found (anything else is RunError 404).
+ */
+export async function runPage(
+  projectId: string,
+  runId: string,
+  search: URLSearchParams,
+  partnerProjectId?: string,
+) {
+  const run = await getRun(projectId, runId, partnerProjectId)
+  const verdict = VERDICT_FILTERS.find((entry) => entry === search.get('verdict'))
+  const category = CATEGORIES.find((entry) => entry === search.get('category'))
+  const from = Math.max(1, Number(search.get('from')) || 1)
+  const all = await listRunCases(run.id, { verdict, category })
+  const page = all.filter((entry) => entry.seq >= from).slice(0, RUN_PAGE)
+  const next = all.find(
+    (entry) => entry.seq > (page[page.length - 1]?.seq ?? Number.MAX_SAFE_INTEGER),
+  )
+  const previous =
+    FINISHED.has(run.status) && !partnerProjectId ? await previousRun(projectId, run) : null
+  return {
+    run: {
+      id: run.id,
+      status: run.status,
+      counts: countsOf(run),
+      spec: `${run.specVersion.spec.name} v${run.specVersion.number}`,
+      environment: run.environmentLabel,
+      partner: run.partnerProject?.name ?? null,
+      categories: JSON.parse(run.categories) as string[],
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      error: run.error,
+      finished: FINISHED.has(run.status),
+    },
+    filter: { verdict: verdict ?? null, category: category ?? null, from },
+    cases: page,
+    matching: all.length,
+    nextFrom: next?.seq ?? null,
+    lastEventId: await lastEventIdOf(run.id),
+    previousRunId: previous?.id ?? null,
+  }
+}
+
+export type RunPageData = Awaited<ReturnType<typeof runPage>>
+
+/**
+ * What a case page shows (vendor's and partner's alike): the case with its
+ * assertions and exchanges (a curl to reproduce each), the template's
+ * explanation, the spec excerpt, its history (the partner's own runs only
+ * with partnerProjectId) and, when it failed, the vendor's notes on the operation.
+ */
+export async function casePage(
+  projectId: string,
+  runId: string,
+  seqParam: string | undefined,
+  partnerProjectId?: string,
+) {
+  const run = await getRun(projectId, runId, partnerProjectId)
+  const seq = Number(seqParam)
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RunError('No such case.', 404)
+  const entry = await getRunCase(projectId, run.id, seq, partnerProjectId)
+  const failing = entry.verdict === 'failed' || entry.verdict === 'errored'
+  const [excerpt, history, notes] = await Promise.all([
+    operationExcerpt(run.specVersionId, entry.operationId),
+    caseHistory(projectId, entry.key, 10, partnerProjectId),
+    failing && entry.operationId
+      ? annotationsForOperation(run.specVersion.specId, entry.operationId)
+      : Promise.resolve([]),
+  ])
+  return {
+    runRow: run,
+    run: {
+      id: run.id,
+      spec: `${run.specVersion.spec.name} v${run.specVersion.number}`,
+      environment: run.environmentLabel,
+    },
+    entry: {
+      seq: entry.seq,
+      key: entry.key,
+      title: entry.title,
+      templateId: entry.templateId,
+      category: entry.category,
+      level: entry.level,
+      verdict: entry.verdict,
+      reason: entry.reason,
+      durationMs: entry.durationMs,
+      assertions: entry.assertions,
+      exchanges: entry.exchanges.map((exchange) => ({ ...exchange, curl: curlCommand(exchange) })),
+    },
+    template: goldenTemplate(entry.templateId) ?? null,
+    excerpt,
+    notes: notes.map(({ id, type, fieldPath, html, orphaned, orphanedVersion }) => ({
+      id,
+      type,
+      fieldPath,
+      html,
+      orphaned,
+      orphanedVersion,
+    })),
+    history: history.map((row) => ({
+      runId: row.run.id,
+      seq: row.seq,
+      verdict: row.verdict,
+      at: row.run.createdAt.toISOString(),
+      environment: row.run.environmentLabel,
+      version: row.run.specVersion.number,
+    })),
+  }
+}
+
+export type CasePageData = Omit<Awaited<ReturnType<typeof casePage>>, 'runRow'>

@@ -16,7 +16,7 @@ export type ProjectTargets = { targets: TraceTarget[]; prefixes: string[] }
 const KEPT = 6
 const checkers = new Map<string, ExchangeChecker>()
 
-async function checkerFor(versionId: string): Promise<ExchangeChecker> {
+export async function checkerFor(versionId: string): Promise<ExchangeChecker> {
   const kept = checkers.get(versionId)
   if (kept) {
     checkers.delete(versionId)

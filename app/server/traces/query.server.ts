@@ -690,10 +690,10 @@ export class TraceNotFoundError extends Error {
 }
 
 /** One trace of the project, parsed for the detail page; TraceNotFoundError otherwise. */
-export async function getTrace(projectId: string, traceId: string) {
+export async function getTrace(projectId: string, traceId: string, partnerProjectId?: string) {
   if (!traceId || traceId.length > 100) throw new TraceNotFoundError()
   const row = await db.trace.findFirst({
-    where: { id: traceId, projectId },
+    where: { id: traceId, projectId, ...(partnerProjectId ? { partnerProjectId } : {}) },
     include: { partnerProject: { select: { id: true, name: true, slug: true } } },
   })
   if (!row) throw new TraceNotFoundError()

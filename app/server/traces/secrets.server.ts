@@ -124,3 +124,9 @@ export async function setTraceSecret(partnerProjectId: string, secret: string) {
     },
   })
 }
+
+/** The signing secret's state for the partner's own Traces page (masked, never in full). */
+export async function partnerSecretStatus(partnerProjectId: string) {
+  const row = await db.partnerProject.findUniqueOrThrow({ where: { id: partnerProjectId } })
+  return secretStatus(row)
+}

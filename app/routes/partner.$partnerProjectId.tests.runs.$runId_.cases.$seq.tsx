@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { CaseView } from '~/components/tests/case-view'
+import { requirePartnerAccess } from '~/server/access.server'
+import { RunError } from '~/server/testkit/runs.server'
+import { casePage } from '~/server/testkit/views.server'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.entry.title ?? 'Case'} · Partner portal` },
+]
+
+/** One case of one of the partner's own runs, with the API team's notes when it failed. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const access = await requirePartnerAccess(request, params.partnerProjectId, 'partner:read')
+  const { runRow: _run, ...page } = await casePage(
+    access.project.id,
+    params.runId ?? '',
+    params.seq,
+    access.partnerProject.id,
+  ).catch((error: unknown) => {
+    if (error instanceof RunError) throw new Response(error.message, { status: 404 })
+    throw error
+  })
+  return { partnerId: access.partnerProject.id, ...page }
+}
+
+export default function PartnerCasePage() {
+  const data = useLoaderData<typeof loader>()
+  return (
+    <div className="px-6 py-8">
+      <CaseView data={data} runsBase={`/partner/${data.partnerId}/tests/runs`} />
+    </div>
+  )
+}

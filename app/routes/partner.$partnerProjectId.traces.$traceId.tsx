@@ -1,0 +1,45 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { TraceDetailView } from '~/components/traces/trace-detail'
+import { requirePartnerAccess } from '~/server/access.server'
+import { getTrace, MAX_BODY_LINES, TraceNotFoundError } from '~/server/traces/query.server'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const access = await requirePartnerAccess(request, params.partnerProjectId, 'partner:read')
+  const trace = await getTrace(
+    access.project.id,
+    params.traceId ?? '',
+    access.partnerProject.id,
+  ).catch((error: unknown) => {
+    if (error instanceof TraceNotFoundError) throw new Response(error.message, { status: 404 })
+    throw error
+  })
+  const from = new URLSearchParams(
+    (new URL(request.url).searchParams.get('from') ?? '').slice(0, 2000),
+  ).toString()
+  const base = `/partner/${access.partnerProject.id}`
+  return {
+    base,
+    back: `${base}/traces${from ? `?${from}` : ''}`,
+    trace,
+    maxBodyLines: MAX_BODY_LINES,
+  }
+}
+
+export default function PartnerTracePage() {
+  const { base, back, trace, maxBodyLines } = useLoaderData<typeof loader>()
+  return (
+    <div className="px-6 py-8">
+      <TraceDetailView
+        trace={trace}
+        back={back}
+        maxBodyLines={maxBodyLines}
+        operationHref={
+          trace.operation
+            ? `${base}/specs/${trace.operation.specId}/operations/${encodeURIComponent(trace.operation.key)}`
+            : null
+        }
+      />
+    </div>
+  )
+}

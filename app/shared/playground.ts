@@ -49,7 +49,8 @@ const requestFields = {
   body: z
     .string()
     .optional()
-    .transform((value) => value ?? '')
+    // Browsers submit a textarea's line breaks as CRLF: the body is kept with LF, as typed.
+    .transform((value) => (value ?? '').replace(/\r\n?/g, '\n'))
     .check((ctx) => {
       const bytes = utf8Bytes(ctx.value)
       if (bytes > MAX_PLAYGROUND_BODY_BYTES)

@@ -443,6 +443,23 @@ describe('sending', () => {
 })
 
 describe('templates and history', () => {
+  it('keeps a body typed in a textarea (CRLF line breaks) with LF, in the template and its snippets', async () => {
+    const crlf = VALID.replace(/\n/g, '\r\n')
+    const saved = await post(
+      'partner',
+      createOrder(sandboxEnvId, crlf, { intent: 'save-template', name: 'Typed in a textarea' }),
+    )
+    const templateId = new URL(saved.response!.headers.get('Location')!, BASE_URL).searchParams.get(
+      'template',
+    )!
+    const row = await db.playgroundRequest.findUniqueOrThrow({ where: { id: templateId } })
+    expect(row.request).not.toContain('\\r')
+    const loaded = await load('partner', { template: templateId })
+    expect(loaded.view.draft?.body).toBe(VALID)
+    expect(JSON.stringify(loaded.view.snippets)).not.toContain('\\r')
+    await db.playgroundRequest.delete({ where: { id: templateId } })
+  })
+
   it('saves, loads and deletes a template, which no other partner reaches', async () => {
     const saved = await post(
       'partner',

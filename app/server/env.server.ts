@@ -61,6 +61,23 @@ const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   OUTBOUND_ALLOW_PRIVATE: booleanString,
   INSECURE_COOKIES: booleanString,
+  /** The assistant's model: any OpenAI-compatible chat-completions server; without a key, the built-in troubleshooter answers. */
+  OPENAI_API_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined),
+  OPENAI_BASE_URL: z
+    .string()
+    .url('OPENAI_BASE_URL must be an absolute URL, e.g. https://api.openai.com/v1')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OPENAI_MODEL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || 'gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Questions each user, and each partner project, may ask the assistant per hour. */
+  ASSISTANT_QUESTIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Headless Chromium that renders readiness reports as PDF (Debian's package by default). */
   CHROMIUM_PATH: z
     .string()

@@ -2,16 +2,18 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 
-/** One free port per run, shared with the workers through the environment. */
-function freePort(): string {
-  process.env.E2E_PORT ??= execFileSync(process.execPath, [
+/** One free port per run and name, shared with the workers through the environment. */
+function freePort(name = 'E2E_PORT'): string {
+  return (process.env[name] ??= execFileSync(process.execPath, [
     '-e',
     "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
-  ]).toString()
-  return process.env.E2E_PORT
+  ]).toString())
 }
 
 const port = freePort()
+/** The local OpenAI-compatible server the assistant talks to (tests/support/openai-server.ts). */
+const openaiPort = freePort('E2E_OPENAI_PORT')
+export const E2E_OPENAI_URL = `http://127.0.0.1:${openaiPort}`
 const dataDir = path.resolve(`tests/.tmp/e2e-${port}`)
 export const E2E_BASE_URL = `http://localhost:${port}`
 export const E2E_TRACE_SECRET = 'tsk_e2e_globex_trace_secret_0123456789'
@@ -51,30 +53,43 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The production build against a fresh database, with msw standing in for GitHub.
-    command: `rm -rf ${dataDir} && node --import tsx other/migrate.ts deploy && node --import tsx prisma/seed.ts && node server-build/index.js`,
-    url: `${E2E_BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    env: {
-      NODE_ENV: 'production',
-      PORT: port,
-      DATABASE_URL: `file:${dataDir}/app.db`,
-      DATA_DIR: dataDir,
-      SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
-      SECRETS_KEY: 'a'.repeat(64),
-      MOCKS: 'true',
-      // The mocks' own origin: same server, another host name than the app's localhost.
-      MOCK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      GITHUB_CLIENT_ID: 'e2e-client',
-      GITHUB_CLIENT_SECRET: 'e2e-secret',
-      INSECURE_COOKIES: '1',
-      LOGIN_RATE_LIMIT: '50',
-      MOCK_PORT_RANGE: `${Number(port) + 1}-${Number(port) + 40}`,
-      // Globex's trace secret, so the journeys can sign traces as the README shows.
-      DEMO_TRACE_SECRET: E2E_TRACE_SECRET,
+  webServer: [
+    {
+      // The assistant's model: canned, streamed answers that cite the first fact they were given.
+      command: `node --import tsx tests/support/openai-server.ts --port ${openaiPort}`,
+      url: `${E2E_OPENAI_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
     },
-  },
+    {
+      // The production build against a fresh database, with msw standing in for GitHub.
+      command: `rm -rf ${dataDir} && node --import tsx other/migrate.ts deploy && node --import tsx prisma/seed.ts && node server-build/index.js`,
+      url: `${E2E_BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: {
+        NODE_ENV: 'production',
+        PORT: port,
+        DATABASE_URL: `file:${dataDir}/app.db`,
+        DATA_DIR: dataDir,
+        SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
+        SECRETS_KEY: 'a'.repeat(64),
+        MOCKS: 'true',
+        // The mocks' own origin: same server, another host name than the app's localhost.
+        MOCK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        GITHUB_CLIENT_ID: 'e2e-client',
+        GITHUB_CLIENT_SECRET: 'e2e-secret',
+        INSECURE_COOKIES: '1',
+        LOGIN_RATE_LIMIT: '50',
+        MOCK_PORT_RANGE: `${Number(port) + 1}-${Number(port) + 40}`,
+        // Globex's trace secret, so the journeys can sign traces as the README shows.
+        DEMO_TRACE_SECRET: E2E_TRACE_SECRET,
+        OPENAI_BASE_URL: `${E2E_OPENAI_URL}/v1`,
+        OPENAI_API_KEY: 'e2e-openai-key',
+        OPENAI_MODEL: 'e2e-model',
+      },
+    },
+  ],
 })

@@ -1,29 +1,39 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { data } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { AssistantPanel } from '~/components/assistant/assistant-panel'
 import { Page } from '~/components/page'
 import { PhaseStrip } from '~/components/plan/phase-strip'
 import { RunTable } from '~/components/tests/run-table'
 import { buttonClass } from '~/components/ui/button'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { requirePartnerAccess } from '~/server/access.server'
+import { assistantPanelData, partnerScope } from '~/server/assistant/page-form.server'
 import { partnerDashboard } from '~/server/partners/portal.server'
 import { formatDateTime } from '~/shared/format'
 import { ITEM_STATUS_LABELS, PHASE_LABELS, type ItemStatus, type Phase } from '~/shared/plan'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requirePartnerAccess(request, params.partnerProjectId, 'partner:read')
-  return {
-    partner: { id: access.partnerProject.id, name: access.partnerProject.name },
-    projectName: access.project.name,
-    ...(await partnerDashboard({
-      projectId: access.project.id,
-      partnerProjectId: access.partnerProject.id,
-    })),
-  }
+  const assistant = await assistantPanelData(request, partnerScope(access), {
+    kind: 'next-steps',
+  })
+  return data(
+    {
+      partner: { id: access.partnerProject.id, name: access.partnerProject.name },
+      projectName: access.project.name,
+      assistant: assistant.panel,
+      ...(await partnerDashboard({
+        projectId: access.project.id,
+        partnerProjectId: access.partnerProject.id,
+      })),
+    },
+    { headers: assistant.headers },
+  )
 }
 
 export default function PartnerDashboard() {
-  const { partner, projectName, progress, latestRuns, nextSteps, traces } =
+  const { partner, projectName, progress, latestRuns, nextSteps, traces, assistant } =
     useLoaderData<typeof loader>()
   const base = `/partner/${partner.id}`
   return (
@@ -100,6 +110,11 @@ export default function PartnerDashboard() {
           <RunTable runs={latestRuns} runsBase={`${base}/tests/runs`} />
         )}
       </Panel>
+      <AssistantPanel
+        data={assistant}
+        action={`${base}/assistant`}
+        intro="Ask what to do next: the answer reads your plan, your latest runs and traces, and links each source."
+      />
     </Page>
   )
 }

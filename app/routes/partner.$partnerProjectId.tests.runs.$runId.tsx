@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
+import { data as dataResponse, redirect } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+import { AssistantPanel } from '~/components/assistant/assistant-panel'
 import { RunView } from '~/components/tests/run-view'
 import { requirePartnerAccess } from '~/server/access.server'
+import { assistantPanelData, partnerScope } from '~/server/assistant/page-form.server'
 import { partnerActor } from '~/server/audit/log.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { cancelRun, rerun, RunError } from '~/server/testkit/runs.server'
@@ -23,7 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (error instanceof RunError) throw new Response(error.message, { status: 404 })
     throw error
   })
-  return { partnerId: access.partnerProject.id, ...page }
+  const assistant = await assistantPanelData(request, partnerScope(access), {
+    kind: 'run',
+    runId: page.run.id,
+  })
+  return dataResponse(
+    { partnerId: access.partnerProject.id, assistant: assistant.panel, ...page },
+    { headers: assistant.headers },
+  )
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -66,6 +75,9 @@ export default function PartnerRunPage() {
         allRunsHref={`/partner/${data.partnerId}/tests`}
         canWrite
         exports={false}
+        assistant={
+          <AssistantPanel data={data.assistant} action={`/partner/${data.partnerId}/assistant`} />
+        }
       />
     </div>
   )

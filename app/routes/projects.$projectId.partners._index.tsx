@@ -195,7 +195,17 @@ export default function PartnersHome() {
             : 'A vendor adds them here.'}
         </EmptyState>
       ) : (
-        <Panel title={`Partners (${partners.length})`}>
+        <Panel
+          title={`Partners (${partners.length})`}
+          actions={
+            <Link
+              to={`/projects/${projectId}/assistant`}
+              className="text-sm text-indigo-700 hover:underline"
+            >
+              Assistant usage
+            </Link>
+          }
+        >
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="partners-table">
               <thead className="text-xs uppercase text-slate-500">

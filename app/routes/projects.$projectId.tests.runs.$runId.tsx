@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
+import { data as dataResponse, redirect } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+import { AssistantPanel } from '~/components/assistant/assistant-panel'
 import { RunView } from '~/components/tests/run-view'
 import { can, requireProjectAccess } from '~/server/access.server'
+import { assistantPanelData, vendorScope } from '~/server/assistant/page-form.server'
 import { pageActor } from '~/server/audit/log.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { cancelRun, rerun, RunError } from '~/server/testkit/runs.server'
@@ -13,7 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project, role } = access
   const page = await runPage(
     project.id,
     params.runId ?? '',
@@ -22,7 +25,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (error instanceof RunError) throw new Response(error.message, { status: 404 })
     throw error
   })
-  return { projectId: project.id, canWrite: can(role, 'project:write'), ...page }
+  const assistant = await assistantPanelData(request, vendorScope(access), {
+    kind: 'run',
+    runId: page.run.id,
+  })
+  return dataResponse(
+    {
+      projectId: project.id,
+      canWrite: can(role, 'project:write'),
+      assistant: assistant.panel,
+      ...page,
+    },
+    { headers: assistant.headers },
+  )
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -59,6 +74,13 @@ export default function RunPage() {
       base={`/projects/${data.projectId}/tests/runs/${data.run.id}`}
       allRunsHref={`/projects/${data.projectId}/tests`}
       canWrite={data.canWrite}
+      assistant={
+        <AssistantPanel
+          data={data.assistant}
+          action={`/projects/${data.projectId}/assistant`}
+          canDraft={data.canWrite}
+        />
+      }
     />
   )
 }

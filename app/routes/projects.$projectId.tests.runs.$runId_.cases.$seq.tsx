@@ -2,11 +2,13 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data as dataResponse } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { AssistantPanel } from '~/components/assistant/assistant-panel'
 import { CaseView } from '~/components/tests/case-view'
 import { SubmitButton } from '~/components/ui/button'
 import { FormErrors } from '~/components/ui/forms'
 import { Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
+import { assistantPanelData, vendorScope } from '~/server/assistant/page-form.server'
 import { pageActor } from '~/server/audit/log.server'
 import { linkableItems, linkCase, PlanError } from '~/server/plans/board.server'
 import { redirectWithToast } from '~/server/toast.server'
@@ -19,7 +21,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project, role } = access
   const { runRow, ...page } = await casePage(project.id, params.runId ?? '', params.seq).catch(
     (error: unknown) => {
       if (error instanceof RunError) throw new Response(error.message, { status: 404 })
@@ -32,7 +35,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   planItems.sort(
     (a, b) => Number(b.id === runRow.partnerProjectId) - Number(a.id === runRow.partnerProjectId),
   )
-  return { projectId: project.id, canWrite, planItems, ...page }
+  const assistant = await assistantPanelData(request, vendorScope(access), {
+    kind: 'case',
+    runId: runRow.id,
+    seq: page.entry.seq,
+  })
+  return dataResponse(
+    { projectId: project.id, canWrite, planItems, assistant: assistant.panel, ...page },
+    { headers: assistant.headers },
+  )
 }
 
 /** Links the case (by its stable key) to a plan item, so the item shows its latest verdict. */
@@ -75,7 +86,17 @@ export default function CasePage() {
   const { canWrite, planItems } = data
   const linkResult = useActionData<typeof action>()
   return (
-    <CaseView data={data} runsBase={`/projects/${data.projectId}/tests/runs`}>
+    <CaseView
+      data={data}
+      runsBase={`/projects/${data.projectId}/tests/runs`}
+      assistant={
+        <AssistantPanel
+          data={data.assistant}
+          action={`/projects/${data.projectId}/assistant`}
+          canDraft={canWrite}
+        />
+      }
+    >
       {canWrite && data.entry.verdict !== 'passed' ? (
         <Panel title="Track it in a partner’s plan">
           {planItems.every((partner) => partner.items.length === 0) ? (

@@ -6,9 +6,12 @@
 export const SESSION_COOKIE = '__session'
 export const TOAST_COOKIE = 'toast'
 export const GITHUB_OAUTH_COOKIE = 'github-oauth'
+/** Why the assistant refused the last plain form post, shown once in the panel it came from. */
+export const ASSISTANT_FLASH_COOKIE = 'assistant-flash'
 
 export const APP_COOKIE_NAMES: readonly string[] = [
   SESSION_COOKIE,
   TOAST_COOKIE,
   GITHUB_OAUTH_COOKIE,
+  ASSISTANT_FLASH_COOKIE,
 ]

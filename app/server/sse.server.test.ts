@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readEventStream, type SseEvent } from '../../tests/support/sse-reader'
-import { eventStream, type PushedEvents, type StreamEvent } from './sse.server'
+import { eventStream, liveStream, type PushedEvents, type StreamEvent } from './sse.server'
 
 /** A source over an in-memory log that counts its reads and lets a test push. */
 function memorySource() {
@@ -129,5 +129,54 @@ describe('eventStream', () => {
     expect(response.headers.get('cache-control')).toContain('no-transform')
     expect(response.headers.get('x-accel-buffering')).toBe('no')
     void response.body?.cancel()
+  })
+})
+
+describe('liveStream', () => {
+  async function all(response: Response) {
+    const events: SseEvent[] = []
+    await readEventStream(response.body!, (event) => {
+      events.push(event)
+    })
+    return events
+  }
+
+  it('sends what the producer sends, as JSON, and ends when it settles', async () => {
+    const response = liveStream(new Request('http://x/ask', { method: 'POST' }), async (send) => {
+      send('token', 'Two\nlines')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      send('done', { answer: 'ok' })
+    })
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    expect(response.headers.get('x-accel-buffering')).toBe('no')
+    const events = await all(response)
+    expect(events.map((event) => [event.event, JSON.parse(event.data)])).toEqual([
+      ['token', 'Two\nlines'],
+      ['done', { answer: 'ok' }],
+    ])
+  })
+
+  it('ends with an error event when the producer throws', async () => {
+    const response = liveStream(new Request('http://x/ask'), async (send) => {
+      send('token', 'a')
+      throw new Error('boom')
+    })
+    const events = await all(response)
+    expect(events.map((event) => event.event)).toEqual(['token', 'error'])
+    expect(JSON.parse(events[1]!.data)).toEqual({ message: 'boom', status: 500 })
+  })
+
+  it('aborts the producer when the client goes away', async () => {
+    let aborted = false
+    const response = liveStream(new Request('http://x/ask'), (_send, signal) => {
+      return new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => {
+          aborted = true
+          resolve()
+        })
+      })
+    })
+    await response.body!.cancel()
+    expect(aborted).toBe(true)
   })
 })

@@ -23,6 +23,15 @@ export type EventSource = {
   done(): Promise<boolean>
 }
 
+/** Kept from proxies' buffers and compression. */
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+  'Content-Encoding': 'identity',
+}
+
 export function lastEventId(request: Request): number {
   const header = request.headers.get('last-event-id')
   const query = new URL(request.url).searchParams.get('after')
@@ -127,13 +136,63 @@ export function eventStream(
       cleanup()
     },
   })
-  return new Response(stream, {
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'Content-Encoding': 'identity',
+  return new Response(stream, { headers: SSE_HEADERS })
+}
+
+/** Sends one event of a live stream: `data` goes out as JSON (a string, an object). */
+export type SendEvent = (event: string, data: unknown) => void
+
+/**
+ * A live, one-shot stream (no stored events, no resume): `produce` sends events
+ * as they happen, and the stream ends when it settles. Same headers and framing
+ * as `eventStream`, a keep-alive comment while `produce` is quiet; after the
+ * client goes away `send` does nothing and `signal` is aborted. A `produce` that
+ * throws ends the stream with an `error` event ({message, status: 500}).
+ */
+export function liveStream(
+  request: Request,
+  produce: (send: SendEvent, signal: AbortSignal) => Promise<void>,
+  { heartbeatMs = 15_000 }: { heartbeatMs?: number } = {},
+): Response {
+  const encoder = new TextEncoder()
+  const aborter = new AbortController()
+  let closed = false
+  let cleanup = () => {}
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text))
+      }
+      const send: SendEvent = (event, data) =>
+        write(`event: ${event}\ndata: ${JSON.stringify(data).replace(/\n/g, '\ndata: ')}\n\n`)
+      const heartbeat = setInterval(() => write(`: keep-alive\n\n`), heartbeatMs)
+      cleanup = () => {
+        closed = true
+        clearInterval(heartbeat)
+        aborter.abort()
+      }
+      request.signal.addEventListener('abort', () => cleanup(), { once: true })
+      void (async () => {
+        try {
+          await produce(send, aborter.signal)
+        } catch (error) {
+          send('error', { message: (error as Error).message, status: 500 })
+        } finally {
+          if (!closed) {
+            closed = true
+            clearInterval(heartbeat)
+            try {
+              controller.close()
+            } catch {
+              // already closed by the client
+            }
+          }
+        }
+      })()
+    },
+    cancel() {
+      cleanup()
     },
   })
+  return new Response(stream, { headers: SSE_HEADERS })
 }

@@ -54,6 +54,8 @@ test('run the golden suite against a mock: live progress, a failing case, its cu
   })
   await page.getByRole('button', { name: 'Run the suite' }).click()
   await expect(page).toHaveURL(/\/tests\/runs\/[^/]+$/)
+  // The run page itself (not the Tests tab it came from, whose run list has statuses too).
+  await expect(page.getByRole('link', { name: '← All runs' })).toBeVisible()
   const afterRunPage = navigations
   await expect(page.getByTestId('run-status')).toHaveText(/failed|passed|incomplete/, {
     timeout: 30_000,

@@ -54,11 +54,12 @@ async function openCreatePayment(page: Page) {
     .click()
   await page.getByLabel('Search operations').fill('createPayment')
   await page.getByRole('button', { name: 'Search' }).click()
+  await expect(page).toHaveURL(/q=createPayment/)
   await page
     .getByRole('navigation', { name: 'Matching operations' })
-    .getByRole('link', { name: /\/payments/ })
-    .first()
+    .getByRole('link', { name: /Create a payment/ })
     .click()
+  await expect(page).toHaveURL(/createPayment/)
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible()
 }
 

@@ -35,7 +35,14 @@ import {
   routeArgs,
   settle,
 } from '../helpers'
-import { order, postTraces, SHOP_SPEC, shopProject, TRACE_SECRET } from '../support/traces'
+import {
+  failingPartnerRun,
+  order,
+  postTraces,
+  SHOP_SPEC,
+  shopProject,
+  TRACE_SECRET,
+} from '../support/traces'
 
 type RouteModule = { loader?: LoaderFunction; action?: ActionFunction }
 
@@ -76,32 +83,10 @@ async function partnerWorld(partnerProjectId: string, secret: string, slug: stri
     projectId: shop.project.id,
     via: 'page',
   }
-  const runId = (
-    await db.run.create({
-      data: {
-        projectId: shop.project.id,
-        specVersionId: shop.specVersionId,
-        environmentId,
-        partnerProjectId,
-        status: 'failed',
-        caseTotal: 1,
-        finishedAt: new Date(),
-        environmentLabel: 'Sandbox (sandbox)',
-        cases: {
-          create: {
-            seq: 1,
-            key: `conformance.status:listOrders`,
-            templateId: 'conformance.status',
-            category: 'conformance',
-            operationId: 'listOrders',
-            title: `${slug} case`,
-            verdict: 'failed',
-            reason: `${slug}-only failure`,
-          },
-        },
-      },
-    })
-  ).id
+  const runId = await failingPartnerRun(shop, partnerProjectId, environmentId, {
+    title: `${slug} case`,
+    reason: `${slug}-only failure`,
+  })
   const posted = await postTraces(slug, JSON.stringify({ traces: [order()] }), { secret })
   expect(posted.status).toBe(201)
   const traceId = (

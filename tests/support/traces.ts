@@ -168,3 +168,40 @@ export async function postTraces(
   }
   return { status: response.status, json }
 }
+
+/** A finished, failed run of a partner project on SHOP_SPEC with one failing case (#1 on listOrders). */
+export async function failingPartnerRun(
+  shop: { project: { id: string }; specVersionId: string },
+  partnerProjectId: string,
+  environmentId: string,
+  {
+    title = 'listOrders answers with a documented status',
+    reason = 'Got 418, the spec documents 200.',
+  } = {},
+) {
+  const run = await db.run.create({
+    data: {
+      projectId: shop.project.id,
+      specVersionId: shop.specVersionId,
+      environmentId,
+      partnerProjectId,
+      status: 'failed',
+      caseTotal: 1,
+      finishedAt: new Date(),
+      environmentLabel: 'Sandbox (sandbox)',
+      cases: {
+        create: {
+          seq: 1,
+          key: 'conformance.status:listOrders',
+          templateId: 'conformance.status',
+          category: 'conformance',
+          operationId: 'listOrders',
+          title,
+          verdict: 'failed',
+          reason,
+        },
+      },
+    },
+  })
+  return run.id
+}

@@ -43,16 +43,20 @@ function Body({ text }: { text: string | null }) {
  * One case of a run: verdict, the vendor's notes when it failed, assertions
  * (expected vs actual), each exchange with a curl to reproduce it, the
  * template's explanation, its history and the spec excerpt. `runsBase` is the
- * runs' URL in the vendor's pages or the partner portal; `children` adds the
- * audience's own panels (the vendor's plan link).
+ * runs' URL in the vendor's pages or the partner portal; `assistant` is the
+ * assistant's panel and `children` adds the audience's own panels (the
+ * vendor's plan link).
  */
 export function CaseView({
   data,
   runsBase,
+  assistant,
   children,
 }: {
   data: SerializeFrom<CasePageData>
   runsBase: string
+  /** The assistant's panel about this case, right below its assertions. */
+  assistant?: ReactNode
   children?: ReactNode
 }) {
   const { run, entry, template, excerpt, history, notes } = data
@@ -123,6 +127,8 @@ export function CaseView({
           </ul>
         )}
       </Panel>
+
+      {assistant}
 
       {entry.exchanges.map((exchange, index) => (
         <Panel

@@ -1,6 +1,6 @@
 import type { SerializeFrom } from '@remix-run/node'
 import { Form, Link, useRevalidator } from '@remix-run/react'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { RunProgress, RunStatus, VerdictBadge, VERDICT_LABELS } from '~/components/tests/badges'
 import { buttonClass, SubmitButton } from '~/components/ui/button'
 import { EmptyState, Panel } from '~/components/ui/panel'
@@ -65,12 +65,15 @@ export function RunView({
   allRunsHref,
   canWrite,
   exports = true,
+  assistant,
 }: {
   data: SerializeFrom<RunPageData>
   base: string
   allRunsHref: string
   canWrite: boolean
   exports?: boolean
+  /** The assistant's panel about this run, below its cases. */
+  assistant?: ReactNode
 }) {
   const { run, filter, cases, matching, nextFrom, lastEventId, previousRunId } = data
   const live = useLiveRun(base, {
@@ -278,6 +281,8 @@ export function RunView({
           </nav>
         ) : null}
       </Panel>
+
+      {assistant}
     </div>
   )
 }

@@ -210,11 +210,14 @@ export function TraceDetailView({
   back,
   operationHref,
   maxBodyLines,
+  assistant,
 }: {
   trace: SerializeFrom<TraceDetail>
   back: string
   operationHref: string | null
   maxBodyLines: number
+  /** The assistant's panel about this trace, below its violations. */
+  assistant?: ReactNode
 }) {
   const placedCount = trace.violationCount - trace.operationViolations.length
   return (
@@ -344,6 +347,8 @@ export function TraceDetailView({
           </div>
         </Panel>
       ) : null}
+
+      {assistant}
 
       <Panel title="Request">
         <div className="space-y-3">

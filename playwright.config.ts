@@ -89,6 +89,8 @@ export default defineConfig({
         OPENAI_BASE_URL: `${E2E_OPENAI_URL}/v1`,
         OPENAI_API_KEY: 'e2e-openai-key',
         OPENAI_MODEL: 'e2e-model',
+        // The journeys' receivers (a Slack channel stand-in) listen on loopback.
+        OUTBOUND_ALLOW_PRIVATE: 'true',
       },
     },
   ],

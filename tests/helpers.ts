@@ -97,3 +97,18 @@ export async function settle(
 export function routeArgs(request: Request, params: Record<string, string> = {}) {
   return { request, params, context: {} }
 }
+
+/** Polls `check` until it returns something truthy (then returns it), or fails after `timeoutMs`. */
+export async function until<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<T> {
+  const started = Date.now()
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}

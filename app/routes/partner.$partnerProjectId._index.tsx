@@ -1,6 +1,7 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { data } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { NoticesPanel } from '~/components/partner/notices-panel'
 import { AssistantPanel } from '~/components/assistant/assistant-panel'
 import { Page } from '~/components/page'
 import { PhaseStrip } from '~/components/plan/phase-strip'
@@ -9,6 +10,7 @@ import { buttonClass } from '~/components/ui/button'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { requirePartnerAccess } from '~/server/access.server'
 import { assistantPanelData, partnerScope } from '~/server/assistant/page-form.server'
+import { listPartnerNotices, markNoticeRead } from '~/server/drift/read.server'
 import { partnerDashboard } from '~/server/partners/portal.server'
 import { formatDateTime } from '~/shared/format'
 import { ITEM_STATUS_LABELS, PHASE_LABELS, type ItemStatus, type Phase } from '~/shared/plan'
@@ -23,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       partner: { id: access.partnerProject.id, name: access.partnerProject.name },
       projectName: access.project.name,
       assistant: assistant.panel,
+      notices: await listPartnerNotices(access.partnerProject.id),
       ...(await partnerDashboard({
         projectId: access.project.id,
         partnerProjectId: access.partnerProject.id,
@@ -32,8 +35,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
 }
 
+/** intent=read-notice: marks one of this partner project's notices read. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const access = await requirePartnerAccess(request, params.partnerProjectId, 'partner:write')
+  const form = await request.formData()
+  if (form.get('intent') !== 'read-notice')
+    return data({ error: 'Unknown action.' }, { status: 400 })
+  await markNoticeRead(access.partnerProject.id, String(form.get('noticeId') ?? ''))
+  return redirect(`/partner/${access.partnerProject.id}`)
+}
+
 export default function PartnerDashboard() {
-  const { partner, projectName, progress, latestRuns, nextSteps, traces, assistant } =
+  const { partner, projectName, progress, latestRuns, nextSteps, traces, assistant, notices } =
     useLoaderData<typeof loader>()
   const base = `/partner/${partner.id}`
   return (
@@ -51,6 +64,7 @@ export default function PartnerDashboard() {
         </div>
       }
     >
+      <NoticesPanel notices={notices} />
       <Panel title="Onboarding progress">
         <PhaseStrip phases={progress.phases} current={progress.current} />
       </Panel>

@@ -2,7 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ApiTokenSchema, ProjectNameSchema } from '~/shared/project-schemas'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, inputClass } from '~/components/ui/forms'
@@ -172,6 +172,16 @@ export default function ProjectSettings() {
   }
   return (
     <div className="space-y-6">
+      {canManage ? (
+        <Panel title="Connectors">
+          <p className="text-sm text-slate-600">
+            Slack messages, Jira issues and signed outgoing webhooks for this project’s events.{' '}
+            <Link to="connectors" className="font-medium text-indigo-700 hover:underline">
+              Manage connectors
+            </Link>
+          </p>
+        </Panel>
+      ) : null}
       {canManage ? (
         <Panel title="Project details">
           <Form

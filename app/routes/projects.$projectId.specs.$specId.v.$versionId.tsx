@@ -177,6 +177,15 @@ export default function SpecVersionPage() {
           <a href={`${base}/raw`} className={buttonClass('secondary')} download>
             Download raw spec
           </a>
+          <Link to={`${base}/impact`} className={buttonClass('secondary')}>
+            Impact on partners
+          </Link>
+          <Link
+            to={`/projects/${data.projectId}/specs/${data.specId}/source`}
+            className={buttonClass('secondary')}
+          >
+            Source and updates
+          </Link>
         </div>
       </div>
 

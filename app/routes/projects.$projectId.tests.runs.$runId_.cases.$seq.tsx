@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data as dataResponse } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { AssistantPanel } from '~/components/assistant/assistant-panel'
+import { JiraPanel } from '~/components/connectors/jira-panel'
 import { CaseView } from '~/components/tests/case-view'
 import { SubmitButton } from '~/components/ui/button'
 import { FormErrors } from '~/components/ui/forms'
@@ -11,6 +12,8 @@ import { can, requireProjectAccess } from '~/server/access.server'
 import { assistantPanelData, vendorScope } from '~/server/assistant/page-form.server'
 import { pageActor } from '~/server/audit/log.server'
 import { linkableItems, linkCase, PlanError } from '~/server/plans/board.server'
+import { caseJiraState } from '~/server/connectors/settings.server'
+import { jiraFromCase } from '~/server/connectors/page-form.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { getRun, getRunCase, RunError } from '~/server/testkit/runs.server'
 import { casePage } from '~/server/testkit/views.server'
@@ -40,8 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     runId: runRow.id,
     seq: page.entry.seq,
   })
+  const jira = canWrite ? await caseJiraState(project.id, runRow.id, page.entry.seq) : null
   return dataResponse(
-    { projectId: project.id, canWrite, planItems, assistant: assistant.panel, ...page },
+    { projectId: project.id, canWrite, planItems, jira, assistant: assistant.panel, ...page },
     { headers: assistant.headers },
   )
 }
@@ -59,7 +63,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ? await getRunCase(access.project.id, run.id, seq).catch(() => null)
       : null
   if (!entry) throw new Response('No such case.', { status: 404 })
-  const submission = parseWithZod(await request.formData(), { schema: LinkCaseSchema })
+  const formData = await request.formData()
+  if (formData.get('intent') === 'create-jira') {
+    const result = await jiraFromCase(access.project.id, run.id, seq, pageActor(access, request))
+    return redirectWithToast(
+      `/projects/${access.project.id}/tests/runs/${run.id}/cases/${seq}`,
+      result,
+    )
+  }
+  const submission = parseWithZod(formData, { schema: LinkCaseSchema })
   if (submission.status !== 'success') return dataResponse(submission.reply(), { status: 400 })
   try {
     const item = await linkCase(
@@ -97,6 +109,9 @@ export default function CasePage() {
         />
       }
     >
+      {data.jira && data.entry.verdict !== 'passed' ? (
+        <JiraPanel jira={data.jira} projectId={data.projectId} />
+      ) : null}
       {canWrite && data.entry.verdict !== 'passed' ? (
         <Panel title="Track it in a partner’s plan">
           {planItems.every((partner) => partner.items.length === 0) ? (

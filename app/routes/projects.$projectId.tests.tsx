@@ -15,6 +15,7 @@ export default function TestsLayout() {
     { to: base, label: 'Suites and runs', end: true },
     { to: `${base}/environments`, label: 'Environments', end: false },
     { to: `${base}/profiles`, label: 'Test profiles', end: false },
+    { to: `/projects/${projectId}/analytics`, label: 'Failure analytics', end: false },
     { to: '/docs/templates', label: 'Template catalogue', end: false },
   ]
   return (

@@ -20,7 +20,7 @@ import { importSpec } from '~/server/specs/store.server'
 import { cancelRun, getRun, listRunCases, rerun, startRun } from '~/server/testkit/runs.server'
 import { runEventsAfter } from '~/server/testkit/live.server'
 import type { Actor } from '~/server/audit/log.server'
-import { createMember, createOrg, createProject } from '../helpers'
+import { createMember, createOrg, createProject, until as poll } from '../helpers'
 import {
   LEDGER_READONLY_TOKEN,
   LEDGER_SPEC,
@@ -39,18 +39,9 @@ let ledger: LedgerServer
 let hooks: http.Server
 let worker: JobWorker
 
-async function until<T>(
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
+/** Runs take their time on 2 cores: 30 s, every 100 ms. */
+const until = <T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) =>
+  poll(check, timeoutMs, 100)
 
 const finished = (runId: string) =>
   until(async () => {

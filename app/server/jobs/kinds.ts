@@ -11,3 +11,7 @@ export const EVIDENCE_RUN_JOB = 'evidence.run'
 export const REPORT_PDF_JOB = 'report.pdf'
 /** Generate the readiness reports of a project whose schedule is due. Payload: {projectId}. */
 export const REPORT_SCHEDULE_JOB = 'report.schedule'
+/** Deliver one domain event to one connector (one attempt; retries are new jobs). Payload: {deliveryId, attempt}. */
+export const CONNECTOR_DELIVER_JOB = 'connector.deliver'
+/** Look for overdue plan items and idle partners in projects with connectors. Payload: {}. */
+export const EVENTS_SWEEP_JOB = 'events.sweep'

@@ -8,6 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { enqueueDueSweep } from '../events/emit.server'
 import { publish, subscribe } from '../live.server'
 import { enqueueDueReports } from '../reports/schedule.server'
 import { JOB_HANDLERS } from './handlers.server'
@@ -104,6 +105,9 @@ export class JobPool {
     }
     await enqueueDueReports().catch((error: unknown) =>
       console.error('[jobs] scheduled reports failed', error),
+    )
+    await enqueueDueSweep().catch((error: unknown) =>
+      console.error('[jobs] event sweep failed', error),
     )
   }
 

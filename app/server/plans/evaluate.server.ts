@@ -6,6 +6,7 @@
  * saying why; a person's own move stands until the evidence changes.
  */
 import { db } from '../db.server'
+import { emitPhasesCompleted } from '../events/emit.server'
 import { recordRunEvidence } from '../evidence/runs.server'
 import { EVIDENCE_RUN_JOB, PLAN_EVALUATE_JOB } from '../jobs/kinds'
 import type { JobHandler } from '../jobs/worker.server'
@@ -89,6 +90,12 @@ export async function evaluatePlan(
     if (status !== item.status)
       changes.push({ itemId: item.id, title: item.title, from: item.status, to: status, reason })
   }
+  await emitPhasesCompleted(
+    partnerProjectId,
+    items
+      .filter((item) => changes.some((change) => change.itemId === item.id && change.to === 'done'))
+      .map((item) => item.phase),
+  )
   return changes
 }
 

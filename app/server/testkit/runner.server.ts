@@ -21,6 +21,7 @@ import { db, sqliteDate } from '../db.server'
 import { CredentialError, resolveCredentials } from '../environments/credentials.server'
 import { matchEvent } from '../environments/events.server'
 import { partnerAuth, readAuth, readOptions, readTestConfig } from '../environments/service.server'
+import { emitRunFinished } from '../events/emit.server'
 import { EVIDENCE_RUN_JOB } from '../jobs/kinds'
 import { enqueueUniqueJob } from '../jobs/queue.server'
 import type { JobHandler } from '../jobs/worker.server'
@@ -267,6 +268,7 @@ async function finish(runId: string, status: string, counts: RunCounts, error?: 
   })
   if (owner?.partnerProjectId)
     await enqueueUniqueJob(EVIDENCE_RUN_JOB, { runId }, { maxAttempts: 5 })
+  await emitRunFinished(runId).catch((error: unknown) => console.error('[events] run', error))
 }
 
 /** Pending cases of a stopped run: skipped, with why. */

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto'
 import { type Actor, auditAs } from '../audit/log.server'
 import { db, sqliteDate } from '../db.server'
+import { emitTraceRejected } from '../events/emit.server'
 import { recordEvidence } from '../evidence/append.server'
 import { contentHash } from '../evidence/chain.server'
 import { traceContent, type TraceRecord } from '../evidence/records.server'
@@ -100,6 +101,10 @@ async function logRefusal(partner: PartnerRow, reason: string, ip: string, bytes
       bytes,
     },
   })
+  await emitTraceRejected(
+    { id: partner.id, name: partner.slug, projectId: partner.projectId },
+    reason,
+  )
 }
 
 let lastPrune = 0

@@ -2,13 +2,15 @@
  * The one use case "import a spec": the spec engine stores the version, the
  * spec's mock starts (or moves to it), and the import is audited. The Specs
  * tab and `POST /api/v1/projects/:id/specs` both call this, so they behave
- * and are recorded alike. Lives outside specs/ because the spec engine uses
- * no other area. `share` (the Specs tab's "who sees it" choice, checked
- * beforehand) applies to a new spec: the spec, its suite and the mock its
+ * and are recorded alike; a new version then goes through drift/'s
+ * afterSpecVersionAdded (optional run on the Mock, event, impact job).
+ * Lives outside specs/ because the spec engine uses no other area. `share`
+ * (the Specs tab's "who sees it" choice, checked beforehand) applies to a new spec: the spec, its suite and the mock its
  * import started; a new version keeps its spec's sharing.
  */
 import { flagOrphanedAnnotations } from '../annotations/annotations.server'
 import { type Actor, auditAs } from '../audit/log.server'
+import { afterSpecVersionAdded } from '../drift/new-version.server'
 import { autostartMock } from '../mocks/service.server'
 import { shareNewResources, type ShareState, VisibilityError } from '../partners/visibility.server'
 import { importSpec, type ImportInput } from '../specs/store.server'
@@ -58,7 +60,11 @@ export async function importSpecVersion(
         ...(annotations?.orphaned || annotations?.restored ? { annotations } : {}),
       },
     )
-  return { ...result, mock, shareError }
+  // Run on the Mock (when asked), the version event, the partner impact job (drift/).
+  const followUp = result.created
+    ? await afterSpecVersionAdded(actor, result.spec, result.version)
+    : null
+  return { ...result, mock, shareError, runId: followUp?.runId ?? null }
 }
 
 /** Restricts what the import created; a refusal is told to the person, the import stands. */

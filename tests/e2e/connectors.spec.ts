@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect, test } from '@playwright/test'
@@ -6,10 +7,12 @@ import { signIn } from './fixtures'
 /** A Slack incoming-webhook stand-in on loopback: it keeps every message posted to it. */
 async function slackReceiver() {
   const received: unknown[] = []
+  const raw: { headers: http.IncomingHttpHeaders; body: string }[] = []
   const server = http.createServer((request, response) => {
     let body = ''
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
     request.on('end', () => {
+      raw.push({ headers: request.headers, body })
       try {
         received.push(JSON.parse(body))
       } catch {
@@ -25,6 +28,7 @@ async function slackReceiver() {
   return {
     url: `http://127.0.0.1:${port}/services/T000/B000/e2e`,
     received,
+    raw,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
@@ -64,4 +68,52 @@ test('an owner enables Slack; a run against the mock posts its result to the cha
   } finally {
     await slack.close()
   }
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('an owner adds an outgoing webhook, sends a test event and sees it delivered, signed', async ({
+    page,
+  }) => {
+    const receiver = await slackReceiver()
+    try {
+      await signIn(page, 'owner@acme.test')
+      await page.getByRole('link', { name: /Acme Payments API/ }).click()
+      await page
+        .getByRole('navigation', { name: 'Project sections' })
+        .getByRole('link', { name: 'Settings' })
+        .click()
+      await page.getByRole('link', { name: 'Manage connectors' }).click()
+      await page
+        .getByLabel('URL', { exact: true })
+        .fill(receiver.url.replace('/services/', '/hooks/'))
+      await page.getByLabel('Name (optional)').fill('No-JS receiver')
+      await page.getByRole('button', { name: 'Add webhook' }).click()
+      const secret = await page.getByLabel('Signing secret').inputValue()
+      expect(secret).toMatch(/^whsec_/)
+      await page.getByRole('button', { name: 'Send test event' }).last().click()
+      await expect.poll(() => receiver.raw.length, { timeout: 30_000 }).toBeGreaterThan(0)
+      // Standard Webhooks: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed with the secret's bytes.
+      const { headers, body } = receiver.raw[0]!
+      const expected = crypto
+        .createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+        .update(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.${body}`)
+        .digest('base64')
+      expect(String(headers['webhook-signature'])).toContain(`v1,${expected}`)
+      // The delivery log says so after a reload (no JavaScript: the page is read again).
+      await expect
+        .poll(
+          async () => {
+            await page.reload()
+            return page.getByText('delivered', { exact: true }).count()
+          },
+          { timeout: 30_000, intervals: [1000] },
+        )
+        .toBeGreaterThan(0)
+      await page.screenshot({ path: 'tests/.tmp/screens/connectors-nojs.png', fullPage: true })
+    } finally {
+      await receiver.close()
+    }
+  })
 })

@@ -18,7 +18,7 @@ import {
 import { db } from '~/server/db.server'
 import { resetEnvCache } from '~/server/env.server'
 import { verifySignature } from '~/server/environments/signatures.server'
-import { emitRunFinished } from '~/server/events/emit.server'
+import { emitRunFinished, sweepEvents } from '~/server/events/emit.server'
 import { recordEvent } from '~/server/events/record.server'
 import { JobWorker } from '~/server/jobs/worker.server'
 import { importSpec } from '~/server/specs/store.server'
@@ -234,6 +234,63 @@ describe('recordEvent', () => {
     for (const delivery of deliveries)
       expect(jobs.some((job) => job.payload.includes(delivery.id))).toBe(true)
     expect(await recordEvent(project, 'not.a.type', { title: 'x' })).toBeNull()
+  })
+})
+
+describe('the hourly sweep', () => {
+  it('records overdue plan items and idle partners once each, and nothing for active partners', async () => {
+    const { projectId: project, actor: a } = await newProject()
+    await saveSlack(project, { webhookUrl: 'http://127.0.0.1:9/slack', events: [] }, a)
+    const now = new Date()
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000)
+    const idle = await db.partnerProject.create({
+      data: { projectId: project, name: 'Sleepy', slug: 'sleepy', createdAt: days(10) },
+    })
+    const busy = await db.partnerProject.create({
+      data: { projectId: project, name: 'Busy', slug: 'busy', createdAt: days(10) },
+    })
+    await db.trace.create({
+      data: {
+        projectId: project,
+        partnerProjectId: busy.id,
+        occurredAt: days(1),
+        receivedAt: days(1),
+        method: 'GET',
+        url: 'https://api.example.test/x',
+        status: 200,
+        request: '{}',
+        response: '{}',
+      },
+    })
+    const item = await db.planItem.create({
+      data: {
+        partnerProjectId: busy.id,
+        phase: 'build',
+        title: 'Send a signed trace',
+        dueDate: days(2),
+      },
+    })
+    await db.planItem.create({
+      data: {
+        partnerProjectId: busy.id,
+        phase: 'build',
+        title: 'Done already',
+        dueDate: days(2),
+        status: 'done',
+      },
+    })
+    await sweepEvents(now)
+    await sweepEvents(now)
+    const events = await db.domainEvent.findMany({
+      where: { projectId: project, type: { in: ['plan_item.overdue', 'partner.idle'] } },
+    })
+    expect(events.map((event) => [event.type, event.partnerProjectId]).sort()).toEqual(
+      [
+        ['partner.idle', idle.id],
+        ['plan_item.overdue', busy.id],
+      ].sort(),
+    )
+    expect(events.find((event) => event.type === 'plan_item.overdue')!.dedupeKey).toContain(item.id)
   })
 })
 

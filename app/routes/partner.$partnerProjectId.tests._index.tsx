@@ -168,7 +168,7 @@ export default function PartnerTests() {
                   {environment.credentials
                     ? `Your credentials: ${environment.credentials} (sealed).`
                     : environment.vendorCredentials
-                      ? 'You have not set credentials: runs use the ones the API team set.'
+                      ? 'Set your credentials to run against this environment (the API team’s are not used for you).'
                       : 'No credentials set: runs send none.'}
                 </p>
                 <div className="mt-2 max-w-md">

@@ -54,7 +54,7 @@ test('a partner’s failing run becomes a pattern; the vendor accepts its sugges
   await page.getByLabel('Environment').selectOption('mock')
   await page.getByRole('button', { name: 'Run the suite' }).click()
   await expect(page.getByRole('link', { name: '← All runs' })).toBeVisible()
-  await expect(page.getByText(/^(passed|failed|incomplete)$/i).first()).toBeVisible({
+  await expect(page.getByTestId('run-status')).toHaveText(/^(passed|failed|incomplete)$/, {
     timeout: 45_000,
   })
   await page.context().clearCookies()

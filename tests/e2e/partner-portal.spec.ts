@@ -112,7 +112,7 @@ test('a vendor invites a partner, who tries the playground, saves a template, ru
   await page.getByRole('button', { name: 'Run the suite' }).click()
   await expect(page.getByRole('link', { name: '← All runs' })).toBeVisible()
   await expect(page.getByTestId('case-row').first()).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByText(/^(passed|failed|incomplete)$/i).first()).toBeVisible({
+  await expect(page.getByTestId('run-status')).toHaveText(/^(passed|failed|incomplete)$/, {
     timeout: 45_000,
   })
   await page.screenshot({ path: 'tests/.tmp/screens/partner-run.png', fullPage: true })

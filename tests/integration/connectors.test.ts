@@ -735,9 +735,25 @@ describe('PUT /api/v1/projects/:projectId/connectors/:kind', () => {
       token,
     )
     expect(hook.status).toBe(201)
-    expect(((await hook.response!.json()) as { signingSecret: string }).signingSecret).toMatch(
-      /^whsec_/,
+    const created = (await hook.response!.json()) as { id: string; signingSecret: string }
+    expect(created.signingSecret).toMatch(/^whsec_/)
+    // The same URL again (a CI job run twice): the same webhook, its events updated, no new secret.
+    const again = await put(
+      project,
+      'webhooks',
+      JSON.stringify({ url: 'https://example.com/in', events: ['run.finished'] }),
+      token,
     )
+    expect(again.status).toBe(200)
+    const updated = (await again.response!.json()) as {
+      id: string
+      signingSecret: string | null
+      connector: { events: string[] }
+    }
+    expect(updated.id).toBe(created.id)
+    expect(updated.signingSecret).toBeNull()
+    expect(updated.connector.events).toEqual(['run.finished'])
+    expect(await db.connector.count({ where: { projectId: project, kind: 'webhook' } })).toBe(1)
     const jira = await put(
       project,
       'jira',
@@ -755,7 +771,8 @@ describe('PUT /api/v1/projects/:projectId/connectors/:kind', () => {
     const audits = await db.auditLog.findMany({
       where: { projectId: project, action: { startsWith: 'connector.' } },
     })
-    expect(audits).toHaveLength(3)
+    // slack, webhook created, webhook updated, jira
+    expect(audits).toHaveLength(4)
     expect(audits.every((entry) => entry.metadata.includes('"via":"api"'))).toBe(true)
   })
 })

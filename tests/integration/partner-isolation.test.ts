@@ -19,7 +19,11 @@ import {
   loader as partnerTestsLoader,
 } from '~/routes/partner.$partnerProjectId.tests._index'
 import { db } from '~/server/db.server'
-import { setPartnerAuth, setPartnerTestConfig } from '~/server/environments/service.server'
+import {
+  createEnvironment,
+  setPartnerAuth,
+  setPartnerTestConfig,
+} from '~/server/environments/service.server'
 import { storeEvidenceFile } from '~/server/evidence/files.server'
 import { ensurePlan } from '~/server/plans/evaluate.server'
 import { generateSnapshot } from '~/server/reports/snapshots.server'
@@ -351,6 +355,35 @@ describe('credentials and test configuration', () => {
     expect(after.auth).toBe(before.auth)
     const own = await db.partnerCredential.findFirstOrThrow({ where: { partnerProjectId: a.id } })
     expect(own.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime())
+  })
+
+  it('cannot run on a Sandbox with the vendor’s credentials: its own are required', async () => {
+    const guarded = await createEnvironment(
+      shop.project.id,
+      {
+        kind: 'uat',
+        name: 'Guarded UAT',
+        baseUrl: 'https://uat.shop.test/v1',
+        auth: { type: 'bearer', token: 'vendor-uat-token-0123456789' },
+      },
+      { userId: null, organizationId: shop.org.id, projectId: shop.project.id, via: 'page' },
+    )
+    const spec = await db.specVersion.findUniqueOrThrow({ where: { id: shop.specVersionId } })
+    const result = await settle(() =>
+      partnerTestsAction(
+        routeArgs(
+          formRequest(
+            `/partner/${a.id}/tests`,
+            { intent: 'run', specId: spec.specId, environment: guarded.environment.id },
+            a.cookie,
+          ),
+          { partnerProjectId: a.id },
+        ),
+      ),
+    )
+    expect(result.status).toBe(400)
+    expect(JSON.stringify(result.data)).toContain('Set your own credentials for Guarded UAT')
+    expect(await db.run.count({ where: { environmentId: guarded.environment.id } })).toBe(0)
   })
 
   it('cannot start a run against an environment of another project', async () => {

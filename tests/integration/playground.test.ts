@@ -277,6 +277,14 @@ describe('the page', () => {
 })
 
 describe('sending', () => {
+  it('never lends the vendor’s sandbox credential to a partner without its own', async () => {
+    const before = received.length
+    const { answer } = await post('sibling', createOrder(sandboxEnvId, VALID))
+    expect(received.length).toBe(before)
+    expect(JSON.stringify(answer)).toContain('Set your own credentials for Orders sandbox')
+    expect(JSON.stringify(answer)).not.toContain(SANDBOX_TOKEN)
+  })
+
   it('sends the vendor’s request to the sandbox with the environment’s credential, never shown', async () => {
     const before = received.length
     const { status, answer } = await post('vendor', createOrder(sandboxEnvId, VALID))

@@ -3,7 +3,7 @@ import { JiraApiSchema, SlackApiSchema, WebhookApiSchema } from '~/shared/connec
 import type { z } from 'zod'
 import type { Actor } from '../audit/log.server'
 import { jsonError } from '../http.server'
-import { addWebhook, ConnectorError, listConnectors, saveJira, saveSlack } from './settings.server'
+import { putWebhook, ConnectorError, listConnectors, saveJira, saveSlack } from './settings.server'
 
 function problems(error: z.ZodError) {
   return error.issues
@@ -46,10 +46,15 @@ export async function putConnector(projectId: string, kind: string, body: unknow
       const parsed = WebhookApiSchema.safeParse(body)
       if (!parsed.success)
         return jsonError(400, 'Invalid webhook settings.', { problems: problems(parsed.error) })
-      const { connector, secret } = await addWebhook(projectId, parsed.data, actor)
+      const { connector, secret, created } = await putWebhook(projectId, parsed.data, actor)
       return json(
-        { id: connector.id, signingSecret: secret, connector: await view(projectId, connector.id) },
-        201,
+        {
+          id: connector.id,
+          // Shown once, when the webhook is created; a repeated PUT updates its events only.
+          signingSecret: secret,
+          connector: await view(projectId, connector.id),
+        },
+        created ? 201 : 200,
       )
     }
   } catch (error) {

@@ -112,6 +112,32 @@ export async function saveJira(projectId: string, input: JiraSettings, actor: Ac
 }
 
 /** Adds an outgoing webhook; its signing secret is returned this one time. */
+/**
+ * The API's PUT: the webhook for this URL, created once (its signing secret returned that
+ * time only) and updated (events, name) when it exists, so CI may repeat the call.
+ */
+export async function putWebhook(projectId: string, input: WebhookSettings, actor: Actor) {
+  const webhooks = await db.connector.findMany({ where: { projectId, kind: 'webhook' } })
+  const existing = webhooks.find(
+    (connector) => readable<{ url?: string }>(connector.config)?.url === input.url,
+  )
+  if (!existing) return { ...(await addWebhook(projectId, input, actor)), created: true }
+  const connector = await db.connector.update({
+    where: { id: existing.id },
+    data: {
+      events: JSON.stringify(input.events),
+      ...(input.name ? { name: input.name } : {}),
+    },
+  })
+  await auditAs(
+    actor,
+    'connector.updated',
+    { type: 'connector', id: connector.id },
+    { kind: 'webhook', events: input.events },
+  )
+  return { connector, secret: null, created: false }
+}
+
 export async function addWebhook(projectId: string, input: WebhookSettings, actor: Actor) {
   const count = await db.connector.count({ where: { projectId, kind: 'webhook' } })
   if (count >= MAX_WEBHOOKS)

@@ -9,7 +9,12 @@ import type { Category } from '~/shared/golden-templates'
 import type { Actor } from '../audit/log.server'
 import { db } from '../db.server'
 import { partnerVariablesView } from '../environments/partner-settings.server'
-import { describeAuth, EnvironmentError, mockEnvironment } from '../environments/service.server'
+import {
+  describeAuth,
+  EnvironmentError,
+  mockEnvironment,
+  partnerAuth,
+} from '../environments/service.server'
 import { phaseProgress } from '../plans/board.server'
 import { RunError, listRuns, startRun } from '../testkit/runs.server'
 import { runSummary, suiteFor } from '../testkit/views.server'
@@ -158,12 +163,20 @@ export async function startPartnerRun(
     if (!mock) throw new RunError('This spec has no mock shared with you.', 422)
     environmentId = (await mockEnvironment(projectId, mock.id)).id
   } else {
+    let environment
     try {
-      environmentId = (await requirePartnerEnvironment(projectId, input.environment)).id
+      environment = await requirePartnerEnvironment(projectId, input.environment)
     } catch (error) {
       if (error instanceof EnvironmentError) throw new RunError(error.message, 404)
       throw error
     }
+    // The vendor's own credentials are never used for a partner's run.
+    if (environment.auth && !(await partnerAuth(environment.id, partnerProjectId)))
+      throw new RunError(
+        `Set your own credentials for ${environment.name} below first: the API team’s are not used for your runs.`,
+        422,
+      )
+    environmentId = environment.id
   }
   return startRun(
     projectId,

@@ -130,15 +130,22 @@ export async function resolveTarget(
   } catch {
     base = null
   }
+  // A partner acts on the vendor's Sandbox / UAT with its own credentials only, never the vendor's.
+  const own = await partnerAuth(environment.id, scope.partnerProjectId)
+  const auth = scope.partnerProjectId ? own : readAuth(environment.auth)
+  const missing =
+    scope.partnerProjectId && !own && environment.auth
+      ? `Set your own credentials for ${environment.name} on your Tests page first: the API team’s are not used for you.`
+      : null
   return {
     environmentId: environment.id,
     label: choice.label,
-    sendBase: base,
-    unavailable: base ? null : 'The environment has no valid base URL.',
+    sendBase: missing ? null : base,
+    unavailable: missing ?? (base ? null : 'The environment has no valid base URL.'),
     publicBase: base,
     mock: false,
     allowPrivate: environment.allowPrivateNetwork,
     timeoutMs: readOptions(environment).resolved.timeoutMs,
-    auth: (await partnerAuth(environment.id, scope.partnerProjectId)) ?? readAuth(environment.auth),
+    auth,
   }
 }

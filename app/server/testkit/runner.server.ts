@@ -331,9 +331,11 @@ export async function executeRun(
 
   let credentials
   try {
+    // A partner's run on a Sandbox / UAT carries its own credentials, never the vendor's.
+    const own = await partnerAuth(environment.id, run.partnerProjectId)
     const auth =
-      (await partnerAuth(environment.id, run.partnerProjectId)) ??
-      readAuth(environment.auth) ??
+      own ??
+      (run.partnerProjectId && environment.kind !== 'mock' ? null : readAuth(environment.auth)) ??
       mockAuth?.auth ??
       null
     credentials = await resolveCredentials(auth, allowPrivate)

@@ -18,6 +18,9 @@ export function loader() {
 /**
  * POST /api/v1/traces: one or many request/response pairs ({"traces": [...]} or a HAR 1.2
  * file), signed with the partner project's trace secret -> 201 {accepted, rejected}.
+ * Deliberately public (no session, no project token): partners' integrations call it, and
+ * the HMAC signature over timestamp + body with the partner project's secret (checked in
+ * ingestTraces, replay- and age-guarded) is the authentication; unsigned batches are 401.
  */
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return jsonError(405, 'Method not allowed. Use POST.')

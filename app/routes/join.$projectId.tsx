@@ -72,6 +72,11 @@ async function readSmallForm(request: Request): Promise<FormData | { error: stri
 const formError = (message: string) =>
   parseWithZod(new FormData(), { schema: z.object({}) }).reply({ formErrors: [message] })
 
+/**
+ * Deliberately public (no sign-in): the self-registration page a company uses to ask for
+ * access. It exists only while the project's admins have self-registration on (else 404),
+ * is honeypot- and rate-limited, and creates nothing but a pending request an admin decides.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const project = await findJoinableProject(params.projectId)
   if (!project) return data({ project: null, sent: null }, { status: 404 })

@@ -23,6 +23,8 @@ type GitHubProfile = { id: number; login: string; name: string | null; email: st
 type GitHubEmail = { email: string; primary: boolean; verified: boolean }
 
 async function githubGet<T>(path: string, accessToken: string): Promise<T> {
+  // A fixed, trusted third-party endpoint (never a tenant-supplied URL, so no SSRF guard is
+  // needed); global fetch so msw's GitHub handlers answer it under MOCKS=true and in tests.
   const response = await fetch(`https://api.github.com${path}`, {
     headers: {
       Authorization: `Bearer ${accessToken}`,

@@ -92,6 +92,7 @@ export function fetchSnippet(request: SnippetRequest): string {
     )
     target = 'url'
   }
+  // Text of the snippet the user copies: nothing is fetched here.
   lines.push(`const response = await fetch(${target}, {`, `  method: ${jsString(request.method)},`)
   const headers = request.headers.map(
     ([name, value]) => `    ${jsString(name)}: ${jsString(value)},`,

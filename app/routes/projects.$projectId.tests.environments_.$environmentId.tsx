@@ -15,9 +15,8 @@ import { FormErrors, inputClass } from '~/components/ui/forms'
 import { Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
-import { db } from '~/server/db.server'
 import {
-  partnerVariablesView,
+  partnersOfEnvironment,
   savePartnerCredentials,
   savePartnerVariables,
 } from '~/server/environments/partner-settings.server'
@@ -58,16 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
   const row = await load(project.id, params.environmentId ?? '')
   const { stored } = readOptions(row)
-  const partners = await db.partnerProject.findMany({
-    where: { projectId: project.id },
-    orderBy: { name: 'asc' },
-    select: {
-      id: true,
-      name: true,
-      testConfig: true,
-      credentials: { where: { environmentId: row.id }, select: { id: true } },
-    },
-  })
+  const partners = await partnersOfEnvironment(project.id, row.id)
   const receipts = await listReceipts(row.id)
   return {
     projectId: project.id,
@@ -76,12 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     variables: Object.entries(stored.variables ?? {})
       .map(([name, value]) => `${name}=${value}`)
       .join('\n'),
-    partners: partners.map((partner) => ({
-      id: partner.id,
-      name: partner.name,
-      hasCredentials: partner.credentials.length > 0,
-      ...partnerVariablesView(partner.testConfig),
-    })),
+    partners,
     receipts: receipts.map((receipt) => ({
       id: receipt.id,
       at: receipt.receivedAt.toISOString(),

@@ -8,13 +8,11 @@ import { AuthLayout } from '~/components/auth-layout'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, HoneypotField } from '~/components/ui/forms'
 import { requireAnonymous } from '~/server/auth.server'
-import { normalizeEmail } from '~/server/passwords.server'
 import { PASSWORD_MIN_LENGTH } from '~/shared/roles'
-import { db } from '~/server/db.server'
 import { assertNotBot } from '~/server/honeypot.server'
 import { appOrigin, safeRedirectPath } from '~/server/http.server'
 import { invitationInPath } from '~/server/orgs/members.server'
-import { registerUser } from '~/server/orgs/organizations.server'
+import { emailTaken, registerUser } from '~/server/orgs/organizations.server'
 import { redirectWithSession } from '~/server/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Create an account · Integration Copilot' }]
@@ -51,8 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseWithZod(formData, {
     async: true,
     schema: SignupSchema.superRefine(async (value, ctx) => {
-      const existing = await db.user.findUnique({ where: { email: normalizeEmail(value.email) } })
-      if (existing) {
+      if (await emailTaken(value.email)) {
         ctx.addIssue({
           code: 'custom',
           path: ['email'],

@@ -30,6 +30,26 @@ export function partnerVariablesView(testConfig: string) {
   }
 }
 
+/** The project's partners as the environment page shows them: own credentials set or not, their variables. */
+export async function partnersOfEnvironment(projectId: string, environmentId: string) {
+  const partners = await db.partnerProject.findMany({
+    where: { projectId },
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      testConfig: true,
+      credentials: { where: { environmentId }, select: { id: true } },
+    },
+  })
+  return partners.map((partner) => ({
+    id: partner.id,
+    name: partner.name,
+    hasCredentials: partner.credentials.length > 0,
+    ...partnerVariablesView(partner.testConfig),
+  }))
+}
+
 /** intent=partner-auth: the partner's credentials for one environment, or their removal. */
 export async function savePartnerCredentials(
   projectId: string,

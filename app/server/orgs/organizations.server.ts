@@ -56,6 +56,11 @@ async function createAccount(input: NewUser) {
   })
 }
 
+/** Whether an account already uses the address (normalised as sign-in does). */
+export async function emailTaken(email: string): Promise<boolean> {
+  return (await db.user.findUnique({ where: { email: normalizeEmail(email) } })) !== null
+}
+
 /** Whether the address has an invitation waiting (not used, revoked or expired). */
 export async function hasPendingInvite(email: string): Promise<boolean> {
   const invite = await db.invite.findFirst({

@@ -35,8 +35,8 @@ export function AppHeader({ account, showOutbox }: { account: Account; showOutbo
               <NavLink to="/readiness" className={navLinkClass}>
                 Readiness
               </NavLink>
-              <NavLink to="/members" className={navLinkClass}>
-                Members
+              <NavLink to="/settings" className={navLinkClass}>
+                Settings
               </NavLink>
             </>
           ) : null}

@@ -21,12 +21,15 @@ export const ACTIONS = [
   'member:read',
   'member:manage',
   'partner:manage',
+  'audit:read',
+  'org:manage',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
 const ALL: readonly Role[] = ROLES
 const WRITERS: readonly Role[] = ['OWNER', 'ADMIN', 'VENDOR']
 const ADMINS: readonly Role[] = ['OWNER', 'ADMIN']
+const OWNERS: readonly Role[] = ['OWNER']
 
 /** The permission table. */
 export const PERMISSIONS: Record<Action, readonly Role[]> = {
@@ -39,6 +42,10 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'member:manage': ADMINS,
   /** Invite, resend, revoke and remove partner users of a partner project. */
   'partner:manage': WRITERS,
+  /** Read and export the audit trail (settings/audit). */
+  'audit:read': ADMINS,
+  /** Organisation-wide controls: SSO, security policy, retention and legal holds. */
+  'org:manage': OWNERS,
 }
 
 export function can(role: string, action: Action): boolean {

@@ -35,7 +35,10 @@ test('a vendor signs up, creates a project, walks every tab, invites a colleague
   await page.getByRole('button', { name: 'Create token' }).click()
   await expect(page.getByTestId('new-token')).toHaveValue(/^ic_/)
 
-  await page.getByRole('link', { name: 'Members' }).click()
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Settings' })
+    .click()
   const inviteeEmail = uniqueEmail('colleague')
   await page.getByLabel('Email').fill(inviteeEmail)
   await page.getByLabel('Role', { exact: true }).selectOption('VIEWER')

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { action as inviteAction } from '~/routes/invites.$token'
-import { action as membersAction, loader as membersLoader } from '~/routes/members'
+import { action as membersAction, loader as membersLoader } from '~/routes/settings.members'
 import { db } from '~/server/db.server'
 import {
   acceptInvite,
@@ -46,13 +46,15 @@ describe('invitations', () => {
   it('shows the link, writes the email to the outbox without it, stores only a hash, and accepts once', async () => {
     const email = uniqueEmail('invitee')
     const result = await settle(() =>
-      membersAction(args(formRequest('/members', { intent: 'invite', email, role: 'VIEWER' }))),
+      membersAction(
+        args(formRequest('/settings/members', { intent: 'invite', email, role: 'VIEWER' })),
+      ),
     )
     expect(result.status).toBe(302) // anonymous: sent to sign in
     const cookie = await cookieFor(owner.user.id)
     const sent = await settle(() =>
       membersAction(
-        args(formRequest('/members', { intent: 'invite', email, role: 'VIEWER' }, cookie)),
+        args(formRequest('/settings/members', { intent: 'invite', email, role: 'VIEWER' }, cookie)),
       ),
     )
     const link = (sent.data as { inviteLink: { link: string } }).inviteLink.link
@@ -103,7 +105,13 @@ describe('invitations', () => {
     const cookie = await cookieFor(owner.user.id)
     const bad = await settle(() =>
       membersAction(
-        args(formRequest('/members', { intent: 'invite', email: 'nope', role: 'GOD' }, cookie)),
+        args(
+          formRequest(
+            '/settings/members',
+            { intent: 'invite', email: 'nope', role: 'GOD' },
+            cookie,
+          ),
+        ),
       ),
     )
     expect(bad.status).toBe(400)
@@ -181,7 +189,11 @@ describe('roles', () => {
     const removed = await settle(() =>
       membersAction(
         args(
-          formRequest('/members', { intent: 'remove', membershipId: vendor.membership.id }, cookie),
+          formRequest(
+            '/settings/members',
+            { intent: 'remove', membershipId: vendor.membership.id },
+            cookie,
+          ),
         ),
       ),
     )
@@ -205,14 +217,14 @@ describe('roles', () => {
     for (const role of ['VIEWER', 'VENDOR'] as const) {
       const member = await createMember(orgId, role)
       const cookie = await cookieFor(member.user.id)
-      expect((await settle(() => membersLoader(args(getRequest('/members', cookie))))).status).toBe(
-        200,
-      )
+      expect(
+        (await settle(() => membersLoader(args(getRequest('/settings/members', cookie))))).status,
+      ).toBe(200)
       const attempt = await settle(() =>
         membersAction(
           args(
             formRequest(
-              '/members',
+              '/settings/members',
               { intent: 'invite', email: uniqueEmail(), role: 'OWNER' },
               cookie,
             ),

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { action as inviteAction } from '~/routes/invites.$token'
 import { action as loginAction } from '~/routes/login'
-import { action as membersAction, loader as membersLoader } from '~/routes/members'
+import { action as membersAction, loader as membersLoader } from '~/routes/settings.members'
 import { action as switchAction } from '~/routes/orgs.switch'
 import { action as signupAction } from '~/routes/signup'
 import { hashPassword } from '~/server/passwords.server'
@@ -37,12 +37,12 @@ describe('finding 3: only an OWNER grants OWNER', () => {
     const email = uniqueEmail('mallory')
     const result = await settle(() =>
       membersAction(
-        args(formRequest('/members', { intent: 'invite', email, role: 'OWNER' }, cookie)),
+        args(formRequest('/settings/members', { intent: 'invite', email, role: 'OWNER' }, cookie)),
       ),
     )
     expect(result.status).toBe(302) // back to the page with the refusal as a toast
     expect(await db.invite.count({ where: { email } })).toBe(0)
-    const page = await settle(() => membersLoader(args(getRequest('/members', cookie))))
+    const page = await settle(() => membersLoader(args(getRequest('/settings/members', cookie))))
     expect((page.data as { grantableRoles: string[] }).grantableRoles).not.toContain('OWNER')
   })
 
@@ -56,7 +56,7 @@ describe('finding 3: only an OWNER grants OWNER', () => {
       membersAction(
         args(
           formRequest(
-            '/members',
+            '/settings/members',
             { intent: 'invite', email, role: 'OWNER' },
             await cookieFor(secondOwner.user.id),
           ),

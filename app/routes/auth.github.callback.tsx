@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { getAuthenticator } from '~/server/auth.server'
 import { isGitHubEnabled } from '~/server/env.server'
 import { ensurePrimary } from '~/server/litefs.server'
-import { redirectWithSession } from '~/server/session.server'
+import { completeSignIn } from '~/server/security/sign-in.server'
 import { redirectWithToast } from '~/server/toast.server'
 
 /** A GET that writes (user, session): it must run on the LiteFS primary. */
@@ -11,7 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await ensurePrimary()
   try {
     const user = await getAuthenticator(new URL(request.url).origin).authenticate('github', request)
-    return await redirectWithSession(user.id, request, '/projects')
+    return await completeSignIn(user, request, { method: 'github', redirectTo: '/projects' })
   } catch (error) {
     if (error instanceof Response) throw error
     console.error('[auth] GitHub sign-in failed', error instanceof Error ? error.message : error)

@@ -12,7 +12,8 @@ import { isGitHubEnabled } from '~/server/env.server'
 import { assertNotBot } from '~/server/honeypot.server'
 import { appOrigin, getClientIp, safeRedirectPath } from '~/server/http.server'
 import { loginThrottle, tooManyAttemptsMessage } from '~/server/login-limit.server'
-import { redirectWithSession } from '~/server/session.server'
+import { auditSignIn } from '~/server/audit/sign-in.server'
+import { completeSignIn } from '~/server/security/sign-in.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Integration Copilot' }]
 
@@ -51,14 +52,14 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const user = await getAuthenticator(new URL(request.url).origin).authenticate('form', request)
     throttle.recordSuccess(address, email)
-    return redirectWithSession(
-      user.id,
-      request,
-      safeRedirectPath(submission.value.redirectTo, '/projects', appOrigin(request)),
-    )
+    return completeSignIn(user, request, {
+      method: 'password',
+      redirectTo: safeRedirectPath(submission.value.redirectTo, '/projects', appOrigin(request)),
+    })
   } catch (error) {
     if (error instanceof AuthError) {
       throttle.recordFailure(address, email)
+      await auditSignIn({ user: null, email, method: 'password', outcome: 'failure', request })
       return data(submission.reply({ formErrors: [error.message], hideFields: ['password'] }), {
         status: 400,
       })

@@ -24,12 +24,27 @@ export function sessionCookie() {
   return cookie
 }
 
-export async function createSession(userId: string, request: Request) {
+export type SessionOptions = {
+  /** password | github | google | oidc | saml */
+  authMethod?: string
+  /** The organisation whose SSO connection signed the user in. */
+  ssoOrganizationId?: string | null
+  ttlMs?: number
+}
+
+export async function createSession(
+  userId: string,
+  request: Request,
+  options: SessionOptions = {},
+) {
   const session = await db.session.create({
     data: {
       userId,
-      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      expiresAt: new Date(Date.now() + (options.ttlMs ?? SESSION_TTL_MS)),
       userAgent: (request.headers.get('user-agent') ?? '').slice(0, 300),
+      authMethod: options.authMethod ?? 'password',
+      ssoOrganizationId: options.ssoOrganizationId ?? null,
+      ...(options.ssoOrganizationId ? { activeOrganizationId: options.ssoOrganizationId } : {}),
     },
   })
   return { session, setCookie: await sessionCookie().serialize(session.id) }
@@ -60,7 +75,12 @@ export async function revokeSession(request: Request): Promise<string> {
   return sessionCookie().serialize('', { maxAge: 0 })
 }
 
-export async function redirectWithSession(userId: string, request: Request, to: string) {
-  const { setCookie } = await createSession(userId, request)
+export async function redirectWithSession(
+  userId: string,
+  request: Request,
+  to: string,
+  options: SessionOptions = {},
+) {
+  const { setCookie } = await createSession(userId, request, options)
   return redirect(to, { headers: { 'Set-Cookie': setCookie } })
 }

@@ -43,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organizations: memberships.map((membership) => ({
         id: membership.organizationId,
         name: membership.organization.name,
-        role: membership.role,
+        role: membership.roleLabel,
       })),
       activeOrganizationId: active?.organizationId ?? null,
       isPartner: await hasPartnerMembership(session.userId),

@@ -98,6 +98,12 @@ export function AppHeader({ account, showOutbox }: { account: Account; showOutbo
                   {active.name} · {active.role.toLowerCase()}
                 </p>
               ) : null}
+              <Link
+                to="/account/security"
+                className="mt-3 block rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+              >
+                Account security
+              </Link>
               <Form method="post" action="/logout" className="mt-3">
                 <SubmitButton variant="secondary" className="w-full" pendingText="Signing out…">
                   Sign out

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { getAuthenticator } from '~/server/auth.server'
 import { getEnv, isGitHubEnabled } from '~/server/env.server'
-import { skipGitHubConsent } from '~/server/github-mock.server'
+import { skipOAuthConsent } from '~/server/github-mock.server'
 
 export async function loader() {
   return redirect('/login')
@@ -13,7 +13,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await getAuthenticator(new URL(request.url).origin).authenticate('github', request)
   } catch (error) {
-    if (error instanceof Response && getEnv().MOCKS) return skipGitHubConsent(error)
+    if (error instanceof Response && getEnv().MOCKS) return skipOAuthConsent(error)
     throw error
   }
   return redirect('/login')

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { AuthLayout } from '~/components/auth-layout'
-import { roleLabel } from '~/shared/roles'
+import { PASSWORD_MIN_LENGTH, roleLabel } from '~/shared/roles'
 import { SubmitButton } from '~/components/ui/button'
 import { FormErrors } from '~/components/ui/forms'
 import { audit } from '~/server/audit/log.server'
@@ -28,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       email: invite.email,
       organizationName: invite.organization.name,
       role: roleLabel(invite.role),
+      /** A new account made to accept this invitation needs the organisation's minimum. */
+      passwordMinLength: Math.max(PASSWORD_MIN_LENGTH, invite.organization.passwordMinLength),
       partner: invite.partnerProject
         ? { name: invite.partnerProject.name, projectName: invite.partnerProject.project.name }
         : null,
@@ -121,7 +123,8 @@ export default function InvitePage() {
       ) : (
         <div className="space-y-3 text-sm">
           <p className="text-slate-700">
-            Sign in or create an account with {invite.email} to accept.
+            Sign in or create an account with {invite.email} to accept. A new account&apos;s
+            password needs at least {invite.passwordMinLength} characters.
           </p>
           <div className="flex gap-3">
             <Link

@@ -8,7 +8,7 @@ import { AuthLayout } from '~/components/auth-layout'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors, HoneypotField } from '~/components/ui/forms'
 import { AuthError, getAuthenticator, requireAnonymous } from '~/server/auth.server'
-import { isGitHubEnabled } from '~/server/env.server'
+import { isGitHubEnabled, isGoogleEnabled } from '~/server/env.server'
 import { assertNotBot } from '~/server/honeypot.server'
 import { appOrigin, getClientIp, safeRedirectPath } from '~/server/http.server'
 import { loginThrottle, tooManyAttemptsMessage } from '~/server/login-limit.server'
@@ -25,7 +25,7 @@ const LoginSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
-  return { githubEnabled: isGitHubEnabled() }
+  return { githubEnabled: isGitHubEnabled(), googleEnabled: isGoogleEnabled() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -69,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function LoginPage() {
-  const { githubEnabled } = useLoaderData<typeof loader>()
+  const { githubEnabled, googleEnabled } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const redirectTo = searchParams.get('redirectTo') ?? ''
@@ -130,6 +130,27 @@ export default function LoginPage() {
           </SubmitButton>
         </Form>
       ) : null}
+      {googleEnabled ? (
+        <Form
+          method="post"
+          action="/auth/google"
+          reloadDocument
+          className={githubEnabled ? 'mt-2' : 'mt-4 border-t border-slate-200 pt-4'}
+        >
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <SubmitButton variant="secondary" className="w-full" pendingText="Redirecting to Google…">
+            Sign in with Google
+          </SubmitButton>
+        </Form>
+      ) : null}
+      <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
+        <Link
+          to={`/sso${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`}
+          className="font-semibold text-indigo-600 hover:underline"
+        >
+          Sign in with single sign-on
+        </Link>
+      </p>
     </AuthLayout>
   )
 }

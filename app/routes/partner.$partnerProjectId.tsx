@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react'
+import { Form, Outlet, useLoaderData } from '@remix-run/react'
 import { PARTNER_TABS } from '~/components/partner-tabs'
 import { requirePartnerAccess } from '~/server/access.server'
 import { listPartnerMemberships } from '~/server/partners/partners.server'
+import { TabNav } from '~/components/ui/tab-nav'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.partner.name ?? 'Partner'} · Partner portal · Integration Copilot` },
@@ -59,24 +60,15 @@ export default function PartnerLayout() {
           </Form>
         ) : null}
       </div>
-      <nav aria-label="Partner sections" className="mt-4 border-b border-slate-200">
-        <ul className="-mb-px flex flex-wrap gap-1">
-          {PARTNER_TABS.map((tab) => (
-            <li key={tab.slug}>
-              <NavLink
-                to={`/partner/${partner.id}${tab.slug ? `/${tab.slug}` : ''}`}
-                end={tab.slug === ''}
-                prefetch="intent"
-                className={({ isActive }) =>
-                  `inline-block border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'}`
-                }
-              >
-                {tab.label}
-              </NavLink>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <TabNav
+        label="Partner sections"
+        className="mt-4"
+        tabs={PARTNER_TABS.map((tab) => ({
+          to: `/partner/${partner.id}${tab.slug ? `/${tab.slug}` : ''}`,
+          label: tab.label,
+          end: tab.slug === '',
+        }))}
+      />
       <div className="-mx-6">
         <Outlet />
       </div>

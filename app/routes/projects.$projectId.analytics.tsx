@@ -15,7 +15,8 @@ export const meta: MetaFunction = () => [{ title: 'Failure analytics · Integrat
 
 /** Failure patterns across partners, one page of 50, with the note each suggests. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const analytics = await failureAnalytics(
     project.id,
     parseAnalyticsQuery(new URL(request.url).searchParams),
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const statuses = await patternStatuses(project.id, analytics)
   return {
     projectId: project.id,
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     canDraft: canDraftWithAssistant(),
     ...analytics,
     patterns: analytics.patterns.map((pattern, index) => ({ ...pattern, ...statuses[index]! })),

@@ -16,6 +16,6 @@ import { forbidden } from '~/server/http.server'
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
   const formData = await request.formData()
-  if (promptNeedsWrite(formData) && !can(access.role, 'project:write')) throw forbidden()
+  if (promptNeedsWrite(formData) && !can(access, 'project:write')) throw forbidden()
   return streamAnswer(request, vendorScope(access), parseAskForm(formData))
 }

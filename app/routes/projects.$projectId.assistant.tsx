@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
   const formData = await request.formData()
-  if (promptNeedsWrite(formData) && !can(access.role, 'project:write')) throw forbidden()
+  if (promptNeedsWrite(formData) && !can(access, 'project:write')) throw forbidden()
   return askFromPage(
     vendorScope(access),
     parseAskForm(formData),

@@ -31,7 +31,8 @@ import { parseOriginList } from '~/shared/origins'
 const LIVE_REFRESH_MS = 3000
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const detail = await mockDetail(project.id, params.mockId ?? '', {
     search: new URL(request.url).searchParams,
     appOrigin: appOrigin(request),
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
     now: Date.now(),
-    canControl: can(role, 'project:write'),
+    canControl: can(access, 'project:write'),
     ...detail,
     sharing: { state: sharing, partners: partners.map(({ id, name }) => ({ id, name })) },
   }

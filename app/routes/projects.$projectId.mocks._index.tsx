@@ -29,7 +29,8 @@ import { redirectWithToast } from '~/server/toast.server'
 import { formatUptime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const [mocks, specs, partners] = await Promise.all([
     listMocks(project.id),
     listSpecs(project.id),
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     projectId: project.id,
     /** The server's clock, so uptimes render the same on the server and in the browser. */
     now: Date.now(),
-    canControl: can(role, 'project:write'),
+    canControl: can(access, 'project:write'),
     partners: partners.map(({ id, name }) => ({ id, name })),
     versions: specs.flatMap((spec) =>
       spec.versions.map((version) => ({

@@ -5,6 +5,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { InviteForm } from '~/components/invite-form'
+import { LegalHoldBadge, LegalHoldPanel } from '~/components/legal-hold-panel'
 import { buttonClass, SubmitButton } from '~/components/ui/button'
 import { Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
@@ -36,14 +37,21 @@ const RemoveSchema = z.object({
 })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const partner = await partnerProjectOr404(project.id, params.partnerId)
-  const canManage = can(role, 'partner:manage')
+  const canManage = can(access, 'partner:manage')
   const people = await listPartnerPeople(partner.id)
   return {
     projectId: project.id,
     partner: { id: partner.id, name: partner.name, slug: partner.slug },
     canManage,
+    hold: {
+      held: partner.legalHold,
+      reason: partner.legalHoldReason,
+      setAt: partner.legalHoldSetAt?.toISOString() ?? null,
+    },
+    canHold: can(access, 'project:manage'),
     members: people.members.map((member) => ({
       id: member.id,
       name: member.user.name,
@@ -141,7 +149,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PartnerPeople() {
-  const { projectId, partner, canManage, members, invites } = useLoaderData<typeof loader>()
+  const { projectId, partner, canManage, members, invites, hold, canHold } =
+    useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [form, fields] = useForm({
     id: 'invite-partner',
@@ -160,7 +169,10 @@ export default function PartnerPeople() {
           >
             ← All partners
           </Link>
-          <h2 className="mt-1 text-xl font-bold text-slate-900">{partner.name}</h2>
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <h2 className="text-xl font-bold text-slate-900">{partner.name}</h2>
+            <LegalHoldBadge hold={hold} />
+          </div>
           <p className="font-mono text-xs text-slate-500">{partner.slug}</p>
         </div>
         <nav aria-label={`${partner.name} pages`} className="flex flex-wrap gap-2">
@@ -294,6 +306,13 @@ export default function PartnerPeople() {
           )}
         </Panel>
       ) : null}
+
+      <LegalHoldPanel
+        action={`/projects/${projectId}/partners/${partner.id}/legal-hold`}
+        partnerName={partner.name}
+        hold={hold}
+        canHold={canHold}
+      />
     </div>
   )
 }

@@ -47,9 +47,10 @@ const INTENT_PERMISSIONS: Record<string, Action> = {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const canManagePartners = can(role, 'partner:manage')
-  const canDecide = can(role, 'project:manage')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
+  const canManagePartners = can(access, 'partner:manage')
+  const canDecide = can(access, 'project:manage')
   const partners = await listPartnerProjects(project.id)
   const counts = await partnerPeopleCounts(partners.map((partner) => partner.id))
   const requests = canManagePartners ? await listAccessRequests(project.id) : null

@@ -22,7 +22,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const partner = await partnerProjectOr404(project.id, params.partnerId)
   if (!partner.planSeededAt) {
     await ensurePrimary()
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     projectId: project.id,
     partner: { id: partner.id, name: partner.name, slug: partner.slug },
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     board,
     progress,
   }

@@ -3,8 +3,10 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { SubmitButton } from '~/components/ui/button'
 import { Notice, Panel } from '~/components/ui/panel'
 import { requireProjectAccess } from '~/server/access.server'
+import { auditAs, pageActor } from '~/server/audit/log.server'
 import { evidenceSummary } from '~/server/evidence/summary.server'
 import { verifyEvidence } from '~/server/evidence/verify.server'
+import { ensurePrimary } from '~/server/litefs.server'
 import { partnerProjectOr404 } from '~/server/partners/partners.server'
 import { formatDateTime } from '~/shared/format'
 
@@ -12,17 +14,37 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Evidence · ${data?.partner.name ?? 'Partner'} · Integration Copilot` },
 ]
 
-const KIND_LABELS: Record<string, string> = { trace: 'Trace', run: 'Test run', file: 'File' }
+const KIND_LABELS: Record<string, string> = {
+  trace: 'Trace',
+  run: 'Test run',
+  file: 'File',
+  purged: 'Purged (retention)',
+}
 
-/** The record, and with `?verify=1` ("Verify evidence", a GET form: it changes nothing) the chain recomputed. */
+/** The record, and with `?verify=1` ("Verify evidence", a GET form: it changes no evidence, and is audited) the chain recomputed. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const partner = await partnerProjectOr404(project.id, params.partnerId)
   const verify = new URL(request.url).searchParams.get('verify') === '1'
   const [summary, verification] = await Promise.all([
     evidenceSummary(partner.id),
     verify ? verifyEvidence(partner.id) : Promise.resolve(null),
   ])
+  if (verification) {
+    // Verifying is audited: this GET writes, so it runs on the primary.
+    await ensurePrimary()
+    await auditAs(
+      pageActor(access, request),
+      'evidence.verified',
+      { type: 'partner_project', id: partner.id },
+      {
+        ok: verification.ok,
+        entries: verification.entries,
+        firstBreak: verification.firstBreak?.message ?? null,
+      },
+    )
+  }
   return {
     projectId: project.id,
     partner: { id: partner.id, name: partner.name },
@@ -91,6 +113,9 @@ export default function EvidenceRecord() {
                 The chain verifies: {verification.entries.toLocaleString('en-GB')} entries, every
                 record as it was recorded ({verification.durationMs} ms,{' '}
                 {formatDateTime(verification.checkedAt)}).
+                {verification.purged > 0
+                  ? ` ${verification.purged.toLocaleString('en-GB')} records were deleted by the retention policy; a “purged” entry names each one.`
+                  : ''}
               </Notice>
             ) : (
               <div

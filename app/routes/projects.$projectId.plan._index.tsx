@@ -18,12 +18,13 @@ import { AddPartnerSchema } from '~/shared/partner-forms'
 import { PHASE_LABELS } from '~/shared/plan'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const partners = await listPartnerProjects(project.id)
   const progress = await phaseProgress(partners.map((partner) => partner.id))
   return {
     projectId: project.id,
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     partners: partners.map((partner) => ({
       id: partner.id,
       name: partner.name,

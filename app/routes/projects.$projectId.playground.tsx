@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
   return playgroundPage(scopeOf(access), request, {
     base: baseOf(access),
-    canSend: can(access.role, 'project:write'),
+    canSend: can(access, 'project:write'),
   })
 }
 

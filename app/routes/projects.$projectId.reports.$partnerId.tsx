@@ -22,9 +22,10 @@ function statusOf(error: unknown): never {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const page = await partnerReportPage(project.id, params.partnerId).catch(statusOf)
-  return { projectId: project.id, canWrite: can(role, 'project:write'), ...page }
+  return { projectId: project.id, canWrite: can(access, 'project:write'), ...page }
 }
 
 /** "Generate report": a snapshot of the partner's readiness now, with its PDF queued. */

@@ -25,9 +25,10 @@ function statusOf(error: unknown): never {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const page = await snapshotPage(project.id, params.partnerId, params.snapshotId).catch(statusOf)
-  return { projectId: project.id, canWrite: can(role, 'project:write'), ...page }
+  return { projectId: project.id, canWrite: can(access, 'project:write'), ...page }
 }
 
 /** "Render the PDF again" (after a failure, or once Chromium is installed). */

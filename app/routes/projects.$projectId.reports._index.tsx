@@ -28,11 +28,12 @@ const ScheduleSchema = z.object({
 })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const { rows, schedule } = await projectReports(project.id)
   return {
     projectId: project.id,
-    canManage: can(role, 'project:manage'),
+    canManage: can(access, 'project:manage'),
     rows,
     schedule,
   }

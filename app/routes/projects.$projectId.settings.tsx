@@ -16,8 +16,9 @@ import { redirectWithToast } from '~/server/toast.server'
 import { formatDate, formatDateTime } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const canManageTokens = can(role, 'token:manage')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
+  const canManageTokens = can(access, 'token:manage')
   const tokens = canManageTokens ? await listApiTokens(project.id) : []
   return {
     project: {
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       description: project.description,
       archived: Boolean(project.archivedAt),
     },
-    canManage: can(role, 'project:manage'),
+    canManage: can(access, 'project:manage'),
     canManageTokens,
     tokens: tokens.map((token) => ({
       id: token.id,
@@ -178,6 +179,16 @@ export default function ProjectSettings() {
             Slack messages, Jira issues and signed outgoing webhooks for this project’s events.{' '}
             <Link to="connectors" className="font-medium text-indigo-700 hover:underline">
               Manage connectors
+            </Link>
+          </p>
+        </Panel>
+      ) : null}
+      {canManage ? (
+        <Panel title="Access">
+          <p className="text-sm text-slate-600">
+            Give a member a different role on this project than in the organisation.{' '}
+            <Link to="access" className="font-medium text-indigo-700 hover:underline">
+              Manage project roles
             </Link>
           </p>
         </Panel>

@@ -11,8 +11,9 @@ import { redirectWithToast } from '~/server/toast.server'
 export const meta: MetaFunction = () => [{ title: 'Connectors · Integration Copilot' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
-  const canManage = can(role, 'project:manage')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
+  const canManage = can(access, 'project:manage')
   // Viewers and vendors learn nothing about the connectors (not even masked settings).
   return {
     projectId: project.id,

@@ -25,7 +25,8 @@ import type { SpecWarning } from '~/shared/normalized-spec'
 import { VISIBILITY_INTENT } from '~/shared/visibility-forms'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const { version, spec } = await requireSpecVersion(
     project.id,
     params.specId ?? '',
@@ -77,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...row,
       notes: noteCounts[row.id] ?? 0,
     })),
-    notesCanWrite: can(role, 'project:write'),
+    notesCanWrite: can(access, 'project:write'),
     orphanedNotes: orphanedNotes.map((note) => ({
       id: note.id,
       type: note.type,
@@ -89,7 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       lastVersion: note.lastVersion,
     })),
     sharing: {
-      canEdit: can(role, 'project:write'),
+      canEdit: can(access, 'project:write'),
       partners: partners.map((partner) => ({ id: partner.id, name: partner.name })),
       spec: specSharing,
       suite: suiteSharing,

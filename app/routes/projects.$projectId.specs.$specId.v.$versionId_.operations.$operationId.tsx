@@ -19,7 +19,8 @@ import { redirectWithToast } from '~/server/toast.server'
 import { findOperation, neighbours, operationDetail } from '~/server/specs/view.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const { version, spec } = await requireSpecVersion(
     project.id,
     params.specId ?? '',
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       'This version has no such operation: it may have been renamed. Pick one from the version page.',
       { status: 404 },
     )
-  const canWrite = can(role, 'project:write')
+  const canWrite = can(access, 'project:write')
   const [annotations, editor] = await Promise.all([
     annotationsForOperation(version.specId, operation.id),
     canWrite ? annotationEditor(version.specId, operation.id) : null,

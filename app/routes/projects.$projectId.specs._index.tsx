@@ -23,14 +23,15 @@ import { redirectWithToast } from '~/server/toast.server'
 import { formatDateTime, plural } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const [specs, partners] = await Promise.all([
     listSpecs(project.id),
     listPartnerProjects(project.id),
   ])
   return {
     projectId: project.id,
-    canImport: can(role, 'project:write'),
+    canImport: can(access, 'project:write'),
     partners: partners.map(({ id, name }) => ({ id, name })),
     specs: specs.map((spec) => ({
       id: spec.id,

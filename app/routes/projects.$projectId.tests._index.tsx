@@ -28,11 +28,12 @@ const RunSchema = z.object({
 })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const before = new URL(request.url).searchParams.get('before')
   return {
     projectId: project.id,
-    canRun: can(role, 'project:write'),
+    canRun: can(access, 'project:write'),
     ...(await testsHome(project.id, { before })),
   }
 }

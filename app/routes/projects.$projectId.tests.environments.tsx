@@ -18,11 +18,12 @@ import { appOrigin } from '~/server/http.server'
 import { authFromForm, environmentFormSchema, optionsFromForm } from '~/shared/environment-schemas'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const rows = await listEnvironments(project.id)
   return {
     projectId: project.id,
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     environments: rows.map((row) => environmentView(row, appOrigin(request))),
   }
 }

@@ -54,14 +54,15 @@ async function load(projectId: string, environmentId: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const row = await load(project.id, params.environmentId ?? '')
   const { stored } = readOptions(row)
   const partners = await partnersOfEnvironment(project.id, row.id)
   const receipts = await listReceipts(row.id)
   return {
     projectId: project.id,
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     environment: environmentView(row, appOrigin(request)),
     variables: Object.entries(stored.variables ?? {})
       .map(([name, value]) => `${name}=${value}`)

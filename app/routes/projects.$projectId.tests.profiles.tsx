@@ -31,7 +31,8 @@ async function specOf(projectId: string, specId: string | null) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const { specs, chosen } = await specOf(project.id, new URL(request.url).searchParams.get('spec'))
   if (!chosen?.versions[0])
     return {
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       (counts[`${entry.group}|${entry.category}`] ?? 0) + 1
   return {
     projectId: project.id,
-    canWrite: can(role, 'project:write'),
+    canWrite: can(access, 'project:write'),
     specs: specs.map((spec) => ({ id: spec.id, name: spec.name })),
     specId: chosen.id,
     profile,

@@ -16,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
-  const { project, role } = access
+  const { project } = access
   const page = await runPage(
     project.id,
     params.runId ?? '',
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return dataResponse(
     {
       projectId: project.id,
-      canWrite: can(role, 'project:write'),
+      canWrite: can(access, 'project:write'),
       assistant: assistant.panel,
       ...page,
     },

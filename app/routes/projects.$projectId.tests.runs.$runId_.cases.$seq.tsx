@@ -25,14 +25,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
-  const { project, role } = access
+  const { project } = access
   const { runRow, ...page } = await casePage(project.id, params.runId ?? '', params.seq).catch(
     (error: unknown) => {
       if (error instanceof RunError) throw new Response(error.message, { status: 404 })
       throw error
     },
   )
-  const canWrite = can(role, 'project:write')
+  const canWrite = can(access, 'project:write')
   const planItems = canWrite ? await linkableItems(project.id) : []
   // The run's own partner first: the case most likely belongs to its plan.
   planItems.sort(

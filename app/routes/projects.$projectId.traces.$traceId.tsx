@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       back: `/projects/${project.id}/traces${from ? `?${from}` : ''}`,
       trace,
       maxBodyLines: MAX_BODY_LINES,
-      canWrite: can(access.role, 'project:write'),
+      canWrite: can(access, 'project:write'),
       assistant: assistant.panel,
     },
     { headers: assistant.headers },

@@ -84,7 +84,8 @@ function uploadSchema(maxBytes: number) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   const [partners, refusals] = await Promise.all([
     partnerSecrets(project.id),
     listRefusals(project.id, 20),
@@ -92,8 +93,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     projectId: project.id,
     endpoint: `${appOrigin(request)}/api/v1/traces`,
-    canManage: can(role, 'project:manage'),
-    canUpload: can(role, 'project:write'),
+    canManage: can(access, 'project:manage'),
+    canUpload: can(access, 'project:write'),
     partners,
     refusals,
     limits: {
@@ -171,7 +172,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = pageActor(access, request)
   switch (intent) {
     case 'rotate': {
-      if (!can(access.role, 'project:manage'))
+      if (!can(access, 'project:manage'))
         throw forbidden('Only admins and owners create and rotate trace secrets.')
       const submission = parseWithZod(formData, { schema: rotateSchema(MAX_OVERLAP_HOURS) })
       const partnerProjectId = String(formData.get('partnerProjectId') ?? '').slice(0, 100)
@@ -206,7 +207,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
     }
     case 'retire': {
-      if (!can(access.role, 'project:manage'))
+      if (!can(access, 'project:manage'))
         throw forbidden('Only admins and owners retire trace secrets.')
       const partnerProjectId = String(formData.get('partnerProjectId') ?? '').slice(0, 100)
       try {

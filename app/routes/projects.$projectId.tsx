@@ -1,18 +1,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
+import { Outlet, useLoaderData } from '@remix-run/react'
 import { PROJECT_TABS } from '~/components/project-tabs'
 import { can, requireProjectAccess } from '~/server/access.server'
+import { TabNav } from '~/components/ui/tab-nav'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.project.name ?? 'Project'} · Integration Copilot` },
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, role } = await requireProjectAccess(request, params.projectId, 'project:read')
+  const access = await requireProjectAccess(request, params.projectId, 'project:read')
+  const { project } = access
   return {
     project: { id: project.id, name: project.name, archived: Boolean(project.archivedAt) },
-    role,
-    canWrite: can(role, 'project:write'),
+    role: access.projectOverride ? `${access.roleLabel} on this project` : access.roleLabel,
+    canWrite: can(access, 'project:write'),
   }
 }
 
@@ -31,23 +33,14 @@ export default function ProjectLayout() {
           Your role: {role.toLowerCase()}
         </span>
       </div>
-      <nav aria-label="Project sections" className="mt-6 border-b border-slate-200">
-        <ul className="-mb-px flex flex-wrap gap-1">
-          {PROJECT_TABS.map((tab) => (
-            <li key={tab.slug}>
-              <NavLink
-                to={`/projects/${project.id}/${tab.slug}`}
-                prefetch="intent"
-                className={({ isActive }) =>
-                  `inline-block border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'}`
-                }
-              >
-                {tab.label}
-              </NavLink>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <TabNav
+        label="Project sections"
+        className="mt-6"
+        tabs={PROJECT_TABS.map((tab) => ({
+          to: `/projects/${project.id}/${tab.slug}`,
+          label: tab.label,
+        }))}
+      />
       <div className="mt-6">
         <Outlet />
       </div>

@@ -8,7 +8,7 @@ import { ProjectNameSchema } from '~/shared/project-schemas'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors } from '~/components/ui/forms'
 import { EmptyState, Panel } from '~/components/ui/panel'
-import { can, requireOrgAccess } from '~/server/access.server'
+import { can, projectsHiddenFrom, requireOrgAccess } from '~/server/access.server'
 import { audit } from '~/server/audit/log.server'
 import { getClientIp } from '~/server/http.server'
 import { createProject, listProjects } from '~/server/projects.server'
@@ -22,10 +22,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const archived = url.searchParams.get('archived') === '1'
   const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1)
-  const result = await listProjects(access.organization.id, { archived, page })
+  const result = await listProjects(access.organization.id, {
+    archived,
+    page,
+    hiddenIds: await projectsHiddenFrom(access),
+  })
   return {
     organizationName: access.organization.name,
-    canCreate: can(access.role, 'project:create'),
+    canCreate: can(access, 'project:create'),
     archived,
     ...result,
     projects: result.projects.map((project) => ({

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Page } from '~/components/page'
 import { ReadinessVerdict, ScoreBar, TrendLabel } from '~/components/reports/badges'
 import { EmptyState, Panel } from '~/components/ui/panel'
-import { requireOrgAccess } from '~/server/access.server'
+import { projectsHiddenFrom, requireOrgAccess } from '~/server/access.server'
 import { executiveSummary } from '~/server/reports/summary.server'
 import { formatDate } from '~/shared/format'
 import { PHASE_LABELS } from '~/shared/plan'
@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: 'Readiness · Integration Copi
 /** The executive summary: every partner of every project of the organisation, no-go first. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireOrgAccess(request, 'project:read')
-  const summary = await executiveSummary(access.organization.id)
+  const summary = await executiveSummary(access.organization.id, await projectsHiddenFrom(access))
   return { organizationName: access.organization.name, ...summary }
 }
 

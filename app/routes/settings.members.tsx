@@ -8,8 +8,8 @@ import { InviteForm } from '~/components/invite-form'
 import { SubmitButton } from '~/components/ui/button'
 import { ErrorList, inputClass } from '~/components/ui/forms'
 import { Panel } from '~/components/ui/panel'
-import { can, requireOrgAccess } from '~/server/access.server'
-import { ROLE_LABELS, roleLabel, ROLES } from '~/shared/roles'
+import { can, missingPermissions, requireOrgAccess } from '~/server/access.server'
+import { parseRoleValue, ROLE_LABELS, roleLabel, ROLES, roleValue } from '~/shared/roles'
 import { audit } from '~/server/audit/log.server'
 import { appOrigin, getClientIp } from '~/server/http.server'
 import {
@@ -17,10 +17,12 @@ import {
   inviteMember,
   listMembers,
   listPendingInvites,
+  memberPermissions,
   MembershipError,
   removeMember,
   revokeInvite,
 } from '~/server/orgs/members.server'
+import { grantableRoleOptions } from '~/server/orgs/roles.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatDate } from '~/shared/format'
 
@@ -32,27 +34,52 @@ const InviteSchema = z.object({
   email: z.email('Enter the email address to invite.').max(254),
   role: RoleSchema,
 })
+/** A built-in role or `custom:<id>` (a custom role of this organisation, checked by the server). */
 const ChangeRoleSchema = z.object({
   intent: z.literal('change-role'),
-  membershipId: z.string(),
-  role: RoleSchema,
+  membershipId: z.string().max(64),
+  role: z
+    .string()
+    .max(80)
+    .transform((value, ctx) => {
+      const choice = parseRoleValue(value)
+      if (!choice) {
+        ctx.addIssue({ code: 'custom', message: 'Choose a role.' })
+        return z.NEVER
+      }
+      return choice
+    }),
 })
 const RemoveSchema = z.object({ intent: z.literal('remove'), membershipId: z.string() })
 const RevokeInviteSchema = z.object({ intent: z.literal('revoke-invite'), inviteId: z.string() })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireOrgAccess(request, 'member:read')
-  const [members, invites] = await Promise.all([
+  const canManage = can(access, 'member:manage')
+  const [members, invites, roleOptions] = await Promise.all([
     listMembers(access.organization.id),
-    can(access.role, 'member:manage') ? listPendingInvites(access.organization.id) : [],
+    canManage ? listPendingInvites(access.organization.id) : [],
+    canManage ? grantableRoleOptions(access.organization.id, access, { owner: true }) : [],
   ])
   return {
     organization: { id: access.organization.id, name: access.organization.name },
-    canManage: can(access.role, 'member:manage'),
-    /** Only an owner grants the owner role. */
-    grantableRoles: ROLES.filter((role) => role !== 'OWNER' || access.role === 'OWNER'),
+    canManage,
+    /** Invitations carry a built-in role; only an owner grants the owner role. */
+    grantableRoles: ROLES.filter((role) => roleOptions.some((option) => option.value === role)),
+    /** Built-in and custom roles this member may hand out (never more than they hold). */
+    roleOptions,
     currentUserId: access.user.id,
-    members: members.map((member) => ({ id: member.id, role: member.role, user: member.user })),
+    members: members.map((member) => ({
+      id: member.id,
+      role: roleValue(member.role, member.customRoleId),
+      roleLabel: roleLabel(member.role, member.customRole),
+      /** Whether this member may change that one (owners by owners; nobody above themselves). */
+      changeable:
+        canManage &&
+        (member.role !== 'OWNER' || access.role === 'OWNER') &&
+        missingPermissions(access.permissions, memberPermissions(member)).length === 0,
+      user: member.user,
+    })),
     invites: invites.map((invite) => ({
       id: invite.id,
       email: invite.email,
@@ -81,6 +108,7 @@ export async function action({ request }: ActionFunctionArgs) {
         role: submission.value.role,
         invitedById: access.user.id,
         actorRole: access.role,
+        actorPermissions: access.permissions,
         baseUrl,
       })
       await audit({
@@ -100,19 +128,21 @@ export async function action({ request }: ActionFunctionArgs) {
       const membership = await changeMemberRole({
         organizationId,
         membershipId: value.membershipId,
-        role: value.role,
+        role: value.role.role,
+        customRoleId: 'customRoleId' in value.role ? value.role.customRoleId : null,
         actorRole: access.role,
+        actorPermissions: access.permissions,
       })
       await audit({
         ...context,
         action: 'member.role_changed',
         targetType: 'membership',
         targetId: membership.id,
-        metadata: { role: value.role },
+        metadata: { role: membership.role, before: membership.before, after: membership.after },
       })
       return redirectWithToast('/settings/members', {
         type: 'success',
-        message: `Role changed to ${ROLE_LABELS[value.role]}.`,
+        message: `Role changed to ${membership.after.label}.`,
       })
     }
     if (intent === 'remove') {
@@ -121,6 +151,7 @@ export async function action({ request }: ActionFunctionArgs) {
         organizationId,
         membershipId: value.membershipId,
         actorRole: access.role,
+        actorPermissions: access.permissions,
       })
       await audit({
         ...context,
@@ -158,7 +189,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MembersPage() {
-  const { organization, members, invites, canManage, grantableRoles, currentUserId } =
+  const { organization, members, invites, canManage, grantableRoles, roleOptions, currentUserId } =
     useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [form, fields] = useForm({
@@ -222,7 +253,7 @@ export default function MembersPage() {
                 </td>
                 <td className="py-3 text-slate-600">{member.user.email}</td>
                 <td className="py-3">
-                  {canManage ? (
+                  {member.changeable ? (
                     <Form method="post" className="flex items-center gap-2">
                       <input type="hidden" name="intent" value="change-role" />
                       <input type="hidden" name="membershipId" value={member.id} />
@@ -233,13 +264,33 @@ export default function MembersPage() {
                         id={`role-${member.id}`}
                         name="role"
                         defaultValue={member.role}
-                        className={`${inputClass} !w-32 !py-1`}
+                        className={`${inputClass} !w-44 !py-1`}
                       >
-                        {ROLES.map((role) => (
-                          <option key={role} value={role}>
-                            {ROLE_LABELS[role]}
+                        {roleOptions.some((option) => option.value === member.role) ? null : (
+                          <option value={member.role} disabled>
+                            {member.roleLabel}
                           </option>
-                        ))}
+                        )}
+                        <optgroup label="Built-in roles">
+                          {roleOptions
+                            .filter((option) => !option.custom)
+                            .map((option) => (
+                              <option key={option.value} value={option.value}>
+                                {option.label}
+                              </option>
+                            ))}
+                        </optgroup>
+                        {roleOptions.some((option) => option.custom) ? (
+                          <optgroup label="Custom roles">
+                            {roleOptions
+                              .filter((option) => option.custom)
+                              .map((option) => (
+                                <option key={option.value} value={option.value}>
+                                  {option.label}
+                                </option>
+                              ))}
+                          </optgroup>
+                        ) : null}
                       </select>
                       <SubmitButton
                         variant="secondary"
@@ -252,23 +303,25 @@ export default function MembersPage() {
                       </SubmitButton>
                     </Form>
                   ) : (
-                    roleLabel(member.role)
+                    member.roleLabel
                   )}
                 </td>
                 {canManage ? (
                   <td className="py-3 text-right">
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <SubmitButton
-                        variant="danger"
-                        className="!py-1"
-                        name="membershipId"
-                        value={member.id}
-                        pendingText="Removing…"
-                      >
-                        Remove<span className="sr-only"> {member.user.name}</span>
-                      </SubmitButton>
-                    </Form>
+                    {member.changeable ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove" />
+                        <SubmitButton
+                          variant="danger"
+                          className="!py-1"
+                          name="membershipId"
+                          value={member.id}
+                          pendingText="Removing…"
+                        >
+                          Remove<span className="sr-only"> {member.user.name}</span>
+                        </SubmitButton>
+                      </Form>
+                    ) : null}
                   </td>
                 ) : null}
               </tr>

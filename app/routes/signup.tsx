@@ -13,6 +13,8 @@ import { assertNotBot } from '~/server/honeypot.server'
 import { appOrigin, safeRedirectPath } from '~/server/http.server'
 import { invitationInPath } from '~/server/orgs/members.server'
 import { emailTaken, registerUser } from '~/server/orgs/organizations.server'
+import { passwordProblem } from '~/server/passwords.server'
+import { passwordMinLengthForSignUp } from '~/server/security/password-policy.server'
 import { redirectWithSession } from '~/server/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Create an account · Integration Copilot' }]
@@ -39,7 +41,11 @@ const SignupSchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
   const redirectTo = new URL(request.url).searchParams.get('redirectTo') ?? ''
-  return { acceptingInvite: await invitationInPath(redirectTo) }
+  return {
+    acceptingInvite: await invitationInPath(redirectTo),
+    // The inviting organisation's minimum when the person signs up to accept an invitation.
+    passwordMinLength: await passwordMinLengthForSignUp(redirectTo),
+  }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -49,6 +55,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = await parseWithZod(formData, {
     async: true,
     schema: SignupSchema.superRefine(async (value, ctx) => {
+      const problem = passwordProblem(
+        value.password,
+        await passwordMinLengthForSignUp(value.redirectTo),
+      )
+      if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })
       if (await emailTaken(value.email)) {
         ctx.addIssue({
           code: 'custom',
@@ -71,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SignupPage() {
-  const { acceptingInvite } = useLoaderData<typeof loader>()
+  const { acceptingInvite, passwordMinLength } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const redirectTo = searchParams.get('redirectTo') ?? ''
@@ -114,8 +125,8 @@ export default function SignupPage() {
           label="Password"
           type="password"
           meta={fields.password}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-          inputProps={{ autoComplete: 'new-password' }}
+          hint={`At least ${passwordMinLength} characters; not a commonly used password.`}
+          inputProps={{ autoComplete: 'new-password', minLength: passwordMinLength }}
         />
         <Field
           label="Organisation name"

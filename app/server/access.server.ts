@@ -1,66 +1,114 @@
 /**
- * Who may do what. One table (role x action) and the helpers every loader and
- * action goes through; queries are scoped by the organisation they resolve.
+ * Who may do what. One table (app/shared/roles.ts: action x built-in role), one resolver
+ * (permissionsFor: a built-in or custom role -> its permissions) and the helpers every
+ * loader and action goes through; queries are scoped by the organisation they resolve.
+ * On a project, a member's project-level role (ProjectRoleAssignment) replaces the
+ * organisation role there (never for owners).
  */
 import { redirect } from '@remix-run/node'
 import type { Membership, Organization, Project, User } from '~/generated/prisma/client'
-import { isRole, ROLES, type Role } from '~/shared/roles'
+import {
+  ACTION_TABLE,
+  ACTIONS,
+  CUSTOM_ROLE,
+  isAction,
+  isRole,
+  roleLabel,
+  ROLES,
+  type Action,
+  type MembershipRole,
+  type Role,
+} from '~/shared/roles'
 import { requireUser } from './auth.server'
 import { db } from './db.server'
 import { forbidden, notFound } from './http.server'
+import { enforceSecurityPolicy } from './security/policy.server'
 import { getSession } from './session.server'
 
-export { ROLES, type Role }
+export { ACTIONS, ROLES, type Action, type MembershipRole, type Role }
 
-export const ACTIONS = [
-  'project:read',
-  'project:write',
-  'project:create',
-  'project:manage',
-  'token:manage',
-  'member:read',
-  'member:manage',
-  'partner:manage',
-  'audit:read',
-  'org:manage',
-] as const
-export type Action = (typeof ACTIONS)[number]
+/** The built-in roles of each action (a view of ACTION_TABLE). */
+export const PERMISSIONS: Record<Action, readonly Role[]> = Object.fromEntries(
+  ACTIONS.map((action) => [action, ACTION_TABLE[action].roles]),
+) as Record<Action, readonly Role[]>
 
-const ALL: readonly Role[] = ROLES
-const WRITERS: readonly Role[] = ['OWNER', 'ADMIN', 'VENDOR']
-const ADMINS: readonly Role[] = ['OWNER', 'ADMIN']
-const OWNERS: readonly Role[] = ['OWNER']
+const BUILT_IN = Object.fromEntries(
+  ROLES.map((role) => [role, new Set(ACTIONS.filter((a) => PERMISSIONS[a].includes(role)))]),
+) as unknown as Record<Role, ReadonlySet<Action>>
+const NONE: ReadonlySet<Action> = new Set()
 
-/** The permission table. */
-export const PERMISSIONS: Record<Action, readonly Role[]> = {
-  'project:read': ALL,
-  'project:write': WRITERS,
-  'project:create': WRITERS,
-  'project:manage': ADMINS,
-  'token:manage': ADMINS,
-  'member:read': ALL,
-  'member:manage': ADMINS,
-  /** Invite, resend, revoke and remove partner users of a partner project. */
-  'partner:manage': WRITERS,
-  /** Read and export the audit trail (settings/audit). */
-  'audit:read': ADMINS,
-  /** Organisation-wide controls: SSO, security policy, retention and legal holds. */
-  'org:manage': OWNERS,
+/** A custom role's stored permissions (JSON Action[]); anything not an action is dropped. */
+export function parsePermissions(stored: string | readonly string[] | null | undefined): Action[] {
+  let list: unknown = stored
+  if (typeof stored === 'string') {
+    try {
+      list = JSON.parse(stored)
+    } catch {
+      return []
+    }
+  }
+  if (!Array.isArray(list)) return []
+  return ACTIONS.filter((action) => list.includes(action))
 }
 
-export function can(role: string, action: Action): boolean {
-  return isRole(role) && PERMISSIONS[action].includes(role)
+/**
+ * The one resolver: what a role (built-in, or CUSTOM with its custom role) may do.
+ * An unknown role, or CUSTOM without its role row, may do nothing.
+ */
+export function permissionsFor(subject: {
+  role: string
+  customRole?: { permissions: string | readonly string[] } | null
+}): ReadonlySet<Action> {
+  if (isRole(subject.role)) return BUILT_IN[subject.role]
+  if (subject.role === CUSTOM_ROLE && subject.customRole)
+    return new Set(parsePermissions(subject.customRole.permissions))
+  return NONE
+}
+
+/** Whether a built-in role (by name) or a resolved access (its permissions) may do the action. */
+export function can(
+  subject: string | { permissions: ReadonlySet<Action> },
+  action: Action,
+): boolean {
+  if (!isAction(action)) return false
+  if (typeof subject === 'string') return isRole(subject) && PERMISSIONS[action].includes(subject)
+  return subject.permissions.has(action)
+}
+
+/** The actions of `wanted` that `held` lacks (anti-escalation: nobody hands out what they lack). */
+export function missingPermissions(held: ReadonlySet<Action>, wanted: Iterable<Action>): Action[] {
+  return [...new Set(wanted)].filter((action) => !held.has(action))
+}
+
+type CustomRoleRow = { id: string; name: string; permissions: string; organizationId: string }
+
+/** A custom role counts only inside its own organisation. */
+function ownRole(customRole: CustomRoleRow | null | undefined, organizationId: string) {
+  return customRole && customRole.organizationId === organizationId ? customRole : null
 }
 
 export type OrgAccess = {
   user: User
   organization: Organization
   membership: Membership
-  role: Role
+  /** The organisation role (OWNER, ADMIN, VENDOR, VIEWER or CUSTOM). */
+  role: MembershipRole
+  /** What the user may do (resolved from the role or the custom role). */
+  permissions: ReadonlySet<Action>
+  /** The role's display name (a custom role's name). */
+  roleLabel: string
 }
-export type ProjectAccess = OrgAccess & { project: Project }
+export type ProjectAccess = OrgAccess & {
+  project: Project
+  /** True when a project-level role replaces the organisation role on this project. */
+  projectOverride: boolean
+}
 
-/** Resolves the project through the user's memberships: another organisation's project is a 404. */
+/**
+ * Resolves the project through the user's memberships: another organisation's project is
+ * a 404, and so is a project the user's effective role may not read; a missing permission
+ * is a 403. `role`, `permissions` and `roleLabel` are the effective ones on this project.
+ */
 export async function requireProjectAccess(
   request: Request,
   projectId: string | undefined,
@@ -70,28 +118,84 @@ export async function requireProjectAccess(
   if (!projectId) throw notFound('Project not found')
   const project = await db.project.findFirst({
     where: { id: projectId, organization: { memberships: { some: { userId: user.id } } } },
-    include: { organization: { include: { memberships: { where: { userId: user.id } } } } },
+    include: {
+      organization: {
+        include: {
+          memberships: {
+            where: { userId: user.id },
+            include: {
+              customRole: true,
+              projectRoles: { where: { projectId }, include: { customRole: true } },
+            },
+          },
+        },
+      },
+    },
   })
-  const membership = project?.organization.memberships[0]
-  if (!project || !membership) throw notFound('Project not found')
-  if (!can(membership.role, action)) throw forbidden()
+  const found = project?.organization.memberships[0]
+  if (!project || !found) throw notFound('Project not found')
+  const { customRole: orgCustomRole, projectRoles, ...membership } = found
+  await enforceSecurityPolicy(request, {
+    user,
+    organization: project.organization,
+    role: membership.role,
+  })
+  const override = membership.role === 'OWNER' ? undefined : projectRoles[0]
+  const effective = override
+    ? { role: override.role, customRole: ownRole(override.customRole, project.organizationId) }
+    : { role: membership.role, customRole: ownRole(orgCustomRole, project.organizationId) }
+  const permissions = permissionsFor(effective)
+  if (!permissions.has('project:read')) throw notFound('Project not found')
+  if (!permissions.has(action)) throw forbidden()
   const { organization, ...projectRow } = project
   const { memberships: _memberships, ...organizationRow } = organization
   return {
     user,
     organization: organizationRow,
     membership,
-    role: membership.role as Role,
+    role: effective.role as MembershipRole,
+    permissions,
+    roleLabel: roleLabel(effective.role, effective.customRole),
+    projectOverride: Boolean(override),
     project: projectRow,
   }
 }
 
 export async function listMemberships(userId: string) {
-  return db.membership.findMany({
+  const memberships = await db.membership.findMany({
     where: { userId },
-    include: { organization: true },
+    include: { organization: true, customRole: true },
     orderBy: { organization: { name: 'asc' } },
   })
+  return memberships.map(({ customRole, ...membership }) => {
+    const own = ownRole(customRole, membership.organizationId)
+    return {
+      ...membership,
+      customRole: own,
+      roleLabel: roleLabel(membership.role, own),
+    }
+  })
+}
+
+/**
+ * Projects of the organisation the member's project-level roles hide (a role without
+ * 'project:read' there): the project list and the summaries leave them out.
+ */
+export async function projectsHiddenFrom(access: OrgAccess): Promise<string[]> {
+  if (access.role === 'OWNER') return []
+  const overrides = await db.projectRoleAssignment.findMany({
+    where: { membershipId: access.membership.id },
+    include: { customRole: true },
+  })
+  return overrides
+    .filter(
+      (override) =>
+        !permissionsFor({
+          role: override.role,
+          customRole: ownRole(override.customRole, access.organization.id),
+        }).has('project:read'),
+    )
+    .map((override) => override.projectId)
 }
 
 /**
@@ -113,9 +217,22 @@ export async function requireOrgAccess(request: Request, action: Action): Promis
       'You do not belong to any organisation yet. Ask an administrator for an invite link.',
     )
   }
-  if (!can(membership.role, action)) throw forbidden()
-  const { organization, ...membershipRow } = membership
-  return { user, organization, membership: membershipRow, role: membership.role as Role }
+  await enforceSecurityPolicy(request, {
+    user,
+    organization: membership.organization,
+    role: membership.role,
+  })
+  const permissions = permissionsFor(membership)
+  if (!permissions.has(action)) throw forbidden()
+  const { organization, customRole: _customRole, roleLabel: label, ...membershipRow } = membership
+  return {
+    user,
+    organization,
+    membership: membershipRow,
+    role: membership.role as MembershipRole,
+    permissions,
+    roleLabel: label,
+  }
 }
 
 /** What a partner user may do in its own partner project. */

@@ -81,3 +81,39 @@ export async function requireApiTokenProject(request: Request) {
   }
   return { token, project }
 }
+
+export const ORGANIZATION_TOKENS_PAGE_SIZE = 50
+
+/** Every project's tokens in an organisation (settings/tokens), active first, newest first. */
+export async function listOrganizationTokens(
+  organizationId: string,
+  options: { status: 'active' | 'revoked' | 'all'; page: number },
+) {
+  const where = {
+    project: { organizationId },
+    ...(options.status === 'active' ? { revokedAt: null } : {}),
+    ...(options.status === 'revoked' ? { revokedAt: { not: null } } : {}),
+  }
+  const [total, tokens] = await Promise.all([
+    db.apiToken.count({ where }),
+    db.apiToken.findMany({
+      where,
+      orderBy: [{ revokedAt: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }],
+      skip: (options.page - 1) * ORGANIZATION_TOKENS_PAGE_SIZE,
+      take: ORGANIZATION_TOKENS_PAGE_SIZE,
+      include: {
+        createdBy: { select: { name: true, email: true } },
+        project: { select: { id: true, name: true } },
+      },
+    }),
+  ])
+  return { total, tokens }
+}
+
+/** The organisation's token with that id, or null (another organisation's token is null too). */
+export function findOrganizationToken(organizationId: string, tokenId: string) {
+  return db.apiToken.findFirst({
+    where: { id: tokenId, project: { organizationId } },
+    select: { id: true, name: true, projectId: true, revokedAt: true },
+  })
+}

@@ -2,11 +2,12 @@ import { redirect } from '@remix-run/node'
 import { Authenticator } from 'remix-auth'
 import { FormStrategy } from 'remix-auth-form'
 import { GitHubStrategy } from 'remix-auth-github'
-import { GITHUB_OAUTH_COOKIE } from './app-cookies.server'
+import { OAuth2Strategy } from 'remix-auth-oauth2'
+import { GITHUB_OAUTH_COOKIE, GOOGLE_OAUTH_COOKIE } from './app-cookies.server'
 import { db } from './db.server'
 import { hasPendingInvite, registerUser } from './orgs/organizations.server'
 import { DUMMY_HASH, normalizeEmail, verifyPassword } from './passwords.server'
-import { getEnv, isGitHubEnabled } from './env.server'
+import { getEnv, isGitHubEnabled, isGoogleEnabled } from './env.server'
 import { getSession } from './session.server'
 import type { User } from '~/generated/prisma/client'
 
@@ -61,6 +62,50 @@ export async function upsertGitHubUser(accessToken: string): Promise<User> {
   )
 }
 
+type GoogleProfile = {
+  sub: string
+  email?: string
+  email_verified?: boolean
+  name?: string
+  hd?: string
+}
+
+/** Google's fixed OAuth 2.0 / OpenID Connect endpoints (msw answers them under MOCKS=true and in tests). */
+export const GOOGLE_ENDPOINTS = {
+  authorization: 'https://accounts.google.com/o/oauth2/v2/auth',
+  token: 'https://oauth2.googleapis.com/token',
+  userinfo: 'https://openidconnect.googleapis.com/v1/userinfo',
+} as const
+
+/**
+ * Finds the user by Google subject, else links by verified email, else creates one (with a
+ * personal organisation unless an invitation waits for that address), as GitHub does.
+ */
+export async function upsertGoogleUser(accessToken: string): Promise<User> {
+  // A fixed, trusted third-party endpoint, never a tenant-supplied URL.
+  const response = await fetch(GOOGLE_ENDPOINTS.userinfo, {
+    headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+    signal: AbortSignal.timeout(10_000),
+  })
+  if (!response.ok)
+    throw new AuthError(`Google answered ${response.status} for the user's profile.`)
+  const profile = (await response.json()) as GoogleProfile
+  if (typeof profile.sub !== 'string' || !profile.sub)
+    throw new AuthError('Google sent a profile without an account id.')
+  if (!profile.email || profile.email_verified !== true)
+    throw new AuthError('Your Google account has no verified email address.')
+  const googleId = profile.sub
+  const byGoogle = await db.user.findUnique({ where: { googleId } })
+  if (byGoogle) return byGoogle
+  const email = normalizeEmail(profile.email)
+  const byEmail = await db.user.findUnique({ where: { email } })
+  if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { googleId } })
+  return registerUser(
+    { email, name: profile.name?.trim() || email.split('@')[0]!, googleId },
+    { acceptingInvite: await hasPendingInvite(email) },
+  )
+}
+
 /** Built per request: the GitHub callback URL depends on the origin when APP_URL is unset. */
 export function getAuthenticator(origin: string): Authenticator<User> {
   const authenticator = new Authenticator<User>()
@@ -93,6 +138,28 @@ export function getAuthenticator(origin: string): Authenticator<User> {
         async ({ tokens }) => upsertGitHubUser(tokens.accessToken()),
       ),
       'github',
+    )
+  }
+  if (isGoogleEnabled(env)) {
+    authenticator.use(
+      new OAuth2Strategy(
+        {
+          clientId: env.GOOGLE_CLIENT_ID!,
+          clientSecret: env.GOOGLE_CLIENT_SECRET!,
+          authorizationEndpoint: GOOGLE_ENDPOINTS.authorization,
+          tokenEndpoint: GOOGLE_ENDPOINTS.token,
+          redirectURI: `${env.APP_URL ?? origin}/auth/google/callback`,
+          scopes: ['openid', 'email', 'profile'],
+          cookie: {
+            name: GOOGLE_OAUTH_COOKIE,
+            ...(env.NODE_ENV === 'production' && !env.INSECURE_COOKIES
+              ? { secure: true as const }
+              : {}),
+          },
+        },
+        async ({ tokens }) => upsertGoogleUser(tokens.accessToken()),
+      ),
+      'google',
     )
   }
   return authenticator

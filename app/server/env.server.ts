@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   APP_URL: z.string().url().optional(),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Integration Copilot <no-reply@integration-copilot.local>'),
   MOCKS: booleanString,
@@ -143,6 +145,10 @@ export function mockPublicHost(env = getEnv()): string | null {
 
 export function isGitHubEnabled(env = getEnv()): boolean {
   return Boolean(env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET)
+}
+
+export function isGoogleEnabled(env = getEnv()): boolean {
+  return Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET)
 }
 
 /** For tests that change process.env between cases. */

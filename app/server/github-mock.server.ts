@@ -1,12 +1,13 @@
 /**
- * With MOCKS=true there is no github.com to show a consent page. The real
- * strategy still builds its authorization redirect (and state cookie); we
- * send the browser straight to our own callback with the state and a mock
- * code, and msw answers the token exchange and API calls server-side.
+ * With MOCKS=true there is no github.com (or accounts.google.com) to show a
+ * consent page. The real strategy still builds its authorization redirect (and
+ * state cookie); we send the browser straight to our own callback with the
+ * state and a mock code, and msw answers the token exchange and API calls
+ * server-side.
  */
 export const MOCK_GITHUB_CODE = 'mock-github-code'
 
-export function skipGitHubConsent(authorizationRedirect: Response): Response {
+export function skipOAuthConsent(authorizationRedirect: Response): Response {
   const location = authorizationRedirect.headers.get('Location')
   if (!location) return authorizationRedirect
   const authorizeUrl = new URL(location)

@@ -4,9 +4,22 @@ export const PROJECTS_PAGE_SIZE = 20
 
 export async function listProjects(
   organizationId: string,
-  { archived = false, page = 1 }: { archived?: boolean; page?: number } = {},
+  {
+    archived = false,
+    page = 1,
+    hiddenIds = [],
+  }: {
+    archived?: boolean
+    page?: number
+    /** Projects the viewer's project-level role may not read (access.server projectsHiddenFrom). */
+    hiddenIds?: string[]
+  } = {},
 ) {
-  const where = { organizationId, archivedAt: archived ? { not: null } : null }
+  const where = {
+    organizationId,
+    archivedAt: archived ? { not: null } : null,
+    ...(hiddenIds.length > 0 ? { id: { notIn: hiddenIds } } : {}),
+  }
   const [projects, total] = await Promise.all([
     db.project.findMany({
       where,

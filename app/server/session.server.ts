@@ -84,3 +84,26 @@ export async function redirectWithSession(
   const { setCookie } = await createSession(userId, request, options)
   return redirect(to, { headers: { 'Set-Cookie': setCookie } })
 }
+
+/** Ends one session for good (the security policy revokes sessions it no longer accepts). */
+export async function revokeSessionById(sessionId: string): Promise<void> {
+  await db.session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  })
+}
+
+/** Session.lastSeenAt is written at most once a minute per session (the idle timeout reads it). */
+export const LAST_SEEN_RESOLUTION_MS = 60 * 1000
+
+export function lastSeenIsStale(lastSeenAt: Date, now = Date.now()): boolean {
+  return now - lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS
+}
+
+/** Records activity; the condition on the old value makes concurrent requests write once. */
+export async function touchSession(session: { id: string; lastSeenAt: Date }): Promise<void> {
+  await db.session.updateMany({
+    where: { id: session.id, lastSeenAt: session.lastSeenAt },
+    data: { lastSeenAt: new Date() },
+  })
+}

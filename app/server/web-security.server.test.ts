@@ -42,6 +42,18 @@ describe('checkSameOrigin (CSRF)', () => {
     expect(post({ ...evil, pathname: '/api/v1/projects/x?y=1' })).toBeNull()
   })
 
+  it('exempts only the SAML ACS among the sign-in paths, decided on the normalised path', () => {
+    const idp = { origin: 'https://idp.example.com' }
+    expect(post({ ...idp, pathname: '/sso/acme/acs' })).toBeNull()
+    expect(post({ ...idp, origin: 'null', pathname: '/sso/acme/acs' })).toBeNull()
+    expect(post({ ...idp, pathname: '/sso/acme/acs/../../../settings/sso' })).toMatch(/refused/)
+    expect(post({ ...idp, pathname: '/sso/acme/acs/extra' })).toMatch(/refused/)
+    expect(post({ ...idp, pathname: '/sso' })).toMatch(/refused/)
+    expect(post({ ...idp, pathname: '/sso/acme/start' })).toMatch(/refused/)
+    expect(post({ ...idp, pathname: '/settings/sso' })).toMatch(/refused/)
+    expect(post({ ...idp, pathname: '/x/sso/acme/acs' })).toMatch(/refused/)
+  })
+
   it('exempts bearer-token APIs and accepts APP_URL behind a proxy', () => {
     expect(post({ pathname: '/api/v1/projects/x', origin: 'https://ci.test' })).toBeNull()
     expect(

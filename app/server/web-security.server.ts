@@ -27,13 +27,26 @@ export function normalisedPath(target: string): string {
 }
 
 /**
+ * The SAML Assertion Consumer Service, `/sso/<slug>/acs`: the identity provider's page
+ * posts the response there cross-site (HTTP-POST binding), so it never carries our Origin.
+ * The post proves itself: a signed assertion whose InResponseTo names the request kept in
+ * this browser's flow cookie (app/server/sso/saml.server.ts).
+ */
+const SAML_ACS_PATH = /^\/sso\/[a-z0-9][a-z0-9-]{0,63}\/acs$/i
+
+/**
  * Bearer-token APIs carry no cookies, so cross-site forgery does not apply to
  * them; mocks never see app cookies; webhook receivers (`/hooks/`) take
- * signed deliveries from servers and read no session.
+ * signed deliveries from servers and read no session; the SAML ACS (above).
  */
 function isExemptPath(pathname: string) {
   const path = normalisedPath(pathname)
-  return path.startsWith('/api/') || path.startsWith('/mock/') || path.startsWith('/hooks/')
+  return (
+    path.startsWith('/api/') ||
+    path.startsWith('/mock/') ||
+    path.startsWith('/hooks/') ||
+    SAML_ACS_PATH.test(path)
+  )
 }
 
 function originOf(value: string | undefined): string | null {

@@ -68,3 +68,12 @@ export function plainText(text: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }
+
+/** A byte count for people: 512 B, 3.4 KB, 12.0 MB. */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

@@ -235,3 +235,67 @@ describe('roles', () => {
     }
   })
 })
+
+describe('role changes with custom roles', () => {
+  it('audits a role change with before and after', async () => {
+    const vendor = await createMember(orgId, 'VENDOR')
+    const cookie = await cookieFor(owner.user.id)
+    const changed = await settle(() =>
+      membersAction(
+        args(
+          formRequest(
+            '/settings/members',
+            { intent: 'change-role', membershipId: vendor.membership.id, role: 'ADMIN' },
+            cookie,
+          ),
+        ),
+      ),
+    )
+    expect(changed.status).toBe(302)
+    const log = await db.auditLog.findFirstOrThrow({
+      where: { action: 'member.role_changed', targetId: vendor.membership.id },
+    })
+    expect(JSON.parse(log.metadata)).toMatchObject({
+      before: { role: 'VENDOR', customRoleId: null, label: 'Vendor' },
+      after: { role: 'ADMIN', customRoleId: null, label: 'Admin' },
+    })
+  })
+
+  it('honours an invitation from a custom role with member:manage only while it keeps it', async () => {
+    const role = await db.customRole.create({
+      data: {
+        organizationId: orgId,
+        name: 'People ops',
+        permissions: JSON.stringify(['member:read', 'member:manage', 'project:read']),
+      },
+    })
+    const inviter = await createMember(orgId, 'VIEWER')
+    await db.membership.update({
+      where: { id: inviter.membership.id },
+      data: { role: 'CUSTOM', customRoleId: role.id },
+    })
+    const sendAs = (email: string) =>
+      inviteMember({
+        organizationId: orgId,
+        organizationName: 'Acme',
+        email,
+        role: 'VIEWER',
+        invitedById: inviter.user.id,
+        actorRole: 'CUSTOM',
+        actorPermissions: new Set(['member:read', 'member:manage', 'project:read'] as const),
+        baseUrl: 'http://localhost:3000',
+      })
+    const first = uniqueEmail('first')
+    const { link } = await sendAs(first)
+    await acceptInvite(link.split('/').pop()!, await createUser({ email: first }))
+    const second = uniqueEmail('second')
+    const later = await sendAs(second)
+    await db.customRole.update({
+      where: { id: role.id },
+      data: { permissions: JSON.stringify(['member:read', 'project:read']) },
+    })
+    await expect(
+      acceptInvite(later.link.split('/').pop()!, await createUser({ email: second })),
+    ).rejects.toThrow(/can no longer grant this role/)
+  })
+})

@@ -387,7 +387,7 @@ describe('signing up from a partner invitation', () => {
     const loaded = await settle(() =>
       signup.loader(routeArgs(getRequest(`/signup?redirectTo=/invites/${token}`))),
     )
-    expect(loaded.data).toEqual({ acceptingInvite: true })
+    expect(loaded.data).toMatchObject({ acceptingInvite: true })
     const created = await settle(() =>
       signup.action(
         routeArgs(

@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 /**
- * Walks every project route module as an outsider, a viewer and a member.
+ * Walks every project route module as an outsider, a viewer and a member, and with
+ * custom roles and project-level roles (overrides) resolved by requireProjectAccess.
  * A new project route whose loader/action skips requireProjectAccess fails here.
  */
 import type { ActionFunction, LoaderFunction } from '@remix-run/node'
@@ -40,12 +41,31 @@ let traceId: string
 let partnerId: string
 let snapshotId: string
 let fileId: string
-const cookies: Record<'outsider' | 'partner' | 'viewer' | 'vendor' | 'owner', string> = {
+const cookies: Record<
+  | 'outsider'
+  | 'partner'
+  | 'viewer'
+  | 'vendor'
+  | 'owner'
+  | 'customReader'
+  | 'viewerAsVendor'
+  | 'vendorAsViewer'
+  | 'vendorUnreadable',
+  string
+> = {
   outsider: '',
   partner: '',
   viewer: '',
   vendor: '',
   owner: '',
+  /** An organisation member whose role is a custom read-only role. */
+  customReader: '',
+  /** An organisation VIEWER with a VENDOR role on this project. */
+  viewerAsVendor: '',
+  /** An organisation VENDOR with a VIEWER role on this project. */
+  vendorAsViewer: '',
+  /** An organisation VENDOR whose custom role on this project lacks 'project:read'. */
+  vendorUnreadable: '',
 }
 
 beforeAll(async () => {
@@ -141,6 +161,37 @@ beforeAll(async () => {
   cookies.viewer = await cookieFor((await createMember(org.id, 'VIEWER')).user.id)
   cookies.vendor = await cookieFor((await createMember(org.id, 'VENDOR')).user.id)
   cookies.owner = await cookieFor((await createMember(org.id, 'OWNER')).user.id)
+
+  const readOnly = await db.customRole.create({
+    data: {
+      organizationId: org.id,
+      name: 'Read only',
+      permissions: JSON.stringify(['project:read', 'member:read']),
+    },
+  })
+  const noProjects = await db.customRole.create({
+    data: { organizationId: org.id, name: 'Members only', permissions: '["member:read"]' },
+  })
+  const customReader = await createMember(org.id, 'VIEWER')
+  await db.membership.update({
+    where: { id: customReader.membership.id },
+    data: { role: 'CUSTOM', customRoleId: readOnly.id },
+  })
+  cookies.customReader = await cookieFor(customReader.user.id)
+  const override = async (
+    orgRole: 'VIEWER' | 'VENDOR',
+    role: string,
+    customRoleId: string | null = null,
+  ) => {
+    const member = await createMember(org.id, orgRole)
+    await db.projectRoleAssignment.create({
+      data: { projectId, membershipId: member.membership.id, role, customRoleId },
+    })
+    return cookieFor(member.user.id)
+  }
+  cookies.viewerAsVendor = await override('VIEWER', 'VENDOR')
+  cookies.vendorAsViewer = await override('VENDOR', 'VIEWER')
+  cookies.vendorUnreadable = await override('VENDOR', 'CUSTOM', noProjects.id)
 })
 
 function pathFor(file: string) {
@@ -173,6 +224,37 @@ const params = () => ({
 it('finds the project routes', () => {
   expect(routeFiles.length).toBeGreaterThanOrEqual(5)
 })
+
+/** A loader/action's status; an error thrown past the access checks counts as a 500. */
+async function statusOf(run: () => Promise<unknown>) {
+  try {
+    return (await settle(run)).status
+  } catch {
+    return 500
+  }
+}
+
+const loadAs = (file: string, cookie: string) =>
+  settle(
+    () =>
+      modules[file]!.loader!({
+        request: getRequest(pathFor(file), cookie),
+        params: params(),
+        context: {},
+      }) as Promise<unknown>,
+  )
+const writeAs = (file: string, cookie: string) =>
+  statusOf(
+    () =>
+      modules[file]!.action!({
+        request: formRequest(pathFor(file), { intent: 'rename', name: 'Renamed' }, cookie),
+        params: params(),
+        context: {},
+      }) as Promise<unknown>,
+  )
+
+/** Actions an org viewer with a VENDOR role on the project got past (403 for a plain viewer). */
+const raisedPast: string[] = []
 
 describe.each(routeFiles)('%s', (file) => {
   const mod = modules[file]!
@@ -261,6 +343,43 @@ describe.each(routeFiles)('%s', (file) => {
     expect(result.status).toBe(302)
     expect(result.response?.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
   })
+
+  it('lets a custom read-only role read but not write (403)', async () => {
+    if (mod.loader) expect([200, 302]).toContain((await loadAs(file, cookies.customReader)).status)
+    if (mod.action) expect(await writeAs(file, cookies.customReader)).toBe(403)
+  })
+
+  it('lowers an org vendor with a VIEWER role on this project to a viewer (403 on writes)', async () => {
+    if (mod.loader)
+      expect([200, 302]).toContain((await loadAs(file, cookies.vendorAsViewer)).status)
+    if (mod.action) expect(await writeAs(file, cookies.vendorAsViewer)).toBe(403)
+  })
+
+  it('raises an org viewer with a VENDOR role on this project past the vendor’s checks', async () => {
+    if (mod.loader)
+      expect([200, 302]).toContain((await loadAs(file, cookies.viewerAsVendor)).status)
+    if (!mod.action) return
+    const asViewer = await writeAs(file, cookies.viewer)
+    const asVendor = await writeAs(file, cookies.vendor)
+    const raised = await writeAs(file, cookies.viewerAsVendor)
+    expect(asViewer).toBe(403)
+    if (asVendor === 403) {
+      expect(raised).toBe(403)
+    } else {
+      expect([403, 404]).not.toContain(raised)
+      raisedPast.push(file)
+    }
+  })
+
+  it('hides the project from a project role without project:read (404)', async () => {
+    if (mod.loader) expect((await loadAs(file, cookies.vendorUnreadable)).status).toBe(404)
+    if (mod.action) expect(await writeAs(file, cookies.vendorUnreadable)).toBe(404)
+  })
+})
+
+it('lifted the viewer with a VENDOR project role past real write checks', () => {
+  // Guards the walk itself: without overrides resolved, nothing would be raised.
+  expect(raisedPast.length).toBeGreaterThanOrEqual(10)
 })
 
 /**

@@ -1,8 +1,9 @@
 import { setupServer } from 'msw/node'
 import { githubHandlers } from './github'
+import { googleHandlers } from './google'
 
 export function startMockServer() {
-  const server = setupServer(...githubHandlers)
+  const server = setupServer(...githubHandlers, ...googleHandlers)
   server.listen({ onUnhandledRequest: 'bypass' })
   return server
 }

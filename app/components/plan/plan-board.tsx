@@ -9,7 +9,7 @@ import { VerdictBadge } from '~/components/tests/badges'
 import { SubmitButton } from '~/components/ui/button'
 import { ConfirmAction } from '~/components/ui/confirm-action'
 import { inputClass } from '~/components/ui/forms'
-import { formatDate, formatDateTime } from '~/shared/format'
+import { formatBytes, formatDate, formatDateTime } from '~/shared/format'
 import { ITEM_STATUS_LABELS, ITEM_STATUSES, type ItemStatus, type Phase } from '~/shared/plan'
 import { ItemStatusBadge } from './phase-strip'
 
@@ -63,14 +63,6 @@ type Props = {
   error?: { itemId?: string | null; phase?: string | null; message: string } | null
 }
 
-function size(bytes: number) {
-  return bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 * 1024
-      ? `${(bytes / 1024).toFixed(1)} KB`
-      : `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
 function Files({ files, filesBase }: { files: BoardFile[]; filesBase: string }) {
   if (files.length === 0) return null
   return (
@@ -85,7 +77,7 @@ function Files({ files, filesBase }: { files: BoardFile[]; filesBase: string }) 
             {file.name}
           </a>
           <span className="text-slate-500">
-            {file.mediaType}, {size(file.size)}, by the {file.uploaderKind},{' '}
+            {file.mediaType}, {formatBytes(file.size)}, by the {file.uploaderKind},{' '}
             {formatDateTime(file.createdAt)}
           </span>
         </li>

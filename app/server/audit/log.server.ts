@@ -1,34 +1,61 @@
 /**
  * The audit log: who did what to which target, from where. Use-case functions
  * write their own entry (through `auditAs`), so a write made through a page
- * and through the JSON API is recorded the same way.
+ * and through the JSON API is recorded the same way. Every entry is appended to
+ * its organisation's hash chain in the transaction that writes it (chain.server.ts).
  */
 import { db } from '../db.server'
 import { getClientIp } from '../http.server'
+import { linkPending, SYSTEM_CHAIN } from './chain.server'
 
 export type AuditEntry = {
   action: string
   actorUserId?: string | null
+  /** Looked up from actorUserId when not given (kept even if the user is deleted later). */
+  actorEmail?: string
   organizationId?: string | null
   projectId?: string | null
   targetType?: string
   targetId?: string
   metadata?: Record<string, unknown>
   ip?: string
+  userAgent?: string
+}
+
+const USER_AGENT_MAX = 300
+
+/** The request's User-Agent, as much of it as the audit log keeps. */
+export function userAgentOf(request: Request): string {
+  return (request.headers.get('user-agent') ?? '').slice(0, USER_AGENT_MAX)
 }
 
 export async function audit(entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({
-    data: {
-      action: entry.action,
-      actorUserId: entry.actorUserId ?? null,
-      organizationId: entry.organizationId ?? null,
-      projectId: entry.projectId ?? null,
-      targetType: entry.targetType ?? '',
-      targetId: entry.targetId ?? '',
-      metadata: JSON.stringify(entry.metadata ?? {}),
-      ip: entry.ip ?? '',
-    },
+  const actorEmail =
+    entry.actorEmail ??
+    (entry.actorUserId
+      ? (await db.user.findUnique({ where: { id: entry.actorUserId }, select: { email: true } }))
+          ?.email
+      : undefined) ??
+    ''
+  const chainKey = entry.organizationId ?? SYSTEM_CHAIN
+  await db.$transaction(async (tx) => {
+    // The write first: it takes SQLite's write lock, so the head linkPending reads is the real one.
+    await tx.auditLog.create({
+      data: {
+        action: entry.action,
+        actorUserId: entry.actorUserId ?? null,
+        actorEmail,
+        organizationId: entry.organizationId ?? null,
+        projectId: entry.projectId ?? null,
+        targetType: entry.targetType ?? '',
+        targetId: entry.targetId ?? '',
+        metadata: JSON.stringify(entry.metadata ?? {}),
+        ip: entry.ip ?? '',
+        userAgent: (entry.userAgent ?? '').slice(0, USER_AGENT_MAX),
+        chainKey,
+      },
+    })
+    await linkPending(tx, chainKey)
   })
 }
 
@@ -38,6 +65,7 @@ export type Actor = {
   organizationId: string
   projectId: string
   ip?: string
+  userAgent?: string
   via: 'page' | 'api'
   tokenId?: string
 }
@@ -56,6 +84,7 @@ export function auditAs(
     targetType: target.type,
     targetId: target.id,
     ip: actor.ip,
+    userAgent: actor.userAgent,
     metadata: {
       ...metadata,
       via: actor.via,
@@ -74,6 +103,7 @@ export function pageActor(
     organizationId: access.organization.id,
     projectId: access.project.id,
     ip: getClientIp(request),
+    userAgent: userAgentOf(request),
     via: 'page',
   }
 }
@@ -91,6 +121,7 @@ export function apiActor(
     organizationId: auth.project.organizationId,
     projectId: auth.project.id,
     ip: getClientIp(request),
+    userAgent: userAgentOf(request),
     via: 'api',
     tokenId: auth.token.id,
   }
@@ -106,6 +137,7 @@ export function partnerActor(
     organizationId: access.project.organizationId,
     projectId: access.project.id,
     ip: getClientIp(request),
+    userAgent: userAgentOf(request),
     via: 'page',
   }
 }

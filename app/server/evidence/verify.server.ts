@@ -8,6 +8,7 @@
 import { db } from '../db.server'
 import { ChainWalker, type ChainHead, type ChainLink } from './chain.server'
 import { fileBytesHash } from './files.server'
+import { PURGED_KIND, purgedAmong } from './purged.server'
 import { currentHashes, type EvidenceKind } from './records.server'
 
 const PAGE = 5000
@@ -44,6 +45,8 @@ export type EvidenceVerification = {
   /** Every problem found, the first MAX_LISTED of them. */
   problems: EvidenceBreak[]
   problemCount: number
+  /** Records deleted by the retention purge, each named by a later "purged" entry (not problems). */
+  purged: number
 }
 
 const KIND_WORDS: Record<string, string> = { trace: 'trace', run: 'test run', file: 'file' }
@@ -101,6 +104,7 @@ export async function verifyEvidence(partnerProjectId: string): Promise<Evidence
   const walker = new ChainWalker()
   const problems: EvidenceBreak[] = []
   let problemCount = 0
+  let purged = 0
   const note = (problem: EvidenceBreak) => {
     problemCount += 1
     if (problems.length < MAX_LISTED) problems.push(problem)
@@ -147,6 +151,7 @@ export async function verifyEvidence(partnerProjectId: string): Promise<Evidence
     // The records behind the entries, one query per kind.
     const byKind = new Map<string, EntryRow[]>()
     for (const entry of page) {
+      if (entry.kind === PURGED_KIND) continue // a tombstone: its record is gone on purpose
       const list = byKind.get(entry.kind) ?? []
       list.push(entry)
       byKind.set(entry.kind, list)
@@ -164,11 +169,17 @@ export async function verifyEvidence(partnerProjectId: string): Promise<Evidence
               entries.map((entry) => entry.refId),
             )
           : null
+      const tombstoned = await purgedAmong(
+        db,
+        partnerProjectId,
+        entries.filter((entry) => !hashes.has(entry.refId)),
+      )
       for (const entry of entries) {
         const what = KIND_WORDS[entry.kind] ?? entry.kind
         const current = hashes.get(entry.refId)
         const base = { seq: entry.seq, kind: entry.kind, refId: entry.refId, label: entry.label }
-        if (current === undefined)
+        if (current === undefined && tombstoned.has(`${entry.kind}:${entry.refId}`)) purged += 1
+        else if (current === undefined)
           pageProblems.push({
             ...base,
             problem: 'record-removed',
@@ -202,5 +213,6 @@ export async function verifyEvidence(partnerProjectId: string): Promise<Evidence
     firstBreak: problems[0] ?? null,
     problems,
     problemCount,
+    purged,
   }
 }

@@ -3,6 +3,7 @@ import { connectorJobHandlers } from '../connectors/deliver.server'
 import { driftJobHandlers } from '../drift/jobs.server'
 import { planJobHandlers } from '../plans/evaluate.server'
 import { reportJobHandlers } from '../reports/jobs.server'
+import { retentionJobHandlers } from '../retention/jobs.server'
 import { RUN_JOB, runJobHandler } from '../testkit/runner.server'
 import type { JobHandler } from './worker.server'
 
@@ -12,4 +13,5 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...reportJobHandlers,
   ...driftJobHandlers,
   ...connectorJobHandlers,
+  ...retentionJobHandlers,
 }

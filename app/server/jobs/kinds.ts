@@ -15,3 +15,5 @@ export const REPORT_SCHEDULE_JOB = 'report.schedule'
 export const CONNECTOR_DELIVER_JOB = 'connector.deliver'
 /** Look for overdue plan items and idle partners in projects with connectors. Payload: {}. */
 export const EVENTS_SWEEP_JOB = 'events.sweep'
+/** Purge one organisation's data older than its retention policy (legal holds kept). Payload: {organizationId, trigger}. */
+export const RETENTION_PURGE_JOB = 'retention.purge'

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { enqueueDueSweep } from '../events/emit.server'
 import { publish, subscribe } from '../live.server'
 import { enqueueDueReports } from '../reports/schedule.server'
+import { enqueueDuePurges } from '../retention/schedule.server'
 import { JOB_HANDLERS } from './handlers.server'
 import type { FromWorker, ToWorker } from './protocol'
 import { JOBS_TOPIC, type JobRow, recoverAbandonedJobs } from './queue.server'
@@ -108,6 +109,9 @@ export class JobPool {
     )
     await enqueueDueSweep().catch((error: unknown) =>
       console.error('[jobs] event sweep failed', error),
+    )
+    await enqueueDuePurges().catch((error: unknown) =>
+      console.error('[jobs] retention purges failed', error),
     )
   }
 

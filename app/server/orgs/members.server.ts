@@ -2,7 +2,15 @@ import { db } from '../db.server'
 import { randomToken, sha256 } from '../crypto.server'
 import { sendEmail } from '../email.server'
 import { normalizeEmail } from '../passwords.server'
-import { can, type Role } from '../access.server'
+import {
+  missingPermissions,
+  permissionsFor,
+  type Action,
+  type MembershipRole,
+  type Role,
+} from '../access.server'
+import { ACTION_TABLE, CUSTOM_ROLE, roleLabel } from '~/shared/roles'
+import { findCustomRole } from './roles.server'
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
@@ -12,7 +20,10 @@ export class MembershipError extends Error {}
 export function listMembers(organizationId: string) {
   return db.membership.findMany({
     where: { organizationId },
-    include: { user: { select: { id: true, email: true, name: true } } },
+    include: {
+      user: { select: { id: true, email: true, name: true } },
+      customRole: { select: { id: true, name: true, permissions: true, organizationId: true } },
+    },
     orderBy: [{ createdAt: 'asc' }],
   })
 }
@@ -37,10 +48,15 @@ export async function inviteMember(input: {
   role: Role
   invitedById: string
   /** The inviter's role: only an OWNER grants OWNER. */
-  actorRole: Role
+  actorRole: MembershipRole
+  /** The inviter's permissions (a custom role's); by default those of actorRole. */
+  actorPermissions?: ReadonlySet<Action>
   baseUrl: string
 }) {
-  assertMayGrant(input.actorRole, input.role)
+  assertMayGrant(
+    { role: input.actorRole, permissions: input.actorPermissions },
+    { role: input.role, permissions: permissionsFor({ role: input.role }) },
+  )
   const email = normalizeEmail(input.email)
   const existing = await db.membership.findFirst({
     where: { organizationId: input.organizationId, user: { email } },
@@ -80,12 +96,56 @@ export async function inviteMember(input: {
   return { invite, link }
 }
 
-/** Only an owner grants the owner role, by invite or by role change; only owners and admins invite. */
-function assertMayGrant(actorRole: Role | null, role: string) {
-  if (actorRole !== 'OWNER' && actorRole !== 'ADMIN')
+type Grantor = { role: string | null; permissions?: ReadonlySet<Action> }
+
+function grantorPermissions(actor: Grantor): ReadonlySet<Action> {
+  return actor.permissions ?? permissionsFor({ role: actor.role ?? '' })
+}
+
+/**
+ * Only members who manage members grant roles; only an owner grants the owner role; and
+ * nobody grants a role carrying a permission they do not hold (anti-escalation).
+ */
+function assertMayGrant(
+  actor: Grantor,
+  target: { role: string; permissions: ReadonlySet<Action> },
+) {
+  const held = grantorPermissions(actor)
+  if (!held.has('member:manage'))
     throw new MembershipError('Only owners and admins can invite members.')
-  if (role === 'OWNER' && actorRole !== 'OWNER')
+  if (target.role === 'OWNER' && actor.role !== 'OWNER')
     throw new MembershipError('Only an owner can grant the owner role.')
+  const missing = missingPermissions(held, target.permissions)
+  if (missing.length > 0)
+    throw new MembershipError(
+      `You cannot grant a role with permissions you do not hold yourself: ${missing
+        .map((action) => ACTION_TABLE[action].label)
+        .join(', ')}.`,
+    )
+}
+
+/** Nobody changes the role of someone holding a permission they do not hold themselves. */
+function assertMayChange(actor: Grantor, current: ReadonlySet<Action>) {
+  const missing = missingPermissions(grantorPermissions(actor), current)
+  if (missing.length > 0)
+    throw new MembershipError(
+      `You cannot change this member: their role has permissions you do not hold (${missing
+        .map((action) => ACTION_TABLE[action].label)
+        .join(', ')}).`,
+    )
+}
+
+/** A membership's role as an audit snapshot: { role, customRoleId, label }. */
+export function roleSnapshot(row: {
+  role: string
+  customRoleId?: string | null
+  customRole?: { name: string } | null
+}) {
+  return {
+    role: row.role,
+    customRoleId: row.customRoleId ?? null,
+    label: roleLabel(row.role, row.customRole),
+  }
 }
 
 /** Whether a sign-in/sign-up redirect goes to a usable invitation (`/invites/<token>`). */
@@ -120,6 +180,7 @@ async function inviterMembership(invite: { invitedById: string | null; organizat
     where: {
       userId_organizationId: { userId: invite.invitedById, organizationId: invite.organizationId },
     },
+    include: { customRole: true },
   })
 }
 
@@ -136,7 +197,13 @@ export async function acceptInvite(token: string, user: { id: string; email: str
   if (invite.partnerProjectId) return acceptPartnerInvite(invite, user)
   const inviter = await inviterMembership(invite)
   try {
-    assertMayGrant((inviter?.role as Role | undefined) ?? null, invite.role)
+    assertMayGrant(
+      {
+        role: inviter?.role ?? null,
+        permissions: inviter ? memberPermissions(inviter) : new Set(),
+      },
+      { role: invite.role, permissions: permissionsFor({ role: invite.role }) },
+    )
   } catch {
     throw new MembershipError(
       'The person who sent this invitation can no longer grant this role. Ask an owner for a new invitation.',
@@ -171,7 +238,7 @@ async function acceptPartnerInvite<
 >(invite: T, user: { id: string }): Promise<T> {
   const partnerProjectId = invite.partnerProjectId!
   const inviter = await inviterMembership(invite)
-  if (!inviter || !can(inviter.role, 'partner:manage'))
+  if (!inviter || !memberPermissions(inviter).has('partner:manage'))
     throw new MembershipError(
       'The person who sent this invitation can no longer invite partners. Ask the vendor for a new invitation.',
     )
@@ -194,8 +261,27 @@ async function ownerCount(organizationId: string) {
   return db.membership.count({ where: { organizationId, role: 'OWNER' } })
 }
 
+/** A membership's permissions in its own organisation (a custom role of another counts for nothing). */
+export function memberPermissions(membership: {
+  role: string
+  organizationId: string
+  customRole?: { permissions: string; organizationId: string } | null
+}): ReadonlySet<Action> {
+  const customRole =
+    membership.customRole?.organizationId === membership.organizationId
+      ? membership.customRole
+      : null
+  return permissionsFor({ role: membership.role, customRole })
+}
+
 async function findMember(organizationId: string, membershipId: string) {
-  const membership = await db.membership.findFirst({ where: { id: membershipId, organizationId } })
+  const membership =
+    typeof membershipId === 'string' && membershipId.length <= 64
+      ? await db.membership.findFirst({
+          where: { id: membershipId, organizationId },
+          include: { customRole: true },
+        })
+      : null
   if (!membership) throw new MembershipError('That member is not in this organisation.')
   return membership
 }
@@ -203,13 +289,29 @@ async function findMember(organizationId: string, membershipId: string) {
 export async function changeMemberRole(input: {
   organizationId: string
   membershipId: string
-  role: Role
-  actorRole: Role
+  /** A built-in role, or CUSTOM with customRoleId (a custom role of this organisation). */
+  role: MembershipRole
+  customRoleId?: string | null
+  actorRole: MembershipRole
+  /** The actor's permissions (a custom role's); by default those of actorRole. */
+  actorPermissions?: ReadonlySet<Action>
 }) {
   const membership = await findMember(input.organizationId, input.membershipId)
+  const actor = { role: input.actorRole, permissions: input.actorPermissions }
   if (input.actorRole !== 'OWNER' && (membership.role === 'OWNER' || input.role === 'OWNER')) {
     throw new MembershipError('Only an owner can grant or change the owner role.')
   }
+  const customRole =
+    input.role === CUSTOM_ROLE
+      ? await findCustomRole(input.organizationId, input.customRoleId ?? '')
+      : null
+  if (input.role === CUSTOM_ROLE && !customRole)
+    throw new MembershipError('That role does not exist in this organisation. Reload the page.')
+  assertMayGrant(actor, {
+    role: input.role,
+    permissions: permissionsFor({ role: input.role, customRole }),
+  })
+  assertMayChange(actor, memberPermissions(membership))
   if (
     membership.role === 'OWNER' &&
     input.role !== 'OWNER' &&
@@ -217,18 +319,31 @@ export async function changeMemberRole(input: {
   ) {
     throw new MembershipError('The last owner cannot be demoted. Make another member owner first.')
   }
-  return db.membership.update({ where: { id: membership.id }, data: { role: input.role } })
+  const updated = await db.membership.update({
+    where: { id: membership.id },
+    data: { role: input.role, customRoleId: customRole?.id ?? null },
+  })
+  return {
+    ...updated,
+    before: roleSnapshot(membership),
+    after: roleSnapshot({ ...updated, customRole }),
+  }
 }
 
 export async function removeMember(input: {
   organizationId: string
   membershipId: string
-  actorRole: Role
+  actorRole: MembershipRole
+  actorPermissions?: ReadonlySet<Action>
 }) {
   const membership = await findMember(input.organizationId, input.membershipId)
   if (membership.role === 'OWNER' && input.actorRole !== 'OWNER') {
     throw new MembershipError('Only an owner can remove an owner.')
   }
+  assertMayChange(
+    { role: input.actorRole, permissions: input.actorPermissions },
+    memberPermissions(membership),
+  )
   if (membership.role === 'OWNER' && (await ownerCount(input.organizationId)) <= 1) {
     throw new MembershipError('The last owner cannot be removed. Make another member owner first.')
   }

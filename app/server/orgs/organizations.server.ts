@@ -35,6 +35,7 @@ export type NewUser = {
   name: string
   password?: string
   githubId?: string
+  googleId?: string
   organizationName?: string
 }
 
@@ -52,6 +53,7 @@ async function createAccount(input: NewUser) {
       name: input.name.trim(),
       passwordHash: input.password ? await hashPassword(input.password) : null,
       githubId: input.githubId ?? null,
+      googleId: input.googleId ?? null,
     },
   })
 }

@@ -65,11 +65,13 @@ const PARTNER_SELECT = {
 } as const
 
 /** The executive summary: every partner project of every project of the organisation. */
-export async function executiveSummary(organizationId: string) {
+export async function executiveSummary(organizationId: string, hiddenProjectIds: string[] = []) {
+  // Projects the viewer's project-level role may not read are left out (access.server).
+  const project = hiddenProjectIds.length > 0 ? { id: { notIn: hiddenProjectIds } } : {}
   const [projects, partners] = await Promise.all([
-    db.project.count({ where: { organizationId } }),
+    db.project.count({ where: { organizationId, ...project } }),
     db.partnerProject.findMany({
-      where: { project: { organizationId } },
+      where: { project: { organizationId, ...project } },
       select: PARTNER_SELECT,
     }),
   ])

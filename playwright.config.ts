@@ -14,6 +14,11 @@ const port = freePort()
 /** The local OpenAI-compatible server the assistant talks to (tests/support/openai-server.ts). */
 const openaiPort = freePort('E2E_OPENAI_PORT')
 export const E2E_OPENAI_URL = `http://127.0.0.1:${openaiPort}`
+/** The in-process OpenID Connect provider the SSO journey signs in at (tests/support/oidc-provider.ts). */
+const oidcPort = freePort('E2E_OIDC_PORT')
+export const E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`
+/** The organisation the SSO journey creates; its slug (and retries' -2, -3) is in the callback URL. */
+export const E2E_SSO_ORG_SLUG = 'sso-journey-co'
 const dataDir = path.resolve(`tests/.tmp/e2e-${port}`)
 export const E2E_BASE_URL = `http://localhost:${port}`
 export const E2E_TRACE_SECRET = 'tsk_e2e_globex_trace_secret_0123456789'
@@ -61,6 +66,22 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: 'pipe',
+    },
+    {
+      // Single sign-on: a real OpenID Connect provider with one client for the app's callback.
+      command: `node --import tsx tests/support/oidc-provider.ts`,
+      url: `${E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      env: {
+        OIDC_PORT: oidcPort,
+        OIDC_CLIENT_ID: 'copilot-e2e',
+        OIDC_CLIENT_SECRET: 'e2e-secret',
+        OIDC_REDIRECT_URIS: ['', '-2', '-3']
+          .map((suffix) => `http://localhost:${port}/sso/${E2E_SSO_ORG_SLUG}${suffix}/callback`)
+          .join(','),
+      },
     },
     {
       // The production build against a fresh database, with msw standing in for GitHub.

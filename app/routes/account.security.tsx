@@ -5,6 +5,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { CopyButton } from '~/components/copy-button'
+import { QrCode } from '~/components/qr-code'
 import { Page } from '~/components/page'
 import { SubmitButton } from '~/components/ui/button'
 import { Field, FormErrors } from '~/components/ui/forms'
@@ -267,9 +268,15 @@ export default function AccountSecurityPage() {
           <ol className="list-decimal space-y-6 pl-5 text-sm text-slate-700">
             <li>
               <p>
-                In your authenticator app (1Password, Google Authenticator, Authy, …) add an account
-                by pasting this link or by typing the key.
+                In your authenticator app (1Password, Google Authenticator, Authy, …) scan this
+                code, or add an account by pasting the link or typing the key.
               </p>
+              <div className="mt-3">
+                <QrCode
+                  value={pending.uri}
+                  label="QR code of the setup link for your authenticator app"
+                />
+              </div>
               <dl className="mt-3 space-y-3">
                 <div>
                   <dt className="text-xs font-medium uppercase text-slate-500">Setup key</dt>

@@ -174,7 +174,7 @@ export default function ProjectAccess() {
                           id={`project-role-${member.membershipId}`}
                           name="role"
                           defaultValue={member.projectRole?.value ?? ''}
-                          className={`${inputClass} !w-48 !py-1`}
+                          className={`${inputClass} !w-64 !py-1`}
                         >
                           <option value="" disabled>
                             Same as organisation ({member.organizationRole})

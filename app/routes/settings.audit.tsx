@@ -4,13 +4,12 @@
  * (a POST, or GET `?verify=1`). Owners and admins only ('audit:read').
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { data } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { buttonClass, SubmitButton } from '~/components/ui/button'
 import { inputClass } from '~/components/ui/forms'
 import { EmptyState, Notice, Panel } from '~/components/ui/panel'
 import { requireOrgAccess, type OrgAccess } from '~/server/access.server'
-import { exportAuditTrail, isExportFormat } from '~/server/audit/export.server'
 import { userAgentOf } from '~/server/audit/log.server'
 import {
   auditActions,
@@ -27,6 +26,7 @@ import { ensurePrimary } from '~/server/litefs.server'
 export const meta: MetaFunction = () => [{ title: 'Audit trail · Integration Copilot' }]
 
 const BASE = '/settings/audit'
+const EXPORT_PATH = '/settings/audit/export'
 
 function actorOf(access: OrgAccess, request: Request) {
   return { userId: access.user.id, ip: getClientIp(request), userAgent: userAgentOf(request) }
@@ -44,30 +44,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const organizationId = access.organization.id
   const url = new URL(request.url)
   const projects = await auditProjects(organizationId)
-  const { filters, values, problems, ignored } = parseAuditFilters(url.searchParams, projects)
+  const { filters, values, problems } = parseAuditFilters(url.searchParams, projects)
 
-  const format = url.searchParams.get('format')
-  if (format !== null) {
-    if (!isExportFormat(format))
-      throw new Response(
-        `Unknown export format “${format.slice(0, 40)}”: use ?format=csv or ?format=json.`,
-        { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
-      )
-    if (ignored)
-      throw new Response(
-        `The export was not made, so that it holds no more than you asked for: ${problems.join(' ')}`,
-        { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
-      )
-    // The export is audited: a GET that writes runs on the primary.
-    await ensurePrimary()
-    return exportAuditTrail({
-      organization: { id: organizationId, slug: access.organization.slug },
-      filters,
-      values,
-      format,
-      actor: actorOf(access, request),
-    })
-  }
+  // Downloads are a resource route: a page's loader cannot answer a document request with a file.
+  if (url.searchParams.has('format')) throw redirect(`${EXPORT_PATH}${url.search}`)
 
   let verification = null
   if (url.searchParams.get('verify') === '1') {
@@ -179,7 +159,7 @@ export default function AuditTrailPage() {
               {(['csv', 'json'] as const).map((format) => (
                 <a
                   key={format}
-                  href={`${BASE}?${new URLSearchParams([...new URLSearchParams(loaded.filterQuery), ['format', format]]).toString()}`}
+                  href={`${EXPORT_PATH}?${new URLSearchParams([...new URLSearchParams(loaded.filterQuery), ['format', format]]).toString()}`}
                   className={buttonClass('secondary', '!py-1')}
                   download
                 >

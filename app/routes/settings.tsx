@@ -8,7 +8,10 @@ import { TabNav } from '~/components/ui/tab-nav'
 export const meta: MetaFunction = () => [{ title: 'Settings · Integration Copilot' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const access = await requireOrgAccess(request, 'member:read')
+  const access = await requireOrgAccess(
+    request,
+    SETTINGS_TABS.map((tab) => tab.action),
+  )
   return {
     organization: { id: access.organization.id, name: access.organization.name },
     role: access.roleLabel,

@@ -203,7 +203,11 @@ export async function projectsHiddenFrom(access: OrgAccess): Promise<string[]> {
  * A partner-only user is sent to the partner portal; a user with no
  * organisation at all gets a 403 that says what to do.
  */
-export async function requireOrgAccess(request: Request, action: Action): Promise<OrgAccess> {
+export async function requireOrgAccess(
+  request: Request,
+  /** The permission needed, or a list of which any one will do (a layout over several tabs). */
+  action: Action | readonly Action[],
+): Promise<OrgAccess> {
   const user = await requireUser(request)
   const session = await getSession(request)
   const memberships = await listMemberships(user.id)
@@ -223,7 +227,8 @@ export async function requireOrgAccess(request: Request, action: Action): Promis
     role: membership.role,
   })
   const permissions = permissionsFor(membership)
-  if (!permissions.has(action)) throw forbidden()
+  const wanted: readonly Action[] = typeof action === 'string' ? [action] : action
+  if (!wanted.some((entry) => permissions.has(entry))) throw forbidden()
   const { organization, customRole: _customRole, roleLabel: label, ...membershipRow } = membership
   return {
     user,

@@ -113,7 +113,7 @@ export const ACTION_TABLE: Record<Action, ActionInfo> = {
   'org:manage': {
     roles: OWNERS,
     label: 'Organisation controls',
-    description: 'Single sign-on, security policy, retention and legal holds.',
+    description: 'Single sign-on, security policy and retention.',
     requires: [],
   },
 }

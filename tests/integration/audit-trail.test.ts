@@ -7,6 +7,7 @@
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as auditExport from '~/routes/settings.audit_.export'
 import { createApiToken } from '~/server/api-tokens.server'
 import { audit, type Actor } from '~/server/audit/log.server'
 import { db, sqliteDate } from '~/server/db.server'
@@ -319,6 +320,10 @@ describe('/settings/audit', () => {
       const cookie = await cookieFor((await createMember(acme.id, role)).user.id)
       expect((await load('/settings/audit', cookie)).status).toBe(403)
       expect((await load('/settings/audit?format=csv', cookie)).status).toBe(403)
+      const exported = await settle(() =>
+        auditExport.loader(routeArgs(getRequest('/settings/audit/export?format=csv', cookie))),
+      )
+      expect(exported.status).toBe(403)
       const posted = await settle(() =>
         auditPage.action(routeArgs(formRequest('/settings/audit', { intent: 'verify' }, cookie))),
       )
@@ -544,7 +549,12 @@ describe('/settings/audit', () => {
 
   describe('exports', () => {
     async function download(query: string, cookie = admin) {
-      const result = await load(`/settings/audit?${query}`, cookie)
+      // The page redirects downloads to its resource route, which answers them.
+      const redirected = await load(`/settings/audit?${query}`, cookie)
+      expect(redirected.status).toBe(302)
+      const location = redirected.response!.headers.get('Location')!
+      expect(location).toBe(`/settings/audit/export?${query}`)
+      const result = await settle(() => auditExport.loader(routeArgs(getRequest(location, cookie))))
       return { status: result.status, response: result.response! }
     }
 

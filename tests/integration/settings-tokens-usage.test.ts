@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { loader as tokensLoader, action as tokensAction } from '~/routes/settings.tokens'
 import { loader as usageLoader } from '~/routes/settings.usage'
+import { loader as settingsLayout } from '~/routes/settings'
+import { loader as settingsIndex } from '~/routes/settings._index'
 import { createApiToken } from '~/server/api-tokens.server'
 import { db } from '~/server/db.server'
 import {
@@ -146,5 +148,57 @@ describe('settings/usage', () => {
     expect(ok.status).toBe(200)
     const anonymous = await settle(() => usageLoader(routeArgs(getRequest('/settings/usage'))))
     expect(anonymous.status).toBe(302)
+  })
+})
+
+describe('settings layout', () => {
+  it('opens for a custom role holding only one tab permission, at that tab', async () => {
+    const org = await createOrg('Auditors Co')
+    const role = await db.customRole.create({
+      data: {
+        organizationId: org.id,
+        name: 'Auditor',
+        permissions: JSON.stringify(['audit:read']),
+      },
+    })
+    const user = await createMember(org.id, 'VIEWER')
+    await db.membership.update({
+      where: { id: user.membership.id },
+      data: { role: 'CUSTOM', customRoleId: role.id },
+    })
+    const cookie = await cookieFor(user.user.id)
+    const layout = await settle(() =>
+      settingsLayout(routeArgs(getRequest('/settings/audit', cookie))),
+    )
+    expect(layout.status).toBe(200)
+    expect((layout.data as { tabs: { slug: string }[] }).tabs.map((tab) => tab.slug)).toEqual([
+      'audit',
+    ])
+    const index = await settle(() => settingsIndex(routeArgs(getRequest('/settings', cookie))))
+    expect(index.response?.headers.get('Location')).toBe('/settings/audit')
+  })
+
+  it('sends a viewer to members, and refuses a role with no settings permission', async () => {
+    const org = await createOrg('Plain Co')
+    const viewer = await createMember(org.id, 'VIEWER')
+    const index = await settle(async () =>
+      settingsIndex(routeArgs(getRequest('/settings', await cookieFor(viewer.user.id)))),
+    )
+    expect(index.response?.headers.get('Location')).toBe('/settings/members')
+    const role = await db.customRole.create({
+      data: {
+        organizationId: org.id,
+        name: 'Reader',
+        permissions: JSON.stringify(['project:read']),
+      },
+    })
+    const reader = await createMember(org.id, 'VIEWER')
+    await db.membership.update({
+      where: { id: reader.membership.id },
+      data: { role: 'CUSTOM', customRoleId: role.id },
+    })
+    const cookie = await cookieFor(reader.user.id)
+    const layout = await settle(() => settingsLayout(routeArgs(getRequest('/settings', cookie))))
+    expect(layout.status).toBe(403)
   })
 })

@@ -20,7 +20,7 @@ import {
   removeTotp,
   type CodeCheck,
 } from './totp.server'
-import { auditUserEvent } from './user-audit.server'
+import { auditUserEvent } from '../audit/sign-in.server'
 
 export class TwoFactorError extends Error {
   constructor(
@@ -85,7 +85,12 @@ export async function confirmEnrolment(
   record(check.ok)
   if (!check.ok) throw codeError(check, true)
   const codes = await issueRecoveryCodes(user.id)
-  await auditUserEvent(user.id, '2fa.enabled', request, { recoveryCodes: codes.length })
+  await auditUserEvent({
+    action: '2fa.enabled',
+    user,
+    request,
+    metadata: { recoveryCodes: codes.length },
+  })
   return codes
 }
 
@@ -99,8 +104,13 @@ export async function regenerateRecoveryCodes(
   record(check.ok)
   if (!check.ok) throw codeError(check)
   const codes = await issueRecoveryCodes(user.id)
-  await auditUserEvent(user.id, '2fa.recovery_codes_regenerated', request, {
-    recoveryCodes: codes.length,
+  await auditUserEvent({
+    action: '2fa.recovery_codes_regenerated',
+    user,
+    request,
+    metadata: {
+      recoveryCodes: codes.length,
+    },
   })
   return codes
 }
@@ -127,9 +137,19 @@ export async function disableTwoFactor(user: Person, code: string, request: Requ
     )
   }
   if (!isTotp)
-    await auditUserEvent(user.id, '2fa.recovery_code_used', request, { purpose: 'disable' })
+    await auditUserEvent({
+      action: '2fa.recovery_code_used',
+      user,
+      request,
+      metadata: { purpose: 'disable' },
+    })
   await removeTotp(user.id)
-  await auditUserEvent(user.id, '2fa.disabled', request, {
-    with: isTotp ? 'totp' : 'recovery_code',
+  await auditUserEvent({
+    action: '2fa.disabled',
+    user,
+    request,
+    metadata: {
+      with: isTotp ? 'totp' : 'recovery_code',
+    },
   })
 }

@@ -20,7 +20,7 @@ import {
 import { consumeRecoveryCode, remainingRecoveryCodes } from './recovery-codes.server'
 import { openSignedInSession } from './sign-in.server'
 import { consumeTotpCode, normalizeTotpCode } from './totp.server'
-import { auditUserEvent } from './user-audit.server'
+import { auditUserEvent } from '../audit/sign-in.server'
 
 export const EXPIRED_MESSAGE =
   'Your sign-in waited too long for its code (5 minutes) or was already used. Sign in again.'
@@ -80,12 +80,17 @@ export async function submitSecondFactor(
 
   throttle.recordFailure(address, user.email)
   const left = recordSecondFactorFailure(pending)
-  await auditUserEvent(user.id, 'auth.second_factor_failed', request, {
-    email: user.email,
-    method: pending.method,
-    kind: isTotp ? 'totp' : 'recovery_code',
-    reason,
-    attemptsLeft: left,
+  await auditUserEvent({
+    action: 'auth.second_factor_failed',
+    user,
+    request,
+    metadata: {
+      email: user.email,
+      method: pending.method,
+      kind: isTotp ? 'totp' : 'recovery_code',
+      reason,
+      attemptsLeft: left,
+    },
   })
   if (left === 0) return { response: await restartSignIn(DROPPED_MESSAGE) }
   const tries = `${left} ${left === 1 ? 'try' : 'tries'} left`
@@ -122,7 +127,7 @@ async function succeed(
   const setCookies = [await clearPendingSignInCookie()]
   if (kind === 'totp') return openSignedInSession(user, request, options, { setCookies })
   const remaining = await remainingRecoveryCodes(user.id)
-  await auditUserEvent(user.id, '2fa.recovery_code_used', request, { remaining })
+  await auditUserEvent({ action: '2fa.recovery_code_used', user, request, metadata: { remaining } })
   return openSignedInSession(user, request, options, {
     setCookies,
     toast: {

@@ -315,6 +315,15 @@ describe('the SAML sign-in', () => {
     expect(user.sessions[0]).toMatchObject({ authMethod: 'saml', ssoOrganizationId: orgId })
   })
 
+  it('accepts a response once: replaying it with the same flow cookie is refused', async () => {
+    const flow = await start()
+    const fields = { SAMLResponse: samlResponse({ inResponseTo: flow.requestId }) }
+    expect((await post(fields, flow.cookie)).status).toBe(302)
+    const replay = await post(fields, flow.cookie)
+    expect(replay.status).toBe(400)
+    expect((replay.data as Failure).failure.message).toMatch(/already used/)
+  })
+
   it('follows RelayState only as a same-origin path', async () => {
     for (const relay of [
       'https://evil.example/',

@@ -170,6 +170,23 @@ function responseFailure(error: unknown): SsoError {
   )
 }
 
+/**
+ * Request ids whose response was already accepted (until the flow could have expired): a
+ * response is good once, even for someone holding both it and the browser's flow cookie.
+ * In memory: ACS posts are handled by the one primary process.
+ */
+const consumed = new Map<string, number>()
+
+function consumeOnce(requestId: string, now = Date.now()) {
+  for (const [id, until] of consumed) if (until <= now) consumed.delete(id)
+  if (consumed.has(requestId))
+    throw new SsoError('invalid_response', 'This SAML response was already used to sign in.', {
+      status: 400,
+      hint: 'Start the sign-in again from the sign-in page.',
+    })
+  consumed.set(requestId, now + FLOW_TTL_SECONDS * 1000)
+}
+
 /** The ACS: a verified identity from the POSTed SAMLResponse, or an SsoError. */
 export async function finishSaml(
   settings: SamlSettings,
@@ -194,6 +211,7 @@ export async function finishSaml(
     throw responseFailure(error)
   }
   if (!profile) throw new SsoError('invalid_response', 'The SAML response holds no assertion.')
+  consumeOnce(flow.requestId)
   if (profile.issuer !== settings.samlEntityId)
     throw new SsoError(
       'invalid_response',

@@ -18,10 +18,16 @@ import {
   TwoFactorError,
   twoFactorOverview,
 } from '~/server/security/account-security.server'
+import {
+  changePassword,
+  PasswordChangeError,
+  passwordOverview,
+} from '~/server/security/password-change.server'
 import { organizationsRequiring2fa } from '~/server/security/policy.server'
 import { cancelTotpEnrolment, startTotpEnrolment, TotpError } from '~/server/security/totp.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatDate } from '~/shared/format'
+import { PASSWORD_MIN_LENGTH } from '~/shared/roles'
 import { codeField } from '~/shared/security-policy'
 
 export const meta: MetaFunction = () => [{ title: 'Account security · Integration Copilot' }]
@@ -41,16 +47,52 @@ const DisableSchema = z.object({
 const SCHEMAS = { confirm: ConfirmSchema, regenerate: RegenerateSchema, disable: DisableSchema }
 type CodeIntent = keyof typeof SCHEMAS
 
+/** The shape of the Password form; length (the organisations' minimum) and common passwords are checked on the server. */
+const PASSWORD_MAX = 200
+const tooLong = `Use at most ${PASSWORD_MAX} characters.`
+function passwordSchema(hasPassword: boolean) {
+  return z
+    .object({
+      intent: z.literal('password'),
+      currentPassword: hasPassword
+        ? z.string({ error: 'Enter your current password.' }).max(PASSWORD_MAX, tooLong)
+        : z.string().max(PASSWORD_MAX, tooLong).optional(),
+      newPassword: z
+        .string({ error: 'Choose a new password.' })
+        .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+        .max(PASSWORD_MAX, tooLong),
+      confirmPassword: z
+        .string({ error: 'Enter the new password again.' })
+        .max(PASSWORD_MAX, tooLong),
+    })
+    .superRefine((value, ctx) => {
+      if (value.confirmPassword !== value.newPassword)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['confirmPassword'],
+          message: 'This does not match the new password.',
+        })
+      if (hasPassword && value.currentPassword === value.newPassword)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newPassword'],
+          message: 'The new password is your current one: choose a different one.',
+        })
+    })
+}
+const PASSWORD_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword']
+
 const PATH = '/account/security'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const required = new URL(request.url).searchParams.get('required') === '1'
-  const [overview, requiring] = await Promise.all([
+  const [overview, requiring, password] = await Promise.all([
     twoFactorOverview(user),
     organizationsRequiring2fa(user.id),
+    passwordOverview(user),
   ])
-  return { ...overview, required, requiring: requiring.map((org) => org.name) }
+  return { ...overview, required, requiring: requiring.map((org) => org.name), password }
 }
 
 function back(request: Request) {
@@ -62,6 +104,42 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const formData = await request.formData()
   const intent = formData.get('intent')
+  if (intent === 'password') {
+    const submission = parseWithZod(formData, {
+      schema: passwordSchema(user.passwordHash !== null),
+    })
+    if (submission.status !== 'success')
+      return data(
+        {
+          intent: 'password' as const,
+          result: submission.reply({ hideFields: PASSWORD_FIELDS }),
+          codes: null,
+        },
+        { status: 400 },
+      )
+    try {
+      await changePassword(user, submission.value, request)
+    } catch (error) {
+      if (!(error instanceof PasswordChangeError)) throw error
+      return data(
+        {
+          intent: 'password' as const,
+          result: submission.reply({
+            hideFields: PASSWORD_FIELDS,
+            ...(error.field
+              ? { fieldErrors: { [error.field]: [error.message] } }
+              : { formErrors: [error.message] }),
+          }),
+          codes: null,
+        },
+        { status: error.status },
+      )
+    }
+    return redirectWithToast(back(request), {
+      type: 'success',
+      message: 'Password changed. Other sessions were signed out.',
+    })
+  }
   try {
     if (intent === 'start') {
       await startTotpEnrolment(user.id)
@@ -117,7 +195,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 type ActionData = {
-  intent: CodeIntent
+  intent: CodeIntent | 'password'
   result: SubmissionResult<string[]>
   codes: string[] | null
 }
@@ -170,6 +248,61 @@ function CodeForm({
   )
 }
 
+function PasswordForm({
+  email,
+  hasPassword,
+  minLength,
+  actionData,
+}: {
+  email: string
+  hasPassword: boolean
+  minLength: number
+  actionData: ActionData | undefined
+}) {
+  const schema = passwordSchema(hasPassword)
+  const [form, fields] = useForm({
+    id: `password-${hasPassword ? 'change' : 'set'}`,
+    lastResult: actionData?.intent === 'password' ? actionData.result : undefined,
+    constraint: getZodConstraint(schema),
+    shouldValidate: 'onSubmit',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  })
+  const passwordInput = { maxLength: PASSWORD_MAX, spellCheck: false, autoCapitalize: 'none' }
+  return (
+    <Form method="post" className="max-w-sm space-y-3" {...getFormProps(form)}>
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <input type="hidden" name="intent" value="password" />
+      {/* Lets password managers tie the new password to the account. */}
+      <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
+      {hasPassword ? (
+        <Field
+          label="Current password"
+          type="password"
+          meta={fields.currentPassword}
+          inputProps={{ ...passwordInput, autoComplete: 'current-password' }}
+        />
+      ) : null}
+      <Field
+        label="New password"
+        type="password"
+        meta={fields.newPassword}
+        hint={`At least ${minLength} characters; not a commonly used password.`}
+        inputProps={{ ...passwordInput, autoComplete: 'new-password', minLength }}
+      />
+      <Field
+        label="Confirm new password"
+        type="password"
+        meta={fields.confirmPassword}
+        inputProps={{ ...passwordInput, autoComplete: 'new-password', minLength }}
+      />
+      <SubmitButton pendingFor={['intent', 'password']} pendingText="Saving…">
+        {hasPassword ? 'Change password' : 'Set password'}
+      </SubmitButton>
+    </Form>
+  )
+}
+
 function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <Panel
@@ -197,7 +330,7 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
 }
 
 export default function AccountSecurityPage() {
-  const { enabledAt, pending, remaining, total, required, requiring, email } =
+  const { enabledAt, pending, remaining, total, required, requiring, email, password } =
     useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const newCodes = actionData?.codes ?? null
@@ -341,6 +474,22 @@ export default function AccountSecurityPage() {
             </Form>
           </div>
         )}
+      </Panel>
+
+      <Panel title="Password">
+        <div className="space-y-3">
+          <p className="text-sm text-slate-700">
+            {password.hasPassword
+              ? `${password.changedAt ? `Last changed ${formatDate(password.changedAt)}. ` : ''}Changing it signs you out everywhere else; this browser stays signed in.`
+              : 'You sign in through GitHub, Google or single sign-on, so your account has no password yet. Set one to also sign in with your email and password; your other sessions are signed out.'}
+          </p>
+          <PasswordForm
+            email={email}
+            hasPassword={password.hasPassword}
+            minLength={password.minLength}
+            actionData={actionData}
+          />
+        </div>
       </Panel>
     </Page>
   )

@@ -249,6 +249,19 @@ describe('sign-in with a second factor', () => {
     expect(again.response!.headers.get('Location')).toBe('/login')
   })
 
+  it('ends a pending sign-in when the password changes before the code is given', async () => {
+    const { user, email, secret } = await enrolledUser()
+    const pending = await passwordStep(email)
+    await db.user.update({
+      where: { id: user.id },
+      data: { passwordChangedAt: new Date(Date.now() + 1000) },
+    })
+    const result = await submitCode(pending, await currentCode(secret))
+    expect(result.status).toBe(302)
+    expect(result.response!.headers.get('Location')).toBe('/login')
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0)
+  })
+
   it('refuses a wrong code with the tries left, and audits it', async () => {
     const { user, email, secret } = await enrolledUser()
     const pending = await passwordStep(email)

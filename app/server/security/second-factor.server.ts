@@ -13,6 +13,7 @@ import {
   clearPendingSignInCookie,
   closePendingSignIn,
   MAX_SECOND_FACTOR_FAILURES,
+  PENDING_SIGN_IN_TTL_MS,
   readPendingSignIn,
   recordSecondFactorFailure,
   type PendingSignIn,
@@ -41,7 +42,7 @@ export type SecondFactorOutcome =
 async function pendingUser(pending: PendingSignIn) {
   return db.user.findUnique({
     where: { id: pending.userId },
-    select: { id: true, email: true, totpEnabledAt: true },
+    select: { id: true, email: true, totpEnabledAt: true, passwordChangedAt: true },
   })
 }
 
@@ -52,7 +53,9 @@ export async function submitSecondFactor(
   const pending = await readPendingSignIn(request)
   if (!pending) return { response: await restartSignIn(EXPIRED_MESSAGE) }
   const user = await pendingUser(pending)
-  if (!user?.totpEnabledAt) {
+  // A password changed since this sign-in began ends it: the old password proved nothing.
+  const startedAt = pending.expiresAt - PENDING_SIGN_IN_TTL_MS
+  if (!user?.totpEnabledAt || (user.passwordChangedAt?.getTime() ?? 0) > startedAt) {
     closePendingSignIn(pending)
     return { response: await restartSignIn(EXPIRED_MESSAGE) }
   }

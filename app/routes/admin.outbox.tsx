@@ -3,7 +3,7 @@ import { useLoaderData } from '@remix-run/react'
 import { Page } from '~/components/page'
 import { EmptyState } from '~/components/ui/panel'
 import { requireUser } from '~/server/auth.server'
-import { db } from '~/server/db.server'
+import { latestOutboxEmails } from '~/server/email.server'
 import { formatDateTime } from '~/shared/format'
 
 export const meta: MetaFunction = () => [{ title: 'Outbox · Integration Copilot' }]
@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: 'Outbox · Integration Copilot
 export async function loader({ request }: LoaderFunctionArgs) {
   if (process.env.NODE_ENV === 'production') throw new Response('Not found', { status: 404 })
   await requireUser(request)
-  const emails = await db.outboxEmail.findMany({ orderBy: { createdAt: 'desc' }, take: 50 })
+  const emails = await latestOutboxEmails(50)
   return {
     emails: emails.map((email) => ({
       ...email,

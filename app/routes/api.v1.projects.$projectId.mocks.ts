@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { requireApiToken } from '~/server/api-tokens.server'
 import { apiActor } from '~/server/audit/log.server'
-import { db } from '~/server/db.server'
 import { appOrigin, jsonError, readJsonBody } from '~/server/http.server'
 import { mockJson } from '~/server/mocks/api.server'
-import { createMock, listMocks, MockError } from '~/server/mocks/service.server'
+import { createMock, findVersionToMock, listMocks, MockError } from '~/server/mocks/service.server'
 
 const CreateMock = z.object({
   specId: z.string().min(1),
@@ -43,14 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         message: issue.message,
       })),
     })
-  const version = await db.specVersion.findFirst({
-    where: {
-      specId: parsed.data.specId,
-      spec: { projectId: project.id },
-      ...(parsed.data.versionId ? { id: parsed.data.versionId } : {}),
-    },
-    orderBy: { number: 'desc' },
-  })
+  const version = await findVersionToMock(project.id, parsed.data.specId, parsed.data.versionId)
   if (!version) return jsonError(404, 'Spec or version not found in this project.')
   try {
     const mock = await createMock(

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Panel } from '~/components/ui/panel'
 import { requireProjectAccess } from '~/server/access.server'
-import { db } from '~/server/db.server'
+import { projectOverviewCounts } from '~/server/projects.server'
 import { formatDate } from '~/shared/format'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -11,13 +11,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     params.projectId,
     'project:read',
   )
-  const [partnerCount, tokenCount, specCount, mockCount, mocksUp] = await Promise.all([
-    db.partnerProject.count({ where: { projectId: project.id } }),
-    db.apiToken.count({ where: { projectId: project.id, revokedAt: null } }),
-    db.spec.count({ where: { projectId: project.id } }),
-    db.mock.count({ where: { projectId: project.id } }),
-    db.mock.count({ where: { projectId: project.id, status: 'up' } }),
-  ])
+  const { partnerCount, tokenCount, specCount, mockCount, mocksUp } = await projectOverviewCounts(
+    project.id,
+  )
   return {
     project: {
       name: project.name,

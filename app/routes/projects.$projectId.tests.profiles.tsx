@@ -4,9 +4,13 @@ import { SubmitButton } from '~/components/ui/button'
 import { EmptyState, Panel } from '~/components/ui/panel'
 import { can, requireProjectAccess } from '~/server/access.server'
 import { pageActor } from '~/server/audit/log.server'
-import { db } from '~/server/db.server'
-import { API_GROUP } from '~/server/testkit/generate.server'
-import { ProfileError, readProfile, setProfileLevel } from '~/server/testkit/profiles.server'
+import { API_GROUP } from '~/shared/golden-templates'
+import {
+  ProfileError,
+  profileSpecs,
+  readProfile,
+  setProfileLevel,
+} from '~/server/testkit/profiles.server'
 import { suiteFor } from '~/server/testkit/views.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { CATEGORIES, CATEGORY_LABELS, type Category, type Level } from '~/shared/golden-templates'
@@ -18,22 +22,13 @@ const LEVEL_LABELS: Record<string, string> = {
   na: 'N/A',
 }
 
-async function specOf(projectId: string, specId: string | null) {
-  const specs = await db.spec.findMany({
-    where: { projectId },
-    orderBy: { name: 'asc' },
-    include: {
-      versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true, number: true } },
-    },
-  })
-  const chosen = specs.find((spec) => spec.id === specId) ?? specs.find((spec) => spec.versions[0])
-  return { specs, chosen }
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:read')
   const { project } = access
-  const { specs, chosen } = await specOf(project.id, new URL(request.url).searchParams.get('spec'))
+  const { specs, chosen } = await profileSpecs(
+    project.id,
+    new URL(request.url).searchParams.get('spec'),
+  )
   if (!chosen?.versions[0])
     return {
       projectId: project.id,
@@ -62,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireProjectAccess(request, params.projectId, 'project:write')
   const formData = await request.formData()
-  const { chosen } = await specOf(access.project.id, String(formData.get('specId') ?? ''))
+  const { chosen } = await profileSpecs(access.project.id, String(formData.get('specId') ?? ''))
   const back = `/projects/${access.project.id}/tests/profiles${chosen ? `?spec=${chosen.id}` : ''}`
   if (!chosen?.versions[0])
     return redirectWithToast(back, { type: 'error', message: 'Import a spec first.' })

@@ -11,7 +11,8 @@ export const meta: MetaFunction = () => [{ title: 'Usage · Settings · Integrat
 export async function loader({ request }: LoaderFunctionArgs) {
   const access = await requireOrgAccess(request, 'member:read')
   const usage = await organizationUsage(access.organization.id)
-  return { ...usage, since: usage.since.toISOString() }
+  // The window travels with the data: a .server module's constant is not in the browser bundle.
+  return { ...usage, since: usage.since.toISOString(), windowDays: USAGE_WINDOW_DAYS }
 }
 
 const COLUMNS = [
@@ -28,14 +29,14 @@ const COLUMNS = [
 const number = new Intl.NumberFormat('en')
 
 export default function SettingsUsage() {
-  const { members, since, projects, totals } = useLoaderData<typeof loader>()
+  const { members, since, projects, totals, windowDays } = useLoaderData<typeof loader>()
   return (
     <>
       <dl className="grid gap-4 sm:grid-cols-4">
         {[
           ['Members', members],
           ['Projects', projects.length],
-          [`Runs, last ${USAGE_WINDOW_DAYS} days`, totals.runs],
+          [`Runs, last ${windowDays} days`, totals.runs],
           ['Evidence files stored', formatBytes(totals.evidenceBytes)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -107,8 +108,8 @@ export default function SettingsUsage() {
           </div>
         )}
         <p className="mt-3 text-xs text-slate-500">
-          * Since {formatDate(since)} (the last {USAGE_WINDOW_DAYS} days). Assistant limits per user
-          and partner are on each project's Assistant usage page.
+          * Since {formatDate(since)} (the last {windowDays} days). Assistant limits per user and
+          partner are on each project's Assistant usage page.
         </p>
       </Panel>
     </>

@@ -33,3 +33,8 @@ export async function sendEmail(email: Email, { secrets = [] }: { secrets?: stri
     return db.outboxEmail.update({ where: { id: record.id }, data: { error: message } })
   }
 }
+
+/** The latest emails written, newest first: the development outbox page. */
+export function latestOutboxEmails(take = 50) {
+  return db.outboxEmail.findMany({ orderBy: { createdAt: 'desc' }, take })
+}

@@ -50,3 +50,15 @@ export async function updateProject(
   await db.project.updateMany({ where: { id: projectId, organizationId }, data })
   return db.project.findFirstOrThrow({ where: { id: projectId, organizationId } })
 }
+
+/** The counts on a project's overview page, every one scoped by the project. */
+export async function projectOverviewCounts(projectId: string) {
+  const [partnerCount, tokenCount, specCount, mockCount, mocksUp] = await Promise.all([
+    db.partnerProject.count({ where: { projectId } }),
+    db.apiToken.count({ where: { projectId, revokedAt: null } }),
+    db.spec.count({ where: { projectId } }),
+    db.mock.count({ where: { projectId } }),
+    db.mock.count({ where: { projectId, status: 'up' } }),
+  ])
+  return { partnerCount, tokenCount, specCount, mockCount, mocksUp }
+}

@@ -483,3 +483,6 @@ export function goldenTemplate(id: string): GoldenTemplate | undefined {
 
 export type Verdict = 'pending' | 'passed' | 'failed' | 'errored' | 'skipped' | 'needs_config'
 export type Level = 'required' | 'optional' | 'na'
+
+/** The group of API-wide cases (connectivity, webhooks, resilience) in profiles. */
+export const API_GROUP = '*'

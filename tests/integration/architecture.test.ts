@@ -1,7 +1,8 @@
 /**
  * The dependency rules of docs/architecture.md, checked on the import graph
  * of app/: no cycles; the spec engine uses no other area; mocks and the test
- * kit never import each other.
+ * kit never import each other; routes reach the database only through
+ * app/server modules.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -87,5 +88,47 @@ describe('import graph of app/', () => {
     }
     expect(violations).toEqual([])
     expect(files.length).toBeGreaterThan(50)
+  })
+
+  it('keeps routes thin: no route imports the Prisma client', () => {
+    const db = path.join(ROOT, 'server', 'db.server.ts')
+    // healthz is the liveness probe: its one query (SELECT 1) is the check itself, not a
+    // rule of the app, so it talks to the database directly.
+    const allowed = new Set(['routes/healthz.ts'])
+    const routes = [...graph].filter(([file]) => rel(file).startsWith(`routes${path.sep}`))
+    const violations = routes
+      .filter(
+        ([file, deps]) => deps.includes(db) && !allowed.has(rel(file).split(path.sep).join('/')),
+      )
+      .map(([file]) => rel(file))
+    expect(violations).toEqual([])
+    expect(routes.length).toBeGreaterThan(50)
+  })
+
+  it('renders no constant of a .server module: the browser bundle has them as undefined', () => {
+    const SERVER_IMPORT =
+      /import\s+\{([^}]*)\}\s+from\s+['"]([^'"]*(?:\.server|~\/server\/)[^'"]*)['"]/g
+    const violations: string[] = []
+    for (const file of files) {
+      if (!file.endsWith('.tsx')) continue
+      const text = fs.readFileSync(file, 'utf8')
+      const names = [...text.matchAll(SERVER_IMPORT)].flatMap((match) =>
+        match[1]!
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name && !name.startsWith('type '))
+          .map((name) => name.split(/\s+as\s+/).pop()!),
+      )
+      const constants = names.filter((name) => /^[A-Z][A-Z0-9_]+$/.test(name))
+      // Components: in a route, what follows its default export; elsewhere, the whole file.
+      const start = file.includes(`${path.sep}routes${path.sep}`)
+        ? text.indexOf('export default function')
+        : 0
+      if (start < 0) continue
+      const rendered = text.slice(start)
+      for (const name of constants)
+        if (new RegExp(`\\b${name}\\b`).test(rendered)) violations.push(`${rel(file)}: ${name}`)
+    }
+    expect(violations).toEqual([])
   })
 })

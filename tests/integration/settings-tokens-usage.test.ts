@@ -138,6 +138,7 @@ describe('settings/usage', () => {
     expect(data.members).toBe(2)
     expect(data.projects.map((project) => project.name)).toEqual(['Ledger', 'Payments'])
     expect(data.totals.activeTokens).toBe(2)
+    expect(page.data).toMatchObject({ windowDays: 30 })
   })
 
   it('is open to every member, not to outsiders', async () => {

@@ -47,6 +47,18 @@ export function getMock(projectId: string, mockId: string) {
   })
 }
 
+/**
+ * The spec version a new mock serves: `versionId` when given, else the spec's
+ * latest; null when the spec (or that version of it) is not in this project.
+ */
+export function findVersionToMock(projectId: string, specId: string, versionId?: string) {
+  return db.specVersion.findFirst({
+    where: { specId, spec: { projectId }, ...(versionId ? { id: versionId } : {}) },
+    orderBy: { number: 'desc' },
+    select: { id: true },
+  })
+}
+
 async function startQuietly(mockId: string) {
   await getSupervisor()
     .start(mockId)

@@ -13,8 +13,9 @@ import { TEMPLATE_IMPLS } from './templates/index.server'
 /** Bump when generation changes what a case means; runs record the version they used. */
 export const GENERATOR_VERSION = 1
 
-/** The group of API-wide cases (connectivity, webhooks, resilience) in profiles. */
-export const API_GROUP = '*'
+import { API_GROUP } from '~/shared/golden-templates'
+
+export { API_GROUP }
 
 const cache = new WeakMap<NormalizedSpec, SuiteCase[]>()
 

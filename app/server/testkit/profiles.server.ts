@@ -114,6 +114,22 @@ export async function readProfile(projectId: string, spec: NormalizedSpec): Prom
   return { groups, cells }
 }
 
+/**
+ * The project's specs (by name, each with its latest version) and the one the
+ * profile page shows: `specId` when it is one of them, else the first with a version.
+ */
+export async function profileSpecs(projectId: string, specId: string | null) {
+  const specs = await db.spec.findMany({
+    where: { projectId },
+    orderBy: { name: 'asc' },
+    include: {
+      versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true, number: true } },
+    },
+  })
+  const chosen = specs.find((spec) => spec.id === specId) ?? specs.find((spec) => spec.versions[0])
+  return { specs, chosen }
+}
+
 /** Levels only, as stored with a run. */
 export function profileLevels(profile: Profile): Record<string, Record<string, Level>> {
   return Object.fromEntries(

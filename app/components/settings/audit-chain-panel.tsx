@@ -47,7 +47,7 @@ export function AuditChainPanel({
                 verification.head
                   ? `, head #${verification.head.seq} hash ${verification.head.hash.slice(0, 12)}…`
                   : ''
-              }`}
+              }. This check is recorded as the next entry.`}
             </Notice>
           ) : (
             <div

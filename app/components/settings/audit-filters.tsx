@@ -1,6 +1,6 @@
 /** Settings → Audit trail: the filter form (a GET form: the filters live in the URL). */
-import { Form, Link, useNavigation } from '@remix-run/react'
-import { buttonClass } from '~/components/ui/button'
+import { Form } from '@remix-run/react'
+import { FilterActions } from '~/components/ui/filter-actions'
 import { inputClass } from '~/components/ui/forms'
 import type { AuditFilterValues } from '~/server/audit/query.server'
 import { AUDIT_PATH as BASE } from './audit-paths'
@@ -16,11 +16,6 @@ export function AuditFilters({
   }
 }) {
   const { values, actions, projects, filtered } = data
-  const navigation = useNavigation()
-  const filtering =
-    navigation.state === 'loading' &&
-    navigation.formMethod === 'GET' &&
-    navigation.location.pathname === BASE
   const label = 'block text-sm font-medium text-slate-800'
   return (
     <Form method="get" action={BASE} className="space-y-4" aria-label="Filter the audit trail">
@@ -133,20 +128,7 @@ export function AuditFilters({
           />
         </div>
       </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          className={buttonClass('primary')}
-          aria-disabled={filtering || undefined}
-        >
-          {filtering ? 'Filtering…' : 'Apply filters'}
-        </button>
-        {filtered ? (
-          <Link to={BASE} className="text-sm font-medium text-indigo-700 hover:underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </div>
+      <FilterActions path={BASE} filtered={filtered} />
     </Form>
   )
 }

@@ -1,6 +1,6 @@
 /** The Traces list's filter form (a GET form: the filters live in the URL). */
-import { Form, Link, useNavigation } from '@remix-run/react'
-import { buttonClass } from '~/components/ui/button'
+import { Form } from '@remix-run/react'
+import { FilterActions } from '~/components/ui/filter-actions'
 import { inputClass } from '~/components/ui/forms'
 import type { CatalogueOperation, FilterValues } from '~/server/traces/query.server'
 
@@ -24,12 +24,7 @@ export function TraceFilterForm({
   }
 }) {
   const { projectId, partners, specs, values, filtered, unmatchedValue } = data
-  const navigation = useNavigation()
   const base = `/projects/${projectId}/traces`
-  const filtering =
-    navigation.state === 'loading' &&
-    navigation.formMethod === 'GET' &&
-    navigation.location.pathname === base
   const known = specs.some((spec) =>
     spec.operations.some((operation) => operation.key === values.operation),
   )
@@ -157,20 +152,7 @@ export function TraceFilterForm({
           />
         </div>
       </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          className={buttonClass('primary')}
-          aria-disabled={filtering || undefined}
-        >
-          {filtering ? 'Filtering…' : 'Apply filters'}
-        </button>
-        {filtered ? (
-          <Link to={base} className="text-sm font-medium text-indigo-700 hover:underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </div>
+      <FilterActions path={base} filtered={filtered} />
     </Form>
   )
 }

@@ -55,7 +55,16 @@ export async function upsertGitHubUser(accessToken: string): Promise<User> {
   if (byGitHub) return byGitHub
   const email = normalizeEmail(primary.email)
   const byEmail = await db.user.findUnique({ where: { email } })
-  if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { githubId } })
+  if (byEmail) {
+    // Sign-up does not verify addresses: an account with a password may have been registered
+    // by someone else before the address's owner came with GitHub. Its owner signs in with the
+    // password instead; accounts without one (invited, SSO) are linked.
+    if (byEmail.passwordHash)
+      throw new AuthError(
+        `An account with ${email} already exists. Sign in with its password; GitHub sign-in is not linked to it automatically.`,
+      )
+    return db.user.update({ where: { id: byEmail.id }, data: { githubId } })
+  }
   return registerUser(
     { email, name: profile.name ?? profile.login, githubId },
     { acceptingInvite: await hasPendingInvite(email) },
@@ -99,7 +108,16 @@ export async function upsertGoogleUser(accessToken: string): Promise<User> {
   if (byGoogle) return byGoogle
   const email = normalizeEmail(profile.email)
   const byEmail = await db.user.findUnique({ where: { email } })
-  if (byEmail) return db.user.update({ where: { id: byEmail.id }, data: { googleId } })
+  if (byEmail) {
+    // Sign-up does not verify addresses: an account with a password may have been registered
+    // by someone else before the address's owner came with Google. Its owner signs in with the
+    // password instead; accounts without one (invited, SSO) are linked.
+    if (byEmail.passwordHash)
+      throw new AuthError(
+        `An account with ${email} already exists. Sign in with its password; Google sign-in is not linked to it automatically.`,
+      )
+    return db.user.update({ where: { id: byEmail.id }, data: { googleId } })
+  }
   return registerUser(
     { email, name: profile.name?.trim() || email.split('@')[0]!, googleId },
     { acceptingInvite: await hasPendingInvite(email) },

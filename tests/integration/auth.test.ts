@@ -230,6 +230,20 @@ describe('GitHub OAuth (msw answers github.com and api.github.com)', () => {
     )
   })
 
+  it('does not link GitHub to an account with a password', async () => {
+    await db.user.deleteMany({ where: { email: MOCK_GITHUB_USER.email } })
+    const squatter = await createUser({ email: MOCK_GITHUB_USER.email, passwordHash: 'hash' })
+    const start = await run(githubAction, formRequest('/auth/github', {}))
+    const state = new URL(start.response!.headers.get('Location')!).searchParams.get('state')!
+    const stateCookie = start.response!.headers.get('Set-Cookie')!.split(';')[0]!
+    const callback = await run(
+      githubCallback,
+      getRequest(`/auth/github/callback?code=abc&state=${state}`, stateCookie),
+    )
+    expect(callback.response!.headers.get('Location')).toBe('/login')
+    expect((await db.user.findUniqueOrThrow({ where: { id: squatter.id } })).githubId).toBeNull()
+  })
+
   it('gives a new GitHub user invited as a partner no organisation of its own', async () => {
     await db.user.deleteMany({ where: { email: MOCK_GITHUB_USER.email } })
     const org = await createOrg()

@@ -249,6 +249,46 @@ describe('/settings/roles', () => {
     expect(ok.status).toBe(302)
   })
 
+  it('keeps an admin from editing a role they hold on a project (lifting their own restriction)', async () => {
+    const project = await createProject(orgId, 'Ledger')
+    const readOnly = await makeRole('Ledger reader', ['project:read'])
+    await db.projectRoleAssignment.create({
+      data: {
+        projectId: project.id,
+        membershipId: admin.membership.id,
+        role: 'CUSTOM',
+        customRoleId: readOnly.id,
+      },
+    })
+    const lift = await rolesPost(
+      {
+        intent: 'update',
+        roleId: readOnly.id,
+        name: 'Ledger reader',
+        permissions: ['project:read', 'project:write', 'project:manage'],
+      },
+      adminCookie,
+    )
+    expect(lift.status).toBe(400)
+    expect(errorsOf(lift).permissions?.[0]).toMatch(/You hold this role yourself/)
+    expect(
+      JSON.parse(
+        (await db.customRole.findUniqueOrThrow({ where: { id: readOnly.id } })).permissions,
+      ),
+    ).toEqual(['project:read'])
+    // Another administrator (here the owner) may edit it.
+    const byOwner = await rolesPost(
+      {
+        intent: 'update',
+        roleId: readOnly.id,
+        name: 'Ledger reader',
+        permissions: ['project:read', 'member:read'],
+      },
+      ownerCookie,
+    )
+    expect(byOwner.status).toBe(302)
+  })
+
   it('does not reach another organisation’s roles', async () => {
     const otherOrg = await createOrg('Other')
     const foreign = await makeRole('Foreign', ['project:read'], otherOrg.id)

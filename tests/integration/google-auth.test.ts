@@ -84,6 +84,16 @@ describe('Google sign-in', () => {
     )
   })
 
+  it('does not link to an account with a password (someone may have registered the address first)', async () => {
+    await db.user.deleteMany({ where: { email: MOCK_GOOGLE_USER.email } })
+    const squatter = await createUser({ email: MOCK_GOOGLE_USER.email, passwordHash: 'hash' })
+    const { state, cookie } = await start()
+    const done = await callback(`code=abc&state=${state}`, cookie)
+    expect(done.response!.headers.get('Location')).toBe('/login')
+    expect((await db.user.findUniqueOrThrow({ where: { id: squatter.id } })).googleId).toBeNull()
+    expect(await db.session.count({ where: { userId: squatter.id } })).toBe(0)
+  })
+
   it('refuses an unverified Google email and creates nobody', async () => {
     await db.user.deleteMany({ where: { email: MOCK_GOOGLE_USER.email } })
     server.use(

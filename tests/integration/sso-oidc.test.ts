@@ -51,6 +51,8 @@ beforeAll(async () => {
       { login: 'existing-sub', email: 'existing@sso.test' },
       { login: 'stranger-sub', email: 'stranger@sso.test' },
       { login: 'invited-sub', email: 'invited@sso.test' },
+      { login: 'new-invitee-sub', email: 'new.invitee@sso.test' },
+      { login: 'stale-invitee-sub', email: 'stale.invitee@sso.test' },
     ],
   })
   orgId = (await db.organization.create({ data: { name: 'Acme SSO', slug: SLUG } })).id
@@ -172,6 +174,21 @@ describe('Settings → Single sign-on (OIDC)', () => {
     )
     const kept = await db.ssoConnection.findUniqueOrThrow({ where: { organizationId: orgId } })
     expect(decryptSecret(kept.clientSecret)).toBe(CLIENT.clientSecret)
+
+    // ...but only for the provider it was entered for: another issuer or client needs it again.
+    const changes: Record<string, string>[] = [
+      { discoveryUrl: 'https://attacker.example/.well-known/openid-configuration' },
+      { clientId: 'another-client' },
+    ]
+    for (const change of changes) {
+      const moved = await save(
+        oidcFields({ ...change, clientSecret: '', allowedDomains: 'sso.test' }),
+      )
+      expect(moved.status).toBe(400)
+      expect(JSON.stringify(moved.data)).toMatch(/enter the client secret again/)
+    }
+    const unchanged = await db.ssoConnection.findUniqueOrThrow({ where: { organizationId: orgId } })
+    expect(unchanged.discoveryUrl).toBe(kept.discoveryUrl)
 
     const entries = await db.auditLog.findMany({
       where: { organizationId: orgId, action: { startsWith: 'sso.' } },
@@ -308,7 +325,7 @@ describe('the OIDC sign-in', () => {
     })
   })
 
-  it('links an existing account only when it belongs to the organisation (or is invited) and the email is verified', async () => {
+  it('links an existing account only when it belongs to the organisation and the email is verified', async () => {
     // A member with a password: linked, keeps its role.
     const existing = await createUser({ email: 'existing@sso.test', passwordHash: 'hash' })
     await db.membership.create({
@@ -332,24 +349,45 @@ describe('the OIDC sign-in', () => {
     expect(await db.userIdentity.count({ where: { userId: stranger.id } })).toBe(0)
     expect(await db.membership.count({ where: { userId: stranger.id } })).toBe(0)
 
-    // Invited: linked, and the invitation's role wins over the default.
+    // Invited but not a member: an invitation proves nothing about who controls the account
+    // (anyone may invite any address and assert it from an identity provider they run).
     const invitee = await createUser({ email: 'invited@sso.test', passwordHash: 'hash' })
-    const invite = await db.invite.create({
-      data: {
-        organizationId: orgId,
-        email: 'invited@sso.test',
-        role: 'ADMIN',
-        tokenHash: crypto.randomBytes(16).toString('hex'),
-        expiresAt: new Date(Date.now() + 3600_000),
-      },
-    })
-    expect((await signIn('invited-sub')).status).toBe(302)
-    expect(await db.membership.findFirst({ where: { userId: invitee.id } })).toMatchObject({
+    const inviter = await createMember(orgId, 'OWNER')
+    const invite = (email: string, invitedById: string | null) =>
+      db.invite.create({
+        data: {
+          organizationId: orgId,
+          email,
+          role: 'ADMIN',
+          invitedById,
+          tokenHash: crypto.randomBytes(16).toString('hex'),
+          expiresAt: new Date(Date.now() + 3600_000),
+        },
+      })
+    await invite('invited@sso.test', inviter.user.id)
+    const takeover = await signIn('invited-sub')
+    expect(takeover.status).toBe(403)
+    expect(await db.userIdentity.count({ where: { userId: invitee.id } })).toBe(0)
+    expect(await db.membership.count({ where: { userId: invitee.id } })).toBe(0)
+
+    // A new address with an invitation from an owner: created, with the invitation's role.
+    const fresh = await invite('new.invitee@sso.test', inviter.user.id)
+    expect((await signIn('new-invitee-sub')).status).toBe(302)
+    const created = await db.user.findUniqueOrThrow({ where: { email: 'new.invitee@sso.test' } })
+    expect(await db.membership.findFirst({ where: { userId: created.id } })).toMatchObject({
       role: 'ADMIN',
     })
     expect(
-      (await db.invite.findUniqueOrThrow({ where: { id: invite.id } })).acceptedAt,
+      (await db.invite.findUniqueOrThrow({ where: { id: fresh.id } })).acceptedAt,
     ).not.toBeNull()
+
+    // An invitation whose sender may no longer grant its role: the connection's default role.
+    await invite('stale.invitee@sso.test', null)
+    expect((await signIn('stale-invitee-sub')).status).toBe(302)
+    const stale = await db.user.findUniqueOrThrow({ where: { email: 'stale.invitee@sso.test' } })
+    expect((await db.membership.findFirstOrThrow({ where: { userId: stale.id } })).role).not.toBe(
+      'ADMIN',
+    )
   })
 
   it('does not link or create an account for an address the provider says is unverified', async () => {

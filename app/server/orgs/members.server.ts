@@ -184,6 +184,25 @@ async function inviterMembership(invite: { invitedById: string | null; organizat
   })
 }
 
+/** Whether the invitation's sender may still grant its role (checked when it is used). */
+export async function inviterMayGrant(
+  invite: Parameters<typeof inviterMembership>[0] & { role: string },
+): Promise<boolean> {
+  const inviter = await inviterMembership(invite)
+  try {
+    assertMayGrant(
+      {
+        role: inviter?.role ?? null,
+        permissions: inviter ? memberPermissions(inviter) : new Set(),
+      },
+      { role: invite.role, permissions: permissionsFor({ role: invite.role }) },
+    )
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function acceptInvite(token: string, user: { id: string; email: string }) {
   const found = await findUsableInvite(token)
   if ('error' in found) throw new MembershipError(found.error)
@@ -195,16 +214,7 @@ export async function acceptInvite(token: string, user: { id: string; email: str
   }
   // Checked again now: the inviter may have lost the right to grant this role since.
   if (invite.partnerProjectId) return acceptPartnerInvite(invite, user)
-  const inviter = await inviterMembership(invite)
-  try {
-    assertMayGrant(
-      {
-        role: inviter?.role ?? null,
-        permissions: inviter ? memberPermissions(inviter) : new Set(),
-      },
-      { role: invite.role, permissions: permissionsFor({ role: invite.role }) },
-    )
-  } catch {
+  if (!(await inviterMayGrant(invite))) {
     throw new MembershipError(
       'The person who sent this invitation can no longer grant this role. Ask an owner for a new invitation.',
     )

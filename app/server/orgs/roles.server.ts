@@ -149,6 +149,19 @@ export async function createCustomRole(actor: RoleActor, raw: CustomRoleInput) {
   return role
 }
 
+/** Whether the actor's own membership carries the role, organisation-wide or on any project. */
+async function holdsRole(actor: RoleActor, roleId: string): Promise<boolean> {
+  const membership = await db.membership.findFirst({
+    where: {
+      userId: actor.userId,
+      organizationId: actor.organizationId,
+      OR: [{ customRoleId: roleId }, { projectRoles: { some: { customRoleId: roleId } } }],
+    },
+    select: { id: true },
+  })
+  return membership !== null
+}
+
 export async function updateCustomRole(actor: RoleActor, roleId: string, raw: CustomRoleInput) {
   const input = validate(raw)
   const existing = await findCustomRole(actor.organizationId, roleId)
@@ -157,6 +170,13 @@ export async function updateCustomRole(actor: RoleActor, roleId: string, raw: Cu
     escalationRefusal(actor.permissions, parsePermissions(existing.permissions), 'edit') ??
     escalationRefusal(actor.permissions, input.permissions, 'edit')
   if (refusal) throw new RoleError(refusal, 'permissions')
+  // Editing a role you hold would change your own permissions (on a project where it
+  // restricts you, past what the organisation role allows there).
+  if (await holdsRole(actor, existing.id))
+    throw new RoleError(
+      'You hold this role yourself (in the organisation or on a project), so you cannot edit it. Ask another administrator.',
+      'permissions',
+    )
   await assertNameFree(actor.organizationId, input.name, existing.id)
   let role
   try {

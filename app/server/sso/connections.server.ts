@@ -140,9 +140,18 @@ export async function saveConnection(input: {
         'clientSecret',
         'The client secret is longer than 2,000 characters.',
       )
+    // The kept secret goes only to the provider it was entered for: pointing the connection
+    // at another issuer or client would otherwise send it wherever the new URL says.
+    const sameProvider =
+      existing?.discoveryUrl === data.discoveryUrl && existing?.clientId === data.clientId
     if (secret) data.clientSecret = encryptSecret(secret)
     else if (!existing?.clientSecret)
       throw new SsoSettingsError('clientSecret', 'Enter the client secret your provider issued.')
+    else if (!sameProvider)
+      throw new SsoSettingsError(
+        'clientSecret',
+        'The discovery URL or client id changed: enter the client secret again (the saved one is kept only for the provider it was entered for).',
+      )
   } else {
     const xml = settings.samlMetadata ?? ''
     if (xml.trim()) {

@@ -10,6 +10,7 @@ import { isRole } from '~/shared/roles'
 import { audit } from '../audit/log.server'
 import { db } from '../db.server'
 import { normalizeEmail } from '../passwords.server'
+import { inviterMayGrant } from '../orgs/members.server'
 import { domainAllowed, readDomains } from './domains.server'
 import { SsoError } from './errors.server'
 import type { VerifiedIdentity } from './oidc.server'
@@ -93,14 +94,16 @@ export async function provisionSsoUser(input: {
         where: { userId_organizationId: { userId: existing.id, organizationId: organization.id } },
         select: { id: true },
       })
-      if (!member && !(await pendingInvite(organization.id, email)))
+      // Only an existing member is linked: an invitation proves nothing about who controls the
+      // account (anyone may invite any address, then assert it from an identity provider they run).
+      if (!member)
         throw new SsoError(
           'account_exists',
           `An account with ${email} already exists and does not belong to ${organization.name}, so single sign-on cannot take it over.`,
           {
             status: 403,
             email,
-            hint: `Ask an owner of ${organization.name} to invite ${email}, then sign in with single sign-on again.`,
+            hint: `Sign in with your usual method and accept ${organization.name}'s invitation; single sign-on works once you are a member.`,
           },
         )
       await db.userIdentity.create({ data: { provider, subject, email, userId: existing.id } })
@@ -134,7 +137,9 @@ export async function provisionSsoUser(input: {
   })
   let membershipCreated = false
   if (!membership) {
-    const invite = await pendingInvite(organization.id, email)
+    const pending = await pendingInvite(organization.id, email)
+    // An invitation decides the role only while its sender may still grant it.
+    const invite = pending && (await inviterMayGrant(pending)) ? pending : null
     const role = invite
       ? invite.role
       : isRole(connection.defaultRole) && connection.defaultRole !== 'OWNER'

@@ -14,6 +14,7 @@ import { getEnv } from '~/server/env.server'
 import { forbidden } from '~/server/http.server'
 import { PROMPT_LABELS, type PromptKind } from '~/shared/assistant'
 import { formatDateTime } from '~/shared/format'
+import { PageLinks } from '~/components/ui/page-links'
 
 export const meta: MetaFunction = () => [{ title: 'Assistant usage · Integration Copilot' }]
 
@@ -204,27 +205,13 @@ export default function AssistantUsagePage() {
                 </tbody>
               </table>
             </div>
-            {pages > 1 ? (
-              <nav aria-label="Question pages" className="mt-3 flex justify-between text-sm">
-                {page > 1 ? (
-                  <Link to={pageLink(page - 1)} className="text-indigo-700 hover:underline">
-                    ← Newer
-                  </Link>
-                ) : (
-                  <span />
-                )}
-                <span className="text-slate-500">
-                  Page {page} of {pages}
-                </span>
-                {page < pages ? (
-                  <Link to={pageLink(page + 1)} className="text-indigo-700 hover:underline">
-                    Older →
-                  </Link>
-                ) : (
-                  <span />
-                )}
-              </nav>
-            ) : null}
+            <PageLinks
+              label="Question pages"
+              page={page}
+              pageCount={pages}
+              href={pageLink}
+              className="mt-3"
+            />
           </>
         )}
       </Panel>

@@ -14,6 +14,7 @@ import { audit } from '~/server/audit/log.server'
 import { getClientIp } from '~/server/http.server'
 import { redirectWithToast } from '~/server/toast.server'
 import { formatDate, formatDateTime } from '~/shared/format'
+import { PageLinks } from '~/components/ui/page-links'
 
 export const meta: MetaFunction = () => [{ title: 'API tokens · Settings · Integration Copilot' }]
 
@@ -178,27 +179,7 @@ export default function SettingsTokens() {
           </tbody>
         </table>
       )}
-      {pageCount > 1 ? (
-        <nav aria-label="Token pages" className="mt-4 flex items-center justify-between text-sm">
-          {page > 1 ? (
-            <Link to={pageLink(page - 1)} className="text-indigo-700 hover:underline">
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}
-          <span className="text-slate-600">
-            Page {page} of {pageCount}
-          </span>
-          {page < pageCount ? (
-            <Link to={pageLink(page + 1)} className="text-indigo-700 hover:underline">
-              Older →
-            </Link>
-          ) : (
-            <span />
-          )}
-        </nav>
-      ) : null}
+      <PageLinks label="Token pages" page={page} pageCount={pageCount} href={pageLink} />
     </Panel>
   )
 }

@@ -219,7 +219,19 @@ async function startPrism(
 
 type Measure = { rps: number; p50: number; p99: number; non2xx: number }
 
+/** Each server gets the same warm-up on each endpoint before it is measured (JIT, caches, pools). */
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 1)
+
 async function drive(base: string, endpoint: Endpoint): Promise<Measure> {
+  if (WARMUP_S > 0)
+    await autocannon({
+      url: `${base}${endpoint.path}`,
+      method: endpoint.method,
+      headers: endpoint.headers,
+      body: endpoint.body,
+      connections: CONNECTIONS,
+      duration: WARMUP_S,
+    })
   const result = await autocannon({
     url: `${base}${endpoint.path}`,
     method: endpoint.method,
@@ -341,7 +353,7 @@ if (selected.length === 0) {
   process.exit(2)
 }
 console.log(
-  `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per endpoint and server, request validation on in both\n`,
+  `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per endpoint and server after ${WARMUP_S} s of warm-up, request validation on in both\n`,
 )
 console.log(
   `${'spec / endpoint'.padEnd(42)} ${'direct'.padStart(8)} ${'public'.padStart(8)} ${'pub/dir'.padStart(7)} ${'prism'.padStart(7)} ${'x rps'.padStart(6)}  ${'p99 direct'.padStart(10)} ${'public'.padStart(6)} ${'prism'.padStart(6)}  non-2xx d/p/P`,

@@ -16,6 +16,7 @@ import { createMock } from '~/server/mocks/service.server'
 import { getSupervisor } from '~/server/mocks/supervisor.server'
 import { importSpec } from '~/server/specs/store.server'
 import { createOrg, createProject } from '../helpers'
+import { httpCall } from '../support/http-call'
 
 const base = 20_000 + Math.floor(Math.random() * 20_000)
 process.env.MOCK_PORT_RANGE = `${base}-${base + 5}`
@@ -127,20 +128,7 @@ afterAll(async () => {
 })
 
 function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
-    (resolve, reject) => {
-      const request = http.request(`${gatewayUrl}${path}`, { method, headers }, (response) => {
-        let text = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => (text += chunk))
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }),
-        )
-      })
-      request.on('error', reject)
-      request.end(body)
-    },
-  )
+  return httpCall(`${gatewayUrl}${path}`, { method, headers, body })
 }
 
 describe('finding 1: tenant content on the app origin is inert', () => {

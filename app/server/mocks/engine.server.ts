@@ -195,6 +195,22 @@ type ResponsePlan = {
   negotiated: Map<string, ContentPlan | null>
 }
 
+/**
+ * Response headers a spec may document but the mock never takes from it: the type comes
+ * from negotiation, and the framing ones from the HTTP server (a documented
+ * `Content-Length: 42` sent as such would cut or stall every body that is not 42 bytes).
+ */
+const SERVER_MADE_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'te',
+])
+
 function planResponse(response: NormalizedResponse): ResponsePlan {
   return {
     content: Object.entries(response.content).map(([type, media]) => ({
@@ -203,7 +219,7 @@ function planResponse(response: NormalizedResponse): ResponsePlan {
       contentType: /json/i.test(type) ? `${type}; charset=utf-8` : type,
     })),
     headers: Object.entries(response.headers).filter(
-      ([name]) => name.toLowerCase() !== 'content-type',
+      ([name]) => !SERVER_MADE_HEADERS.has(name.toLowerCase()),
     ),
     negotiated: new Map(),
   }

@@ -7,14 +7,15 @@
  */
 import fs from 'node:fs'
 import http from 'node:http'
+import net from 'node:net'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
+import { MAX_BODY_BYTES, readBody, writeWhole } from './http-body.server'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
+import { batchedWriter, encodeFrame, frameReader, type WireAnswer, type WireRequest } from './wire'
 import { prepareRequest } from '../specs/request.server'
 import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024
-const MAX_DISCARDED_BYTES = 4 * MAX_BODY_BYTES
 const LOGGED_BODY_CHARS = 4096
 /** Bodies are redacted whole (a JSON body cut mid-way cannot be parsed) up to this size. */
 const MAX_REDACTED_BODY = 256 * 1024
@@ -43,7 +44,8 @@ type Hosted = {
   /** Query parameters and headers that carry the spec's API keys: redacted in the log. */
   secretQuery: string[]
   secretHeaders: string[]
-  servers: http.Server[]
+  /** Its own port's server and the gateway's wire server, with a way to close each and its connections. */
+  servers: { server: net.Server; close: () => void }[]
   pending: RawLog[]
   received: number
   lastFlushAt: number
@@ -101,53 +103,6 @@ function flushLogs(mock: Hosted) {
   mock.received = 0
 }
 
-const EMPTY = Buffer.alloc(0)
-
-/** Reads and drops a body so the client can read our answer; a client that streams on past MAX_DISCARDED_BYTES is cut off. */
-function discardBody(request: http.IncomingMessage) {
-  let size = 0
-  request.on('data', (chunk: Buffer) => {
-    size += chunk.length
-    if (size > MAX_DISCARDED_BYTES) request.destroy()
-  })
-}
-
-/**
- * The request body, or null when it is over MAX_BODY_BYTES. An oversized body is
- * read and discarded rather than cut off, so the client gets to read the 413.
- */
-function readBody(request: http.IncomingMessage): Promise<Buffer | null> | Buffer | null {
-  // No Content-Length and no chunked encoding: there is no body to wait for (most GETs).
-  if (
-    request.headers['content-length'] === undefined &&
-    request.headers['transfer-encoding'] === undefined
-  ) {
-    request.resume()
-    return EMPTY
-  }
-  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) {
-    discardBody(request)
-    return null
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const collect = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
-      chunks.length = 0
-      request.off('data', collect)
-      discardBody(request)
-      resolve(null)
-    }
-    request.on('data', collect)
-    request.on('end', () => {
-      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks))
-    })
-    request.on('error', reject)
-  })
-}
-
 /** Plain origin-form targets (`/path?query`) need no URL parser; anything unusual (`//` first, dot segments plain or escaped, spaces, `#`, `\\`, absolute form) gets the WHATWG one. */
 const PLAIN_TARGET = /^(?!\/\/)(?!.*\/\.)(?!.*%2e)\/[\x21\x22\x24-\x5b\x5d-\x7e]*$/i
 
@@ -174,31 +129,37 @@ function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string |
   return out
 }
 
-async function handle(mock: Hosted, request: http.IncomingMessage, response: http.ServerResponse) {
-  const started = performance.now()
-  const { pathname, query } = splitTarget(request.url ?? '/')
-  if (pathname === '/__mock/health') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"up"}')
-    return
-  }
-  const body = await readBody(request)
-  if (body === null) {
-    response
-      .writeHead(413, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify({ title: 'Payload Too Large', status: 413 }))
-    return
-  }
-  const method = request.method ?? 'GET'
-  const prepared = prepareRequest({
-    method,
-    pathname,
-    query,
-    headers: flatHeaders(request.headers),
-    body,
-  })
+type Incoming = {
+  method: string
+  target: string
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+}
+type Reply = (status: number, headers: Record<string, string>, body?: string) => void
+
+const HEALTH = {
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: '{"status":"up"}',
+}
+const TOO_LARGE = {
+  status: 413,
+  headers: { 'content-type': 'application/problem+json' },
+  body: JSON.stringify({ title: 'Payload Too Large', status: 413 }),
+}
+
+/**
+ * One request to a mock, whichever way it came (its own port or the gateway's wire):
+ * answered through `reply`, then its callbacks sent and its log entry kept.
+ */
+async function serve(mock: Hosted, incoming: Incoming, started: number, reply: Reply) {
+  const { pathname, query } = splitTarget(incoming.target)
+  if (pathname === '/__mock/health') return reply(HEALTH.status, HEALTH.headers, HEALTH.body)
+  const { method, headers, body } = incoming
+  const prepared = prepareRequest({ method, pathname, query, headers: flatHeaders(headers), body })
   const result = mock.engine.handle(prepared instanceof Promise ? await prepared : prepared)
   if (result.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, result.delayMs))
-  response.writeHead(result.status, result.headers).end(result.body)
+  reply(result.status, result.headers, result.body)
   for (const callback of result.callbacks ?? [])
     send({ type: 'callback', mockId: mock.mockId, ...callback })
   // Only the newest LOG_LIMIT requests are kept, so the log entry is built at flush time, for those only.
@@ -209,7 +170,7 @@ async function handle(mock: Hosted, request: http.IncomingMessage, response: htt
     method,
     pathname,
     query,
-    headers: request.headers,
+    headers,
     body,
     result,
   })
@@ -217,20 +178,85 @@ async function handle(mock: Hosted, request: http.IncomingMessage, response: htt
   if (mock.pending.length >= 2 * LOG_LIMIT) mock.pending = mock.pending.slice(-LOG_LIMIT)
 }
 
+function reportError(mock: Hosted, error: unknown) {
+  send({
+    type: 'error',
+    mockId: mock.mockId,
+    message: error instanceof Error ? error.message : String(error),
+  })
+}
+
+/** The mock's own port: plain HTTP. */
 function answerFor(mock: Hosted) {
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const started = performance.now()
+    const read = readBody(request)
+    const body = read instanceof Promise ? await read : read
+    const reply: Reply = (status, headers, text) =>
+      writeWhole(request.method, response, status, headers, text)
+    if (body === null) return reply(TOO_LARGE.status, TOO_LARGE.headers, TOO_LARGE.body)
+    const { method = 'GET', url = '/', headers } = request
+    await serve(mock, { method, target: url, headers, body }, started, reply)
+  }
   return (request: http.IncomingMessage, response: http.ServerResponse) => {
-    handle(mock, request, response).catch((error: unknown) => {
-      send({
-        type: 'error',
-        mockId: mock.mockId,
-        message: error instanceof Error ? error.message : String(error),
-      })
+    handle(request, response).catch((error: unknown) => {
+      reportError(mock, error)
       if (!response.headersSent) response.writeHead(500).end()
     })
   }
 }
 
-function listen(server: http.Server, where: number | string): Promise<void> {
+/** A frame carries a request body (at most MAX_BODY_BYTES, checked by the gateway) and its head. */
+const MAX_REQUEST_FRAME = MAX_BODY_BYTES + 1024 * 1024
+
+function isWireRequest(head: unknown): head is WireRequest {
+  const request = head as WireRequest | null
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.method === 'string' &&
+    typeof request.target === 'string' &&
+    typeof request.headers === 'object' &&
+    request.headers !== null
+  )
+}
+
+/** The gateway's way in (decision 034): frames over a Unix socket, answered in any order. */
+function wireServerFor(mock: Hosted) {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    const write = batchedWriter(socket)
+    const push = frameReader((id, head, body) => {
+      const started = performance.now()
+      const reply: Reply = (status, headers, text) =>
+        write(encodeFrame(id, { status, headers } satisfies WireAnswer, text))
+      if (!isWireRequest(head)) return reply(400, {})
+      const { method, target, headers } = head
+      serve(mock, { method, target, headers, body }, started, reply).catch((error: unknown) => {
+        reportError(mock, error)
+        reply(500, {})
+      })
+    }, MAX_REQUEST_FRAME)
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        push(chunk)
+      } catch (error) {
+        reportError(mock, error)
+        socket.destroy()
+      }
+    })
+    socket.on('error', () => socket.destroy())
+  })
+  const close = () => {
+    server.close()
+    for (const socket of sockets) socket.destroy()
+  }
+  return { server, close }
+}
+
+function listen(server: net.Server, where: number | string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     const done = () => {
@@ -265,15 +291,19 @@ async function startMock(message: Extract<ToMock, { type: 'start' }>) {
   const answer = answerFor(mock)
   const server = http.createServer(answer)
   server.keepAliveTimeout = 5_000
-  mock.servers.push(server)
+  mock.servers.push({
+    server,
+    close: () => {
+      server.close()
+      server.closeAllConnections()
+    },
+  })
   await listen(server, message.port)
   if (message.socketPath) {
-    // The gateway's way in: a Unix socket costs less per request than loopback TCP.
-    const local = http.createServer(answer)
-    local.keepAliveTimeout = 5_000
-    mock.servers.push(local)
+    const wire = wireServerFor(mock)
+    mock.servers.push(wire)
     fs.rmSync(message.socketPath, { force: true })
-    await listen(local, message.socketPath)
+    await listen(wire.server, message.socketPath)
   }
   hosted.set(mock.mockId, mock)
 }
@@ -283,10 +313,7 @@ function stopMock(mockId: string) {
   if (!mock) return
   hosted.delete(mockId)
   flushLogs(mock)
-  for (const server of mock.servers) {
-    server.close()
-    server.closeAllConnections()
-  }
+  for (const { close } of mock.servers) close()
   if (![...hosted.values()].some((other) => other.specKey === mock.specKey))
     specs.delete(mock.specKey)
 }

@@ -11,11 +11,13 @@
  *   tenant's HTML or script can never run as the app.
  */
 import type http from 'node:http'
-import { Pool } from 'undici'
 import { APP_COOKIE_NAMES } from '../app-cookies.server'
 import { db } from '../db.server'
 import { getInstance } from '../litefs.server'
+import { MAX_BODY_BYTES, readBody, writeWhole } from './http-body.server'
 import { getSupervisor } from './supervisor.server'
+import type { WireRequest } from './wire'
+import { sendOverWire, WireTimeout } from './wire-client.server'
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded in either direction. */
 const HOP_BY_HOP = new Set([
@@ -151,11 +153,13 @@ function sendProblem(
   inert: boolean,
 ) {
   if (res.headersSent) return void res.end()
-  res.writeHead(status, {
-    'content-type': 'application/problem+json',
-    ...(inert ? INERT_HEADERS : {}),
-  })
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }))
+  writeWhole(
+    undefined,
+    res,
+    status,
+    { 'content-type': 'application/problem+json', ...(inert ? INERT_HEADERS : {}) },
+    JSON.stringify({ type: 'about:blank', title, status, detail }),
+  )
 }
 
 async function mockNotRunning(res: http.ServerResponse, mockId: string, inert: boolean) {
@@ -199,7 +203,7 @@ export function proxyToMock(
     )
     return
   }
-  const socketPath = getSupervisor().socketOf(mockId)
+  const socketPath = getSupervisor().socketOf(mockId)!
   forward(
     req,
     res,
@@ -211,80 +215,50 @@ export function proxyToMock(
 }
 
 /**
- * Keep-alive connection pools to the mocks' ports (undici: a lighter HTTP client than
- * node:http on this hot path). Internal loopback plumbing, not outbound traffic: the
- * guarded outbound client is for the internet.
+ * The request goes to its mock over the wire (decision 034): its body read whole (as the
+ * mock would, with the same 5 MB ceiling), the answer written whole.
  */
-const pools = new Map<string, Pool>()
-
-type Upstream = { port: number; socketPath?: string }
-
-function poolFor({ port, socketPath }: Upstream): Pool {
-  const key = socketPath ?? String(port)
-  let pool = pools.get(key)
-  if (!pool) {
-    pool = new Pool(`http://127.0.0.1:${port}`, {
-      connections: 64,
-      pipelining: 1,
-      keepAliveTimeout: 10_000,
-      ...(socketPath ? { socketPath } : {}),
-    })
-    pools.set(key, pool)
-  }
-  return pool
-}
-
-function hasBody(req: http.IncomingMessage): boolean {
-  return req.headers['content-length'] !== undefined
-    ? req.headers['content-length'] !== '0'
-    : req.headers['transfer-encoding'] !== undefined
-}
-
 function forward(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  upstream: Upstream,
+  upstream: { port: number; socketPath: string },
   inert: boolean,
   mockPath: string,
-  path: string,
+  target: string,
 ) {
   const headers = forwardedRequestHeaders(req.headers, upstream.port, inert)
-  delete headers.host
-  let aborted = false
-  poolFor(upstream).dispatch(
-    {
-      path,
-      method: req.method ?? 'GET',
-      headers: headers as Record<string, string | string[]>,
-      body: hasBody(req) ? req : null,
-    },
-    {
-      onRequestStart(controller) {
-        if (aborted) controller.abort(new Error('The client went away.'))
-        res.once('close', () => {
-          if (!res.writableFinished) controller.abort(new Error('The client went away.'))
-        })
+  const send = (body: Buffer | null) => {
+    if (body === null)
+      return sendProblem(
+        res,
+        413,
+        'Payload Too Large',
+        `A mock takes request bodies of up to ${MAX_BODY_BYTES / 1024 / 1024} MB.`,
+        inert,
+      )
+    sendOverWire(
+      upstream.socketPath,
+      { method: req.method ?? 'GET', target, headers: headers as WireRequest['headers'] },
+      body,
+      (error, answer, answerBody) => {
+        if (res.destroyed || res.writableEnded) return
+        if (error || !answer)
+          return error instanceof WireTimeout
+            ? sendProblem(res, 504, 'Mock timed out', error.message, inert)
+            : sendProblem(res, 502, 'Mock unreachable', 'The mock process did not answer.', inert)
+        writeWhole(
+          req.method,
+          res,
+          answer.status,
+          answerHeaders(answer.headers, inert, mockPath),
+          answerBody,
+        )
       },
-      onResponseStart(_controller, statusCode, upstreamHeaders) {
-        if (statusCode < 200) return
-        res.writeHead(statusCode, answerHeaders(upstreamHeaders, inert, mockPath))
-      },
-      onResponseData(controller, chunk) {
-        if (!res.write(chunk)) {
-          controller.pause()
-          res.once('drain', () => controller.resume())
-        }
-      },
-      onResponseEnd() {
-        res.end()
-      },
-      onResponseError(_controller, error) {
-        aborted = true
-        if (res.headersSent) res.destroy(error)
-        else sendProblem(res, 502, 'Mock unreachable', 'The mock process did not answer.', inert)
-      },
-    },
-  )
+    )
+  }
+  const read = readBody(req)
+  if (read instanceof Promise) read.then(send, () => res.destroy())
+  else send(read)
 }
 
 /** `/mock/<id>/rest?query` -> its parts, or null when the path is not a mock URL. */

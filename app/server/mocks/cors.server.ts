@@ -68,11 +68,16 @@ export function withCorsHeaders(
   allowed: readonly string[],
 ): Record<string, string> {
   const added = grant(request.headers.origin, allowed)
-  if (added['access-control-allow-origin']) {
-    const exposed = Object.keys(headers).filter(
-      (name) => !SAFELISTED.has(name) && !name.startsWith('access-control-'),
-    )
-    if (exposed.length > 0) added['access-control-expose-headers'] = exposed.join(', ')
+  const out: Record<string, string> = {}
+  // One pass on the hot path: copy, and list what a script could not read otherwise.
+  let exposed = ''
+  for (const name in headers) {
+    out[name] = headers[name]!
+    if (!SAFELISTED.has(name) && !name.startsWith('access-control-'))
+      exposed = exposed ? `${exposed}, ${name}` : name
   }
-  return { ...headers, ...added }
+  for (const name in added) out[name] = added[name]!
+  if (exposed && added['access-control-allow-origin'])
+    out['access-control-expose-headers'] = exposed
+  return out
 }

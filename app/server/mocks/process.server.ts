@@ -12,7 +12,7 @@ import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { MAX_BODY_BYTES, readBody, writeWhole } from './http-body.server'
 import { MockEngine, type MockResponse } from './engine.server'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
-import { batchedWriter, encodeFrame, frameReader, type WireAnswer, type WireRequest } from './wire'
+import { encodeFrame, frameReader, type WireAnswer, type WireRequest } from './wire'
 import { prepareRequest } from '../specs/request.server'
 import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
@@ -227,11 +227,12 @@ function wireServerFor(mock: Hosted) {
   const server = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    const write = batchedWriter(socket)
     const push = frameReader((id, head, body) => {
       const started = performance.now()
-      const reply: Reply = (status, headers, text) =>
-        write(encodeFrame(id, { status, headers } satisfies WireAnswer, text))
+      const reply: Reply = (status, headers, text) => {
+        if (!socket.destroyed)
+          socket.write(encodeFrame(id, { status, headers } satisfies WireAnswer, text))
+      }
       if (!isWireRequest(head)) return reply(400, {})
       const { method, target, headers } = head
       serve(mock, { method, target, headers, body }, started, reply).catch((error: unknown) => {
@@ -240,12 +241,16 @@ function wireServerFor(mock: Hosted) {
       })
     }, MAX_REQUEST_FRAME)
     socket.on('data', (chunk: Buffer) => {
+      // The answers to the frames of one chunk leave together, in one write, as soon as the
+      // chunk is done (answers that wait for a delay go out on their own).
+      socket.cork()
       try {
         push(chunk)
       } catch (error) {
         reportError(mock, error)
         socket.destroy()
       }
+      socket.uncork()
     })
     socket.on('error', () => socket.destroy())
   })

@@ -49,12 +49,16 @@ class WireConnection {
     const socket = net.createConnection(this.socketPath)
     this.socket = socket
     this.write = batchedWriter(socket)
-    const push = frameReader((id, head, body) => {
-      const entry = this.inFlight.get(id)
-      if (!entry) return
-      this.inFlight.delete(id)
-      entry.done(null, head as WireAnswer, body)
-    }, MAX_ANSWER_FRAME)
+    const push = frameReader(
+      (id, head, body) => {
+        const entry = this.inFlight.get(id)
+        if (!entry) return
+        this.inFlight.delete(id)
+        entry.done(null, head as WireAnswer, body)
+      },
+      MAX_ANSWER_FRAME,
+      { keepsBodies: false },
+    )
     socket.on('data', (chunk: Buffer) => {
       try {
         push(chunk)

@@ -47,12 +47,13 @@ export class WireError extends Error {}
 
 /**
  * Cuts a byte stream into frames. `push` calls `onFrame` for every whole frame and keeps
- * the rest; a frame over `maxFrameBytes` or a head that is not JSON is a WireError (the
+ * the rest (`keepsBodies: false` when `onFrame` is done with the body once it returns); a frame over `maxFrameBytes` or a head that is not JSON is a WireError (the
  * connection is then closed: the stream cannot be trusted past it).
  */
 export function frameReader(
   onFrame: (id: number, head: unknown, body: Buffer) => void,
   maxFrameBytes: number,
+  { keepsBodies = true }: { keepsBodies?: boolean } = {},
 ) {
   let pending: Buffer[] = []
   let pendingBytes = 0
@@ -89,8 +90,10 @@ export function frameReader(
       } catch {
         throw new WireError('A frame head is not JSON.')
       }
-      // The body is copied out: `data` may be a pooled or concatenated buffer reused later.
-      const body = Buffer.from(data.subarray(headStart + headBytes, offset + 4 + length))
+      // A body kept after the call (a host's request log) is copied out, so that it does not
+      // hold on to the whole chunk it arrived in; one used at once is a view.
+      const view = data.subarray(headStart + headBytes, offset + 4 + length)
+      const body = keepsBodies ? Buffer.from(view) : view
       offset += 4 + length
       onFrame(id, head, body)
     }
@@ -103,9 +106,10 @@ export function frameReader(
 }
 
 /**
- * Writes go out together: the first write of a turn of the event loop corks the socket and
- * the check phase (after every I/O callback of the turn has run) uncorks it, so the frames
- * of all requests that arrived together leave in one `writev`.
+ * The gateway's writes go out together: the first write of a turn of the event loop corks
+ * the socket and the check phase (after every I/O callback of the turn has run) uncorks it,
+ * so the frames of all the requests that arrived together leave in one `writev`. (A host
+ * answers a chunk's frames at once and uncorks when the chunk is done.)
  */
 export function batchedWriter(socket: net.Socket) {
   let corked = false

@@ -77,19 +77,35 @@ function resolve(schemas: SpecSchemas, schema: JsonSchema | undefined): Schema |
 }
 
 /** Properties of an object schema, through allOf members. */
+/*
+ * A spec's schemas do not change once loaded, so what is worked out from one (its
+ * properties through allOf, its types through compositions) is kept per schema object:
+ * every form request of an operation asks the same questions. The results are shared:
+ * callers read them and never change them.
+ */
+const propertiesMemo = new WeakMap<Schema, Record<string, JsonSchema>>()
+const typesMemo = new WeakMap<Schema, ReadonlySet<string>>()
+const NO_TYPES: ReadonlySet<string> = new Set()
+
 function propertiesOf(schemas: SpecSchemas, schema: Schema, depth = 0): Record<string, JsonSchema> {
+  const known = propertiesMemo.get(schema)
+  if (known) return known
   const properties = { ...((schema.properties ?? {}) as Record<string, JsonSchema>) }
   if (depth < 8)
     for (const member of (schema.allOf ?? []) as JsonSchema[]) {
       const resolved = resolve(schemas, member)
       if (resolved) Object.assign(properties, propertiesOf(schemas, resolved, depth + 1))
     }
+  // Only a walk from the top is whole (a deeper one may have stopped at the depth limit).
+  if (depth === 0) propertiesMemo.set(schema, properties)
   return properties
 }
 
-function typesOf(schemas: SpecSchemas, schema: Schema | undefined, depth = 0): Set<string> {
+function typesOf(schemas: SpecSchemas, schema: Schema | undefined, depth = 0): ReadonlySet<string> {
+  if (!schema || depth > 8) return NO_TYPES
+  const known = typesMemo.get(schema)
+  if (known) return known
   const types = new Set<string>()
-  if (!schema || depth > 8) return types
   if (Array.isArray(schema.type)) for (const type of schema.type) types.add(String(type))
   else if (typeof schema.type === 'string') types.add(schema.type)
   else if (schema.properties || schema.additionalProperties) types.add('object')
@@ -97,6 +113,7 @@ function typesOf(schemas: SpecSchemas, schema: Schema | undefined, depth = 0): S
   for (const key of ['oneOf', 'anyOf', 'allOf'] as const)
     for (const member of (schema[key] ?? []) as JsonSchema[])
       for (const type of typesOf(schemas, resolve(schemas, member), depth + 1)) types.add(type)
+  if (depth === 0) typesMemo.set(schema, types)
   return types
 }
 
@@ -111,7 +128,7 @@ function branchFor(schemas: SpecSchemas, schema: Schema, kind: 'object' | 'array
   return schema
 }
 
-function scalar(raw: string, types: Set<string>): unknown {
+function scalar(raw: string, types: ReadonlySet<string>): unknown {
   if ((types.has('integer') || types.has('number')) && raw.trim() !== '') {
     const number = Number(raw)
     if (!Number.isNaN(number) && (types.has('number') || Number.isInteger(number))) return number
@@ -190,7 +207,7 @@ const DELIMITER: Record<string, string> = {
 function unexplode(
   value: unknown,
   encoding: MediaEncoding | undefined,
-  types: Set<string>,
+  types: ReadonlySet<string>,
 ): unknown {
   if (typeof value !== 'string' || !encoding || encoding.explode !== false) return value
   const delimiter = DELIMITER[encoding.style ?? 'form']

@@ -36,7 +36,4 @@ export const db = new Proxy({} as PrismaClient, {
   },
 })
 
-/** DateTime as the Prisma SQLite adapter stores it (ISO 8601 with an explicit offset), for raw statements. */
-export function sqliteDate(date: Date): string {
-  return date.toISOString().replace(/Z$/, '+00:00')
-}
+export { sqliteDate } from './sqlite-date'

@@ -17,7 +17,8 @@ import { getSupervisor } from '~/server/mocks/supervisor.server'
 import { encodeFrame, frameReader, WireError } from '~/server/mocks/wire'
 import { expireWaiting, sendOverWire, WireTimeout } from '~/server/mocks/wire-client.server'
 import { importSpec } from '~/server/specs/store.server'
-import { createOrg, createProject } from '../helpers'
+import { db } from '~/server/db.server'
+import { createOrg, createProject, until } from '../helpers'
 import { httpCall } from '../support/http-call'
 
 const base = 20_000 + Math.floor(Math.random() * 20_000)
@@ -206,6 +207,34 @@ describe('the gateway over the wire', () => {
     })
     expect(closed).toBe(true)
     expect((await call(`${gatewayUrl}/items`, 'POST', '{"name":"still"}')).status).toBe(201)
+  })
+})
+
+describe('the request log under load', () => {
+  it('counts every request and keeps a batch of the newest, built by the host', async () => {
+    const before = (await db.mock.findUniqueOrThrow({ where: { id: mockId } })).requestCount
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 })
+    const burst = Array.from({ length: 300 }, (_, index) => index)
+    for (let start = 0; start < burst.length; start += 20)
+      await Promise.all(
+        burst
+          .slice(start, start + 20)
+          .map((index) => call(`${gatewayUrl}/items/burst-${index}`, 'GET', undefined, agent)),
+      )
+    agent.destroy()
+    await until(
+      async () =>
+        (await db.mock.findUniqueOrThrow({ where: { id: mockId } })).requestCount >= before + 300,
+      15_000,
+    )
+    const logged = await db.mockRequestLog.findMany({
+      where: { mockId, path: { startsWith: '/items/burst-' } },
+      orderBy: { at: 'desc' },
+    })
+    expect(logged.length).toBeGreaterThan(0)
+    expect(logged.length).toBeLessThanOrEqual(300)
+    expect(logged.map((row) => row.path)).toContain('/items/burst-299')
+    expect(JSON.parse(logged[0]!.request)).toHaveProperty('headers')
   })
 })
 

@@ -11,6 +11,7 @@ import net from 'node:net'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { MAX_BODY_BYTES, readBody, writeWhole } from './http-body.server'
 import { MockEngine, type MockResponse } from './engine.server'
+import { logRowsJson } from './log-rows'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
 import { encodeFrame, frameReader, type WireAnswer, type WireRequest } from './wire'
 import { prepareRequest } from '../specs/request.server'
@@ -86,17 +87,28 @@ function toEntry(
   }
 }
 
-/** Logs go to the supervisor twice a second; under load (a full batch), every two seconds. */
+/**
+ * Logs go to the supervisor twice a second, at most BATCH_MAX of the newest requests at a
+ * time; under load (a full batch), every two seconds. Every request is counted; under load
+ * the log keeps a sample of the newest ones (50 a second), which is what a person reading
+ * it can use, and what keeps storing them from stalling the web thread (decision 034).
+ */
 const FLUSH_MS = 500
 const BUSY_FLUSH_MS = 2000
-const BUSY_BATCH = 200
+const BATCH_MAX = Math.min(100, LOG_LIMIT)
 
 function flushLogs(mock: Hosted) {
   if (mock.received === 0) return
   const now = Date.now()
-  if (mock.lastBatch >= BUSY_BATCH && now - mock.lastFlushAt < BUSY_FLUSH_MS) return
-  const entries = mock.pending.slice(-LOG_LIMIT).map((raw) => toEntry(mock, raw))
-  send({ type: 'log', mockId: mock.mockId, entries, total: mock.received })
+  if (mock.lastBatch >= BATCH_MAX && now - mock.lastFlushAt < BUSY_FLUSH_MS) return
+  const entries = mock.pending.slice(-BATCH_MAX).map((raw) => toEntry(mock, raw))
+  send({
+    type: 'log',
+    mockId: mock.mockId,
+    rows: logRowsJson(entries),
+    lastAt: entries[entries.length - 1]!.at,
+    total: mock.received,
+  })
   mock.lastFlushAt = now
   mock.lastBatch = entries.length
   mock.pending = []
@@ -162,7 +174,7 @@ async function serve(mock: Hosted, incoming: Incoming, started: number, reply: R
   reply(result.status, result.headers, result.body)
   for (const callback of result.callbacks ?? [])
     send({ type: 'callback', mockId: mock.mockId, ...callback })
-  // Only the newest LOG_LIMIT requests are kept, so the log entry is built at flush time, for those only.
+  // Only the newest BATCH_MAX requests are sent, so the log entry is built at flush time, for those only.
   mock.received++
   mock.pending.push({
     at: Date.now(),
@@ -174,8 +186,8 @@ async function serve(mock: Hosted, incoming: Incoming, started: number, reply: R
     body,
     result,
   })
-  // Only the newest LOG_LIMIT are kept: trimmed in bulk, not one shift (an array copy) per request.
-  if (mock.pending.length >= 2 * LOG_LIMIT) mock.pending = mock.pending.slice(-LOG_LIMIT)
+  // Only the newest BATCH_MAX are sent: trimmed in bulk, not one shift (an array copy) per request.
+  if (mock.pending.length >= 2 * BATCH_MAX) mock.pending = mock.pending.slice(-BATCH_MAX)
 }
 
 function reportError(mock: Hosted, error: unknown) {

@@ -37,7 +37,10 @@ export type FromMock =
   | { type: 'failed'; mockId: string; message: string }
   | { type: 'stopped'; mockId: string }
   | { type: 'pong'; id: number; memoryBytes: number; mocks: number }
-  /** `entries`: the newest requests (at most MOCK_LOG_LIMIT); `total`: all requests since the last batch. */
-  | { type: 'log'; mockId: string; entries: MockLogEntry[]; total: number }
+  /**
+   * `rows`: the newest requests as the log table's rows (log-rows.ts), `lastAt` the time of
+   * the newest; `total`: all requests since the last batch.
+   */
+  | { type: 'log'; mockId: string; rows: string; lastAt: number; total: number }
   | { type: 'error'; mockId?: string; message: string }
   | { type: 'callback'; mockId: string; event: string; url: string; payload: unknown }

@@ -15,7 +15,7 @@ import { decryptSecret, encryptSecret } from '../crypto.server'
 import { db, sqliteDate } from '../db.server'
 import { lowerPriority, MOCK_NICENESS } from '../priority.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
-import type { FromMock, MockLogEntry, ToMock } from './protocol'
+import type { FromMock, ToMock } from './protocol'
 import { deliverEvent } from './webhooks.server'
 
 const HEALTH_INTERVAL_MS = Number(process.env.MOCK_HEALTH_INTERVAL_MS || 5_000)
@@ -46,14 +46,6 @@ let socketDir: string | undefined
 function socketDirectory(): string {
   socketDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ic-mocks-'))
   return socketDir
-}
-
-let logSequence = 0
-
-/** Log entry ids sort like their time (then arrival), as the log's pages expect. */
-function logEntryId(at: number, index: number): string {
-  logSequence = (logSequence + 1) % 36 ** 4
-  return `l${at.toString(36).padStart(9, '0')}${(index % 36 ** 3).toString(36).padStart(3, '0')}${logSequence.toString(36).padStart(4, '0')}`
 }
 
 export function readMockConfig(stored: string): MockConfig {
@@ -454,7 +446,7 @@ export class MockSupervisor {
         for (const mockId of host.mocks) this.restarts.delete(mockId)
         return
       case 'log':
-        void this.storeLogs(message.mockId, message.entries, message.total).catch(
+        void this.storeLogs(message.mockId, message.rows, message.lastAt, message.total).catch(
           (error: unknown) => console.error('[mocks] log write failed', error),
         )
         return
@@ -472,34 +464,23 @@ export class MockSupervisor {
   }
 
   /**
-   * Keeps a mock's newest log entries: one INSERT with the rows as one JSON parameter (a
-   * statement per row, or a bound parameter per value, costs the web thread dearly under
-   * load), the request count, and the trim to LOG_LIMIT, in one transaction.
+   * Keeps a mock's newest log entries: one INSERT with the rows as one JSON parameter (built
+   * by the host, log-rows.ts: a statement per row, a bound parameter per value, or parsing
+   * the entries here, costs the web thread dearly under load), the request count, and the
+   * trim to LOG_LIMIT, in one transaction.
    */
-  private async storeLogs(mockId: string, entries: MockLogEntry[], total: number) {
-    const rows = entries.map((entry, index) => [
-      logEntryId(entry.at, index),
-      sqliteDate(new Date(entry.at)),
-      entry.method,
-      entry.path.slice(0, 2000),
-      entry.status,
-      entry.durationMs,
-      entry.operationId,
-      JSON.stringify(entry.violations),
-      JSON.stringify(entry.request),
-      JSON.stringify(entry.response),
-    ])
+  private async storeLogs(mockId: string, rows: string, lastAt: number, total: number) {
     await db.$transaction([
       db.$executeRawUnsafe(
         `INSERT INTO "MockRequestLog" ("id", "at", "method", "path", "status", "durationMs", "operationId", "violations", "request", "response", "mockId")
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, ? FROM json_each(?)`,
         mockId,
-        JSON.stringify(rows),
+        rows,
       ),
       db.$executeRawUnsafe(
         'UPDATE "Mock" SET "requestCount" = "requestCount" + ?, "lastRequestAt" = ? WHERE "id" = ?',
         total,
-        sqliteDate(new Date(entries[entries.length - 1]!.at)),
+        sqliteDate(new Date(lastAt)),
         mockId,
       ),
       db.$executeRawUnsafe(

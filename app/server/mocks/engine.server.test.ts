@@ -387,6 +387,23 @@ components:
     expect(call(engine, 'GET', `/pets/${ids[0]}`).status).toBe(404)
     expect(call(engine, 'GET', `/pets/${ids[3]}`).status).toBe(200)
   })
+
+  it('drops the oldest still there, in creation order, across deletes and thousands of creates', () => {
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, maxItemsPerCollection: 3 })
+    const create = (name: string) =>
+      (call(engine, 'POST', '/pets', { body: { name } }).json() as { id: string }).id
+    const [a, b, c] = ['a', 'b', 'c'].map(create)
+    expect(call(engine, 'DELETE', `/pets/${b}`).status).toBeLessThan(300)
+    const d = create('d')
+    for (const id of [a, c, d]) expect(call(engine, 'GET', `/pets/${id}`).status).toBe(200)
+    const e = create('e')
+    expect(call(engine, 'GET', `/pets/${a}`).status).toBe(404)
+    for (const id of [c, d, e]) expect(call(engine, 'GET', `/pets/${id}`).status).toBe(200)
+    const many = Array.from({ length: 3000 }, (_, index) => create(`n${index}`))
+    for (const id of many.slice(-3)) expect(call(engine, 'GET', `/pets/${id}`).status).toBe(200)
+    expect(call(engine, 'GET', `/pets/${many.at(-4)}`).status).toBe(404)
+    expect(call(engine, 'GET', `/pets/${e}`).status).toBe(404)
+  })
 })
 
 describe('idempotency, rate limits and faults', () => {

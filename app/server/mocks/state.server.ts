@@ -97,6 +97,8 @@ export class StateStore {
   private readonly idPrefixes = new Map<string, string>()
   /** Per collection, the generated resource new ones start from. */
   private readonly templates = new Map<string, unknown>()
+  /** Per collection, its ids in creation order from `head` on (evictOldest). */
+  private readonly orders = new Map<string, { keys: string[]; head: number }>()
 
   constructor(
     private readonly spec: NormalizedSpec,
@@ -107,6 +109,7 @@ export class StateStore {
     this.collections.clear()
     this.created.clear()
     this.templates.clear()
+    this.orders.clear()
   }
 
   private role(operation: NormalizedOperation): Role | null {
@@ -387,6 +390,27 @@ export class StateStore {
     return template.replace(/\{([^}]+)\}/g, (_, name: string) => pathParams[name] ?? `{${name}}`)
   }
 
+  /**
+   * Keeps a collection to `maxItems`, dropping the oldest. The creation order is a queue of
+   * its own: asking the Map for its first key is slow once many keys have been deleted from
+   * its front (V8 walks over them until the table is rebuilt), and that was every create
+   * once a collection was full.
+   */
+  private evictOldest(key: string, items: Map<string, Resource>, added: string, maxItems: number) {
+    let order = this.orders.get(key)
+    if (!order) {
+      order = { keys: [...items.keys()].filter((id) => id !== added), head: 0 }
+      this.orders.set(key, order)
+    }
+    order.keys.push(added)
+    while (items.size > maxItems && order.head < order.keys.length)
+      items.delete(order.keys[order.head++]!)
+    if (order.head > 1024 && order.head * 2 > order.keys.length) {
+      order.keys = order.keys.slice(order.head)
+      order.head = 0
+    }
+  }
+
   private store(key: string) {
     let items = this.collections.get(key)
     if (!items) {
@@ -425,8 +449,9 @@ export class StateStore {
         flags,
       )
       resource[idField] = this.newId(generated[idField], number, role.schemaName)
-      items.set(String(resource[idField]), resource)
-      if (items.size > maxItems) items.delete(items.keys().next().value!)
+      const stored = String(resource[idField])
+      items.set(stored, resource)
+      this.evictOldest(key, items, stored, maxItems)
       return { kind: 'ok', body: this.shape(plan, resource, 'item') }
     }
     if (!role.item && operation.method === 'GET')

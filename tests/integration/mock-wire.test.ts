@@ -284,3 +284,38 @@ describe('a mock that does not answer', () => {
     expect(error).not.toBeInstanceOf(WireTimeout)
   })
 })
+
+describe('a mock that answers malformed heads', () => {
+  let liar: net.Server
+  let socketPath: string
+  beforeAll(async () => {
+    socketPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ic-wire-')), 'liar.sock')
+    liar = net.createServer((socket) => {
+      const push = frameReader((id, head) => {
+        const { target } = head as { target: string }
+        // Headers as an object (not the wire's flat list), or no status at all.
+        const answer =
+          target === '/object' ? { status: 200, headers: { 'set-cookie': 'x=1' } } : { headers: [] }
+        socket.write(encodeFrame(id, answer, 'body'))
+      }, 1024 * 1024)
+      socket.on('data', push)
+    })
+    await new Promise<void>((resolve) => liar.listen(socketPath, resolve))
+  })
+  afterAll(() => liar.close())
+
+  it('fails the request instead of passing the head on', async () => {
+    for (const target of ['/object', '/no-status']) {
+      const outcome = await new Promise<{ error: Error | null; answer: unknown }>((resolve) =>
+        sendOverWire(
+          socketPath,
+          { method: 'GET', target, headers: {} },
+          Buffer.alloc(0),
+          (error, answer) => resolve({ error, answer }),
+        ),
+      )
+      expect(outcome.error?.message).toMatch(/malformed/)
+      expect(outcome.answer).toBeUndefined()
+    }
+  })
+})

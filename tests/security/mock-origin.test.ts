@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '~/server/db.server'
 import { resetEnvCache } from '~/server/env.server'
 import { evaluateExpression } from '~/server/mocks/callbacks.server'
-import { answerHeaders, mockGateway, withoutAppCookies } from '~/server/mocks/proxy.server'
+import {
+  answerHeaders,
+  INERT_HEADERS,
+  mockGateway,
+  withoutAppCookies,
+} from '~/server/mocks/proxy.server'
 import { createMock } from '~/server/mocks/service.server'
 import { getSupervisor } from '~/server/mocks/supervisor.server'
 import { importSpec } from '~/server/specs/store.server'
@@ -157,14 +162,45 @@ describe('finding 1: tenant content on the app origin is inert', () => {
     expect((await get('/projects')).body).toBe('the app')
   })
 
+  it('drops what a tenant may not set however its names are cased, and framing headers on both origins', () => {
+    const tenant = [
+      'Set-Cookie',
+      '__session=attacker',
+      'Content-Security-Policy',
+      'script-src *',
+      'Transfer-Encoding',
+      'chunked',
+      'Content-Length',
+      '3',
+      'X-Rate-Limit',
+      '10',
+    ]
+    expect(answerHeaders(tenant, true, '/mock/x')).toEqual([
+      'x-rate-limit',
+      '10',
+      ...Object.entries(INERT_HEADERS).flat(),
+    ])
+    expect(answerHeaders(tenant, false, '/mock/x')).toEqual([
+      'set-cookie',
+      '__session=attacker',
+      'content-security-policy',
+      'script-src *',
+      'x-rate-limit',
+      '10',
+    ])
+  })
+
   it('never turns the app origin into a redirect off the mock', () => {
-    const inert = (location: string) =>
-      answerHeaders({ location }, true, `/mock/${mockId}`).location
+    const locationOf = (list: string[]) => list[list.indexOf('location') + 1]
+    const inert = (location: string) => {
+      const list = answerHeaders(['Location', location], true, `/mock/${mockId}`)
+      return list.includes('location') ? locationOf(list) : undefined
+    }
     expect(inert('https://evil.example/')).toBeUndefined()
     expect(inert('//evil.example/x')).toBeUndefined()
     expect(inert('/pets/1')).toBe(`/mock/${mockId}/pets/1`)
     expect(inert(`/mock/${mockId}/pets/2`)).toBe(`/mock/${mockId}/pets/2`)
-    expect(answerHeaders({ location: 'https://evil.example/' }, false, '/mock/x').location).toBe(
+    expect(locationOf(answerHeaders(['location', 'https://evil.example/'], false, '/mock/x'))).toBe(
       'https://evil.example/',
     )
   })

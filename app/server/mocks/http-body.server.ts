@@ -55,13 +55,14 @@ export function readBody(request: http.IncomingMessage): Promise<Buffer | null> 
 /**
  * Writes a whole answer with its Content-Length (node:http would otherwise send a body
  * after `writeHead` chunked: more bytes, more parsing for every client). Statuses without
- * a body and answers to HEAD get none.
+ * a body and answers to HEAD get none. Headers are an object, or a flat list of names and
+ * values (the gateway's form: see WireAnswer).
  */
 export function writeWhole(
   method: string | undefined,
   response: http.ServerResponse,
   status: number,
-  headers: http.OutgoingHttpHeaders,
+  headers: http.OutgoingHttpHeaders | (string | number)[],
   body?: string | Buffer,
 ) {
   if (status < 200 || status === 204 || status === 304 || method === 'HEAD') {
@@ -70,5 +71,12 @@ export function writeWhole(
   }
   const length =
     body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length
-  response.writeHead(status, { ...headers, 'content-length': length }).end(body)
+  response
+    .writeHead(
+      status,
+      Array.isArray(headers)
+        ? [...headers, 'content-length', length]
+        : { ...headers, 'content-length': length },
+    )
+    .end(body)
 }

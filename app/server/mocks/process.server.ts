@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES, readBody, writeWhole } from './http-body.server'
 import { MockEngine, type MockResponse } from './engine.server'
 import { logRowsJson } from './log-rows'
 import type { FromMock, MockLogEntry, ToMock } from './protocol'
-import { encodeFrame, frameReader, type WireAnswer, type WireRequest } from './wire'
+import { encodeFrame, frameReader, headerList, type WireAnswer, type WireRequest } from './wire'
 import { prepareRequest } from '../specs/request.server'
 import { redactBody, redactHeaders, redactQuery } from '../redact.server'
 
@@ -243,7 +243,9 @@ function wireServerFor(mock: Hosted) {
       const started = performance.now()
       const reply: Reply = (status, headers, text) => {
         if (!socket.destroyed)
-          socket.write(encodeFrame(id, { status, headers } satisfies WireAnswer, text))
+          socket.write(
+            encodeFrame(id, { status, headers: headerList(headers) } satisfies WireAnswer, text),
+          )
       }
       if (!isWireRequest(head)) return reply(400, {})
       const { method, target, headers } = head

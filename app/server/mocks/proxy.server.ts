@@ -106,30 +106,38 @@ export function forwardedRequestHeaders(
   return out
 }
 
+/** INERT_HEADERS as the flat list `writeHead` takes. */
+const INERT_LIST: readonly string[] = Object.entries(INERT_HEADERS).flat()
+
 /**
- * The mock's answer headers as they may leave. On the app's origin a
- * `Location` may only point inside the same mock; anything else is dropped
- * rather than turning the app's origin into an open redirect.
+ * The mock's answer headers (a flat list of names and values, as the wire carries them) as
+ * they may leave: hop-by-hop and framing headers never (the gateway writes the body whole,
+ * with its own Content-Length). On the app's origin a `Location` may only point inside the
+ * same mock; anything else is dropped rather than turning the app's origin into an open
+ * redirect.
  */
 export function answerHeaders(
-  headers: http.IncomingHttpHeaders,
+  headers: readonly string[],
   inert: boolean,
   mockPath: string,
-): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {}
-  for (const name in headers) {
-    if (HOP_BY_HOP.has(name) && name !== 'transfer-encoding') continue
-    if (inert && DROPPED_ON_APP_ORIGIN.has(name)) continue
-    out[name] = headers[name]
+): string[] {
+  const out: string[] = []
+  for (let index = 0; index + 1 < headers.length; index += 2) {
+    const name = headers[index]!.toLowerCase()
+    const value = headers[index + 1]!
+    if (HOP_BY_HOP.has(name) || name === 'content-length') continue
+    if (inert) {
+      if (DROPPED_ON_APP_ORIGIN.has(name)) continue
+      if (name === 'location') {
+        const target = mockLocation(value, mockPath)
+        if (target) out.push(name, target)
+        continue
+      }
+    }
+    out.push(name, value)
   }
-  if (!inert) return out
-  const location = typeof headers.location === 'string' ? headers.location : undefined
-  if (location !== undefined) {
-    const target = mockLocation(location, mockPath)
-    if (target) out.location = target
-    else delete out.location
-  }
-  return Object.assign(out, INERT_HEADERS)
+  if (inert) for (const entry of INERT_LIST) out.push(entry)
+  return out
 }
 
 /** A mock's `Location` as a path inside `/mock/<id>/`, or null when it leads elsewhere. */

@@ -54,7 +54,8 @@ class WireConnection {
         const entry = this.inFlight.get(id)
         if (!entry) return
         this.inFlight.delete(id)
-        entry.done(null, head as WireAnswer, body)
+        if (isWireAnswer(head)) entry.done(null, head, body)
+        else entry.done(new Error('The mock process answered a malformed frame.'))
       },
       MAX_ANSWER_FRAME,
       { keepsBodies: false },
@@ -76,6 +77,16 @@ class WireConnection {
       this.onClosed()
     })
   }
+}
+
+function isWireAnswer(head: unknown): head is WireAnswer {
+  const answer = head as WireAnswer | null
+  return (
+    typeof answer === 'object' &&
+    answer !== null &&
+    typeof answer.status === 'number' &&
+    Array.isArray(answer.headers)
+  )
 }
 
 const connections = new Map<string, WireConnection>()

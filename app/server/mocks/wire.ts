@@ -22,7 +22,19 @@ export type WireRequest = {
 
 export type WireAnswer = {
   status: number
-  headers: Record<string, string>
+  /**
+   * Name, value, name, value…, as `writeHead` takes them: a list parses into one array of
+   * strings, where an object parses into a new hidden class per set of header names, and the
+   * gateway walks it with monomorphic loads (decision 034).
+   */
+  headers: string[]
+}
+
+/** A headers object as the flat list a WireAnswer carries. */
+export function headerList(headers: Record<string, string>): string[] {
+  const list: string[] = []
+  for (const name in headers) list.push(name, headers[name]!)
+  return list
 }
 
 const PREFIX = 12

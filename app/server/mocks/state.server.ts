@@ -47,6 +47,11 @@ const JSON_TYPES: Record<string, (value: unknown) => boolean> = {
   null: (value) => value === null,
 }
 
+/** Whether `this` (the value) is of a JSON Schema type; an unknown type name fits anything. */
+function fitsType(this: unknown, type: unknown): boolean {
+  return JSON_TYPES[String(type)]?.(this) ?? true
+}
+
 const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
 export const OFFSET = /^(offset|skip|start)$/i
 export const PAGE = /^(page|page_number|pagenumber)$/i
@@ -325,10 +330,16 @@ export class StateStore {
       }
       return undefined
     }
-    for (const member of (resolved.allOf ?? []) as JsonSchema[])
-      if (this.conform(value, member, depth + 1) === undefined) return undefined
-    const types = resolved.type === undefined ? [] : [resolved.type].flat()
-    if (types.length > 0 && !types.some((type) => JSON_TYPES[String(type)]?.(value) ?? true))
+    if (resolved.allOf)
+      for (const member of resolved.allOf as JsonSchema[])
+        if (this.conform(value, member, depth + 1) === undefined) return undefined
+    const type = resolved.type
+    if (
+      type !== undefined &&
+      !(Array.isArray(type)
+        ? type.length === 0 || type.some(fitsType, value)
+        : fitsType.call(value, type))
+    )
       return undefined
     if (isPlainObject(value) && resolved.properties) {
       const properties = resolved.properties as Record<string, JsonSchema>

@@ -87,10 +87,17 @@ export function withoutAppCookies(cookie: string | undefined): string | null {
   return kept.length ? kept.join('; ') : null
 }
 
+/**
+ * The request's headers as the mock gets them. The mock also learns where the client reached
+ * it (`x-forwarded-prefix: /mock/<id>`, the client's host and scheme), so that the URLs it
+ * writes into answers (Link, `next_page_url`) lead back through the public URL; what a client
+ * sent in these headers is replaced.
+ */
 export function forwardedRequestHeaders(
   headers: http.IncomingHttpHeaders,
   port: number,
   inert: boolean,
+  mockPath = '',
 ): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {}
   for (const name in headers) {
@@ -98,6 +105,12 @@ export function forwardedRequestHeaders(
     out[name] = headers[name]
   }
   out.host = `127.0.0.1:${port}`
+  if (headers.host) out['x-forwarded-host'] = headers.host
+  else delete out['x-forwarded-host']
+  // Fly's proxy terminates TLS and says so; anything else is taken as plain HTTP.
+  const proto = headers['x-forwarded-proto']
+  out['x-forwarded-proto'] = typeof proto === 'string' && /^https\b/.test(proto) ? 'https' : 'http'
+  out['x-forwarded-prefix'] = mockPath
   if (inert) {
     const cookie = withoutAppCookies(headers.cookie)
     if (cookie) out.cookie = cookie
@@ -234,7 +247,7 @@ function forward(
   mockPath: string,
   target: string,
 ) {
-  const headers = forwardedRequestHeaders(req.headers, upstream.port, inert)
+  const headers = forwardedRequestHeaders(req.headers, upstream.port, inert, mockPath)
   const send = (body: Buffer | null) => {
     if (body === null)
       return sendProblem(

@@ -79,13 +79,19 @@ type StatePlan = {
         kind: 'envelope'
         schema: JsonSchema
         arrayProperty: string | null
-        /** Generated once, on the first list. */
+        /** The documented example (the first), else generated once, on the first list. */
         wrapper?: Resource
+        example?: Resource
       }
     /** Something other than the resource (Stripe's `deleted_customer`): generated, with the resource's id. */
     | { kind: 'other'; schema: JsonSchema; generated?: unknown }
   /** Whether the documented responses carry a Link header (pagination links are then set). */
   documentsLink: boolean
+}
+
+/** A field name ignoring case, `_` and `-`: `FriendlyName`, `friendly_name`, `friendlyName`. */
+function looseName(name: string): string {
+  return name.replace(/[_-]/g, '').toLowerCase()
 }
 
 function isPlainObject(value: unknown): value is Resource {
@@ -95,6 +101,8 @@ function isPlainObject(value: unknown): value is Resource {
 export class StateStore {
   private readonly collections = new Map<string, Map<string, Resource>>()
   private readonly accessFlags = new WeakMap<object, AccessFlags>()
+  /** Per resource, its field names by their loose spelling (null: more than one). */
+  private readonly spellings = new WeakMap<AccessFlags, Map<string, string | null>>()
   private readonly plans = new WeakMap<NormalizedOperation, StatePlan | null>()
   /** Resources created per collection: ids count up from 1 in each. */
   private readonly created = new Map<string, number>()
@@ -160,7 +168,13 @@ export class StateStore {
           ([, property]) =>
             (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
         )?.[0] ?? null
-      shape = { kind: 'envelope', schema: media!.schema!, arrayProperty }
+      const example = media!.examples[0]?.value
+      shape = {
+        kind: 'envelope',
+        schema: media!.schema!,
+        arrayProperty,
+        ...(isPlainObject(example) && arrayProperty && arrayProperty in example ? { example } : {}),
+      }
       const listing = !role.item && operation.method === 'GET'
       const resourceRef = `#/components/schemas/${role.schemaName}`
       const documented = this.flagsOf(media!.schema).declared
@@ -373,8 +387,10 @@ export class StateStore {
       parsed.mediaType ? operation.requestBody?.content[parsed.mediaType]?.schema : undefined,
     )
     const fields: Resource = {}
-    for (const [name, value] of Object.entries(body as Resource)) {
-      if (resource.readOnly.has(name) || input.writeOnly.has(name)) continue
+    for (const [sent, value] of Object.entries(body as Resource)) {
+      if (input.writeOnly.has(sent)) continue
+      const name = resource.declared.has(sent) ? sent : (this.fieldNamed(resource, sent) ?? sent)
+      if (resource.readOnly.has(name)) continue
       if (!resource.open && resource.declared.size > 0 && !resource.declared.has(name)) continue
       const declared = resource.properties.get(name)
       if (!declared) {
@@ -389,6 +405,25 @@ export class StateStore {
       }
     }
     return fields
+  }
+
+  /**
+   * The resource field a request field of another spelling names: Twilio's form takes
+   * `FriendlyName` for the resource's `friendly_name`, other APIs take camelCase for
+   * snake_case. Names match when they are equal ignoring case, `_` and `-`, and only one
+   * resource field matches.
+   */
+  private fieldNamed(resource: AccessFlags, sent: string): string | undefined {
+    let spellings = this.spellings.get(resource)
+    if (!spellings) {
+      spellings = new Map()
+      for (const name of resource.declared) {
+        const loose = looseName(name)
+        spellings.set(loose, spellings.has(loose) ? null : name)
+      }
+      this.spellings.set(resource, spellings)
+    }
+    return spellings.get(looseName(sent)) ?? undefined
   }
 
   /** What the mock keeps: writeOnly fields (passwords, card tokens) are accepted but never stored or returned. */
@@ -459,14 +494,14 @@ export class StateStore {
         this.valid(plan, generated, this.clientFields(operation, parsed, flags)),
         flags,
       )
-      resource[idField] = this.newId(generated[idField], number, role.schemaName)
+      resource[idField] = this.newId(plan, generated[idField], number, items, key)
       const stored = String(resource[idField])
       items.set(stored, resource)
       this.evictOldest(key, items, stored, maxItems)
       return { kind: 'ok', body: this.shape(plan, resource, 'item') }
     }
     if (!role.item && operation.method === 'GET')
-      return this.list(plan, [...items.values()], parsed, request)
+      return this.list(plan, operation, [...items.values()], parsed, request)
     if (!id) return null
     const existing = items.get(id)
     if (!existing)
@@ -506,11 +541,41 @@ export class StateStore {
   }
 
   /**
-   * Ids count up per collection: 1, 2… for numeric ids; for string ids the
-   * documented prefix (`pay_` from an example `pay_123`), else the resource's
-   * name (`customer_000001`), so ids of different resources never collide.
+   * A new resource's id. Ids count up per collection where the id's schema allows it: 1, 2…
+   * for numeric ids; for string ids the documented prefix (`pay_` from an example
+   * `pay_123`), else the resource's name (`customer_000001`), so ids of different resources
+   * never collide. Where the schema does not allow that (a pattern such as Twilio's
+   * `^MG[0-9a-fA-F]{32}$`, a uuid, a length), the id is generated from the schema, seeded by
+   * the count, and unique in its collection: a mock must take back the ids it hands out.
    */
-  private newId(generated: unknown, number: number, schemaName: string): string | number {
+  private newId(
+    plan: StatePlan,
+    generated: unknown,
+    number: number,
+    items: Map<string, Resource>,
+    key: string,
+  ): string | number {
+    const readable = this.readableId(generated, number, plan.role.schemaName)
+    const schema = plan.flags.properties.get(plan.idField)?.[0]
+    if (!schema || this.idFits(plan, schema, readable)) return readable
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const value = generateFromSchema(schema, this.schemas, `id:${key}:${number}:${attempt}`)
+      if (
+        (typeof value === 'string' || typeof value === 'number') &&
+        !items.has(String(value)) &&
+        this.idFits(plan, schema, value)
+      )
+        return value
+    }
+    return readable
+  }
+
+  private idFits(plan: StatePlan, schema: JsonSchema, value: string | number): boolean {
+    const key = `state-id:${plan.role.schemaName}:${plan.idField}`
+    return this.schemas.check(key, schema, value, 'response', '').length === 0
+  }
+
+  private readableId(generated: unknown, number: number, schemaName: string): string | number {
     if (typeof generated === 'number') return number
     const prefix = cached(this.idPrefixes, `${String(generated)}|${schemaName}`, () =>
       typeof generated === 'string' && /^[a-z]+_/.test(generated)
@@ -538,11 +603,13 @@ export class StateStore {
       case 'envelope': {
         if (mode === 'item') return value
         if (!success.arrayProperty) return undefined
-        success.wrapper ??= generateFromSchema(
-          success.schema,
-          this.schemas,
-          `list:${success.arrayProperty}`,
-        ) as Resource
+        success.wrapper ??=
+          success.example ??
+          (generateFromSchema(
+            success.schema,
+            this.schemas,
+            `list:${success.arrayProperty}`,
+          ) as Resource)
         return { ...success.wrapper, [success.arrayProperty]: value }
       }
       case 'other': {
@@ -558,47 +625,163 @@ export class StateStore {
 
   private list(
     plan: StatePlan,
+    operation: NormalizedOperation,
     all: Resource[],
     parsed: ParsedRequest,
     request: IncomingRequest,
   ): StateResult {
     const { idField } = plan
     const query = parsed.params.query ?? {}
-    const param = (pattern: RegExp) => Object.keys(query).find((name) => pattern.test(name))
-    const limitName = param(LIMIT)
+    const sent = (pattern: RegExp) => Object.keys(query).find((name) => pattern.test(name))
+    const declared = (pattern: RegExp) =>
+      operation.parameters.find((entry) => entry.in === 'query' && pattern.test(entry.name))
+    const limitName = sent(LIMIT)
     const limit = Math.max(1, Math.min(1000, Number(limitName ? query[limitName] : 10) || 10))
+    // The paging style: the one the client used, else the first the operation declares
+    // (offset, page number, cursor), else an offset.
+    const style: { kind: 'offset' | 'page' | 'cursor'; name: string } = sent(OFFSET)
+      ? { kind: 'offset', name: sent(OFFSET)! }
+      : sent(PAGE)
+        ? { kind: 'page', name: sent(PAGE)! }
+        : sent(CURSOR)
+          ? { kind: 'cursor', name: sent(CURSOR)! }
+          : declared(OFFSET)
+            ? { kind: 'offset', name: declared(OFFSET)!.name }
+            : declared(PAGE)
+              ? { kind: 'page', name: declared(PAGE)!.name }
+              : declared(CURSOR)
+                ? { kind: 'cursor', name: declared(CURSOR)!.name }
+                : { kind: 'offset', name: 'offset' }
+    // Page numbers count from 0 where the parameter allows 0 (Twilio's Page), else from 1.
+    const pageSchema =
+      style.kind === 'page'
+        ? (this.schemas.resolve(
+            operation.parameters.find((entry) => entry.in === 'query' && entry.name === style.name)
+              ?.schema,
+          ) as { minimum?: unknown } | undefined)
+        : undefined
+    const pageBase = pageSchema?.minimum === 0 || Number(query[style.name]) === 0 ? 0 : 1
+    const given = query[style.name]
     let start = 0
-    const offsetName = param(OFFSET)
-    const pageName = param(PAGE)
-    const cursorName = param(CURSOR)
-    const beforeName = param(BEFORE)
-    if (offsetName) start = Math.max(0, Number(query[offsetName]) || 0)
-    else if (pageName) start = (Math.max(1, Number(query[pageName]) || 1) - 1) * limit
-    else if (cursorName)
-      start = all.findIndex((item) => String(item[idField]) === String(query[cursorName])) + 1
+    if (given !== undefined && style.kind === 'offset') start = Math.max(0, Number(given) || 0)
+    else if (given !== undefined && style.kind === 'page')
+      start = Math.max(0, (Number(given) || pageBase) - pageBase) * limit
+    else if (given !== undefined && style.kind === 'cursor')
+      start = all.findIndex((item) => String(item[idField]) === String(given)) + 1
+    const beforeName = sent(BEFORE)
     let page = all.slice(start, start + limit)
     if (beforeName) {
       const end = all.findIndex((item) => String(item[idField]) === String(query[beforeName]))
       page = all.slice(Math.max(0, end - limit), Math.max(0, end))
     }
     const more = start + limit < all.length
-    const headers: Record<string, string> = {}
-    if (plan.documentsLink && more) {
+    /** The query of the page starting at item `at`, in the paging style of this list. */
+    const pageQuery = (at: number) => {
       const next = new URLSearchParams(request.query)
-      if (offsetName || (!pageName && !cursorName))
-        next.set(offsetName ?? 'offset', String(start + limit))
-      else if (pageName) next.set(pageName, String(Math.floor(start / limit) + 2))
-      else if (cursorName) next.set(cursorName, String(page[page.length - 1]?.[idField] ?? ''))
-      headers.link = `<${request.pathname}?${next}>; rel="next"`
+      if (style.kind === 'offset') next.set(style.name, String(at))
+      else if (style.kind === 'page')
+        next.set(style.name, String(pageBase + Math.floor(at / limit)))
+      else if (at === 0) next.delete(style.name)
+      else next.set(style.name, String(all[at - 1]?.[idField] ?? ''))
+      return next
     }
+    const headers: Record<string, string> = {}
+    if (plan.documentsLink && more)
+      headers.link = `<${relativeUrl(request, pageQuery(start + limit))}>; rel="next"`
     const body = this.shape(plan, page, 'list')
-    if (
-      body &&
-      typeof body === 'object' &&
-      !Array.isArray(body) &&
-      'has_more' in (body as Resource)
-    )
-      (body as Resource).has_more = more
+    if (isPlainObject(body))
+      fillPageFields(body, {
+        more,
+        total: all.length,
+        limit,
+        page: style.kind === 'page' ? pageBase + Math.floor(start / limit) : undefined,
+        url: (at) => absoluteUrl(request, pageQuery(at)),
+        current: start,
+        next: more ? start + limit : null,
+        previous: start > 0 ? Math.max(0, start - limit) : null,
+      })
     return body === undefined ? { kind: 'ok', headers } : { kind: 'ok', body, headers }
+  }
+}
+
+/** Where the client reached the mock: the gateway's prefix (`/mock/<id>`) and host, else the mock's own. */
+function relativeUrl(request: IncomingRequest, query: URLSearchParams): string {
+  const prefix = headerValue(request.headers['x-forwarded-prefix'])
+  const path = `${prefix && prefix.startsWith('/mock/') ? prefix : ''}${request.pathname}`
+  const search = query.toString()
+  return search ? `${path}?${search}` : path
+}
+
+function absoluteUrl(request: IncomingRequest, query: URLSearchParams): string {
+  const proto = headerValue(request.headers['x-forwarded-proto']) === 'https' ? 'https' : 'http'
+  const host =
+    headerValue(request.headers['x-forwarded-host']) ??
+    headerValue(request.headers.host) ??
+    'localhost'
+  return `${proto}://${host}${relativeUrl(request, query)}`
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value
+  return first?.split(',')[0]?.trim() || undefined
+}
+
+type PageFacts = {
+  more: boolean
+  total: number
+  limit: number
+  /** The page number, when the client pages by number. */
+  page: number | undefined
+  /** The URL of the page starting at an item index. */
+  url: (at: number) => string
+  current: number
+  next: number | null
+  previous: number | null
+}
+
+/** Paging fields by their conventional names (Stripe, Twilio, JSON:API-like envelopes…). */
+const PAGE_FIELDS: Record<string, (facts: PageFacts) => unknown> = {
+  has_more: (facts) => facts.more,
+  hasmore: (facts) => facts.more,
+  total_count: (facts) => facts.total,
+  totalcount: (facts) => facts.total,
+  total: (facts) => facts.total,
+  page_size: (facts) => facts.limit,
+  pagesize: (facts) => facts.limit,
+  per_page: (facts) => facts.limit,
+  perpage: (facts) => facts.limit,
+  page: (facts) => facts.page,
+  next_page_url: (facts) => (facts.next === null ? null : facts.url(facts.next)),
+  nextpageurl: (facts) => (facts.next === null ? null : facts.url(facts.next)),
+  previous_page_url: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
+  previouspageurl: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
+  first_page_url: (facts) => facts.url(0),
+  firstpageurl: (facts) => facts.url(0),
+}
+
+/**
+ * Sets the paging fields an envelope documents (at its top or in one object below it, such as
+ * Twilio's `meta`) to what the page is: a client that follows `next_page_url` or stops on
+ * `has_more: false` pages through what the mock holds. Nested objects are copied, never
+ * changed in place (the envelope's template is shared).
+ */
+function fillPageFields(body: Resource, facts: PageFacts, depth = 0) {
+  for (const [name, value] of Object.entries(body)) {
+    const fill = PAGE_FIELDS[name] ?? PAGE_FIELDS[name.toLowerCase()]
+    if (fill) {
+      const filled = fill(facts)
+      // Only where the documented value is of the same kind (or null): a `page` object is not a number.
+      if (
+        filled !== undefined &&
+        (value === null || value === undefined || typeof value === typeof filled || filled === null)
+      )
+        body[name] = filled
+      continue
+    }
+    if (depth === 0 && isPlainObject(value)) {
+      const copy = { ...value }
+      fillPageFields(copy, facts, 1)
+      body[name] = copy
+    }
   }
 }

@@ -109,6 +109,18 @@ describe('the Twilio SDK against the mock of Twilio’s Messaging spec', () => {
     expect(new Set(seen).size).toBe(seen.length)
   })
 
+  it('creates a sub-resource that names its parent as the path does, and lists it there', async () => {
+    const service = await direct.services.create({ friendlyName: 'Parent' })
+    const other = await direct.services.create({ friendlyName: 'Other' })
+    const number = await direct
+      .services(service.sid)
+      .phoneNumbers.create({ phoneNumberSid: 'PN00000000000000000000000000000001' })
+    expect(number.serviceSid).toBe(service.sid)
+    const listed = await direct.services(service.sid).phoneNumbers.list()
+    expect(listed.map((entry) => entry.sid)).toEqual([number.sid])
+    expect(await direct.services(other.sid).phoneNumbers.list()).toEqual([])
+  })
+
   it('raises the SDK’s RestException for an unknown sid', async () => {
     await expect(
       direct.services('MG00000000000000000000000000000000').fetch(),

@@ -426,6 +426,29 @@ export class StateStore {
     return spellings.get(looseName(sent)) ?? undefined
   }
 
+  /**
+   * A resource created under a parent names it as the path does: the phone number created at
+   * `/Services/{ServiceSid}/PhoneNumbers` has `service_sid` = that sid, a source created at
+   * `/customers/{customer}/sources` has `customer` = that id (fields matched by loose name,
+   * and only with a value their schema takes).
+   */
+  private setParents(plan: StatePlan, resource: Resource, pathParams: Record<string, string>) {
+    for (const param in pathParams) {
+      const field = plan.flags.declared.has(param) ? param : this.fieldNamed(plan.flags, param)
+      if (!field || field === plan.idField) continue
+      const raw = pathParams[param]!
+      const numeric = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined
+      for (const property of plan.flags.properties.get(field) ?? []) {
+        const fitted =
+          this.conform(raw, property) ??
+          (numeric === undefined ? undefined : this.conform(numeric, property))
+        if (fitted === undefined) continue
+        resource[field] = fitted
+        break
+      }
+    }
+  }
+
   /** What the mock keeps: writeOnly fields (passwords, card tokens) are accepted but never stored or returned. */
   private storable(resource: Resource, flags: AccessFlags): Resource {
     for (const name of flags.writeOnly) delete resource[name]
@@ -495,6 +518,7 @@ export class StateStore {
         flags,
       )
       resource[idField] = this.newId(plan, generated[idField], number, items, key)
+      this.setParents(plan, resource, pathParams)
       const stored = String(resource[idField])
       items.set(stored, resource)
       this.evictOldest(key, items, stored, maxItems)

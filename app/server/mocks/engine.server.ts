@@ -86,6 +86,30 @@ function problem(
 }
 
 const MORE_FLAG = /^(has_?more|more|has_?next(_?page)?)$/i
+/** Where an envelope says where the next page is: `next_page_url`, `nextCursor`, `next`… */
+const NEXT_FIELD = /^next(_?page)?(_?(url|uri|link|href|cursor|token))?$/i
+const LINKS_OBJECT = /^_?links$/i
+
+/**
+ * The envelope without a way to a next page: has-more flags false, absolute next-page URLs
+ * null (a cursor or a relative URL leads back to this mock, which answers an empty page),
+ * HAL-style `_links.next` gone (one object down included, such as Twilio's `meta`). A
+ * documented example's next link leads to the vendor's real API, where an SDK that follows it
+ * would take the partner's credentials.
+ */
+function withoutNextPage(page: Record<string, unknown>, depth = 0) {
+  for (const [name, value] of Object.entries(page)) {
+    if (typeof value === 'boolean' && MORE_FLAG.test(name)) page[name] = false
+    else if (typeof value === 'string' && NEXT_FIELD.test(name) && /^https?:\/\//i.test(value))
+      page[name] = null
+    else if (value && typeof value === 'object' && !Array.isArray(value) && depth === 0) {
+      const inner = { ...(value as Record<string, unknown>) }
+      if (LINKS_OBJECT.test(name)) delete inner.next
+      else withoutNextPage(inner, 1)
+      page[name] = inner
+    }
+  }
+}
 
 /**
  * A generated list is one page, coherent with itself: its "has more" flags say no, and a
@@ -107,14 +131,13 @@ function onePage(operation: NormalizedOperation, request: IncomingRequest, body:
   if (Array.isArray(body)) return later ? [] : body
   if (!body || typeof body !== 'object') return body
   const page: Record<string, unknown> = { ...(body as Record<string, unknown>) }
-  let listed = false
-  for (const [name, value] of Object.entries(page)) {
-    if (typeof value === 'boolean' && MORE_FLAG.test(name)) page[name] = false
-    else if (later && Array.isArray(value) && !listed) {
-      page[name] = []
-      listed = true
-    }
-  }
+  withoutNextPage(page)
+  if (later)
+    for (const [name, value] of Object.entries(page))
+      if (Array.isArray(value)) {
+        page[name] = []
+        break
+      }
   return page
 }
 
@@ -702,7 +725,7 @@ export class MockEngine {
         )
       body = named.value
     } else if (media.examples.length > 0 && prefer.dynamic !== 'true')
-      body = media.examples[0]!.value
+      body = onePage(operation, request, media.examples[0]!.value)
     else {
       // Generation is deterministic per seed, so the serialised body can be reused.
       const cacheKey = prefer.dynamic === 'true' ? null : `${status}|${type}|${seed()}`

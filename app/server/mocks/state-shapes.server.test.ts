@@ -1,10 +1,13 @@
 /** Stateful mocks on resource shapes real specs have (Stripe's): unions, expanded ids, deleted objects, partial updates. */
+import fs from 'node:fs'
+import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { analyzeSpec } from '../specs/analyze.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import { singleFileSource } from '../specs/source.server'
 import { DEFAULT_MOCK_CONFIG, MockEngine } from './engine.server'
+import { SHARED_SPECS } from '../../../tests/support/shared-specs'
 
 const SPEC = `openapi: 3.0.3
 info: {title: Shapes, version: "1"}
@@ -143,5 +146,27 @@ describe('stateful mocks on real resource shapes', () => {
     expect(first.json.data.length).toBeGreaterThan(0)
     const later = call(engine, 'GET', `/v1/events?limit=2&starting_after=${first.json.data[0].id}`)
     expect(later.json).toMatchObject({ has_more: false, data: [] })
+  })
+})
+
+describe('a documented list example on a stateless mock', () => {
+  it('keeps no way to a next page: Adyen’s example _links.next leads to the real API', async () => {
+    const file = 'adyen-TransferService-v4.yaml'
+    const text = fs.readFileSync(path.join(SHARED_SPECS, file), 'utf8')
+    expect(text).toContain('https://balanceplatform-api-test.adyen.com')
+    const adyen = (await analyzeSpec(singleFileSource(text, file))).spec!
+    const engine = new MockEngine(adyen, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const response = engine.handle({
+      method: 'GET',
+      pathname: '/transfers',
+      query: new URLSearchParams('createdSince=2024-01-01T00:00:00Z&createdUntil=2024-02-01T00:00:00Z&limit=2'),
+      headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 'key' },
+      body: Buffer.alloc(0),
+    })
+    expect(response.status, response.body).toBe(200)
+    const body = JSON.parse(response.body!)
+    expect(Array.isArray(body.data)).toBe(true)
+    expect(body._links?.next).toBeUndefined()
+    expect(response.body).not.toContain('adyen.com/btl/v4/transfers?')
   })
 })

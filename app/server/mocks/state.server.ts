@@ -103,6 +103,8 @@ export class StateStore {
   private readonly accessFlags = new WeakMap<object, AccessFlags>()
   /** Per resource, its field names by their loose spelling (null: more than one). */
   private readonly spellings = new WeakMap<AccessFlags, Map<string, string | null>>()
+  /** Per id schema, whether it constrains a readable id (constrains). */
+  private readonly idConstraints = new WeakMap<object, boolean>()
   private readonly plans = new WeakMap<NormalizedOperation, StatePlan | null>()
   /** Resources created per collection: ids count up from 1 in each. */
   private readonly created = new Map<string, number>()
@@ -581,7 +583,8 @@ export class StateStore {
   ): string | number {
     const readable = this.readableId(generated, number, plan.role.schemaName)
     const schema = plan.flags.properties.get(plan.idField)?.[0]
-    if (!schema || this.idFits(plan, schema, readable)) return readable
+    if (!schema || !this.constrains(schema, readable) || this.idFits(plan, schema, readable))
+      return readable
     for (let attempt = 0; attempt < 20; attempt++) {
       const value = generateFromSchema(schema, this.schemas, `id:${key}:${number}:${attempt}`)
       if (
@@ -592,6 +595,21 @@ export class StateStore {
         return value
     }
     return readable
+  }
+
+  /** Whether an id's schema says more than its type about a value like `sample` (checked once per schema). */
+  private constrains(schema: JsonSchema, sample: string | number): boolean {
+    return cached(this.idConstraints, schema as object, () => {
+      const resolved = this.schemas.resolve(schema) as Record<string, unknown> | undefined
+      if (!resolved || typeof resolved !== 'object') return false
+      const keywords =
+        typeof sample === 'number'
+          ? ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']
+          : ['pattern', 'format', 'minLength', 'maxLength']
+      return ['enum', 'const', 'allOf', 'anyOf', 'oneOf', ...keywords].some(
+        (keyword) => resolved[keyword] !== undefined,
+      )
+    })
   }
 
   private idFits(plan: StatePlan, schema: JsonSchema, value: string | number): boolean {

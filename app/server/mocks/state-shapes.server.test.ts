@@ -159,7 +159,9 @@ describe('a documented list example on a stateless mock', () => {
     const response = engine.handle({
       method: 'GET',
       pathname: '/transfers',
-      query: new URLSearchParams('createdSince=2024-01-01T00:00:00Z&createdUntil=2024-02-01T00:00:00Z&limit=2'),
+      query: new URLSearchParams(
+        'createdSince=2024-01-01T00:00:00Z&createdUntil=2024-02-01T00:00:00Z&limit=2',
+      ),
       headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 'key' },
       body: Buffer.alloc(0),
     })

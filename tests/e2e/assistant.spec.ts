@@ -102,7 +102,8 @@ test('a partner asks why its case fails and watches a grounded answer stream in,
   // A longer answer than the canned one, citing this case: it streams in many pieces.
   const words = Array.from({ length: 30 }, (_, index) => `step${index + 1}`).join(' ')
   const answer = `This case did not pass because the request was not what the spec expects [case:${runId}:${seq}]. Walk through it: ${words}. Then run the case again [case:${runId}:${seq}].`
-  await request.post(`${E2E_OPENAI_URL}/__control`, { data: { mode: 'ok', answer } })
+  // 40 ms between pieces: the stream lasts long enough to be seen partial on a busy machine.
+  await request.post(`${E2E_OPENAI_URL}/__control`, { data: { mode: 'ok', answer, chunkMs: 40 } })
   try {
     const panel = page.locator('#assistant')
     await expect(panel.getByRole('radio', { name: 'Troubleshoot this failure' })).toBeChecked()

@@ -32,7 +32,7 @@ export type OpenAIServer = {
   /** Every body POSTed to /v1/chat/completions, parsed, in order. */
   requests: ChatRequestBody[]
   /** How the next requests are answered (until changed). */
-  setMode: (mode: FakeMode, options?: { slowMs?: number }) => void
+  setMode: (mode: FakeMode, options?: { slowMs?: number; chunkMs?: number }) => void
   /** A fixed answer instead of the canned one (null: back to the canned one). */
   setAnswer: (answer: string | null) => void
   reset: () => void
@@ -82,6 +82,8 @@ export async function startOpenAIServer({
 }: { port?: number; host?: string } = {}): Promise<OpenAIServer> {
   let mode: FakeMode = 'ok'
   let slowMs = 5000
+  /** Between streamed chunks: long enough for a page to render a partial answer. */
+  let chunkMs = 5
   let fixed: string | null = null
   const requests: ChatRequestBody[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -135,7 +137,7 @@ export async function startOpenAIServer({
       if (index < parts.length) {
         chunk([{ index: 0, delta: { content: parts[index] }, finish_reason: null }])
         index++
-        const timer = setTimeout(next, 5)
+        const timer = setTimeout(next, chunkMs)
         timers.add(timer)
         return
       }
@@ -179,11 +181,13 @@ export async function startOpenAIServer({
         const control = JSON.parse((await readBody(request)) || '{}') as {
           mode?: FakeMode
           slowMs?: number
+          chunkMs?: number
           answer?: string | null
         }
-        if (control.mode) handle.setMode(control.mode, { slowMs: control.slowMs })
+        if (control.mode)
+          handle.setMode(control.mode, { slowMs: control.slowMs, chunkMs: control.chunkMs })
         if (control.answer !== undefined) handle.setAnswer(control.answer)
-        return json(response, 200, { mode, slowMs, answer: fixed })
+        return json(response, 200, { mode, slowMs, chunkMs, answer: fixed })
       }
       if (request.method === 'GET' && url.pathname === '/health')
         return json(response, 200, { ok: true })
@@ -201,6 +205,7 @@ export async function startOpenAIServer({
     setMode: (next, options = {}) => {
       mode = next
       if (options.slowMs !== undefined) slowMs = options.slowMs
+      if (options.chunkMs !== undefined) chunkMs = options.chunkMs
     },
     setAnswer: (answer) => {
       fixed = answer
@@ -208,6 +213,7 @@ export async function startOpenAIServer({
     reset: () => {
       mode = 'ok'
       slowMs = 5000
+      chunkMs = 5
       fixed = null
       requests.length = 0
     },

@@ -526,3 +526,62 @@ describe('CORS', () => {
     expect(otherAnswer.headers.vary).toBe('Origin')
   })
 })
+
+describe('generated rate-limit headers', () => {
+  it('never say more remains than the limit', async () => {
+    const spec = (
+      await analyzeSpec(
+        singleFileSource(
+          `openapi: 3.0.3
+info: {title: Limits, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          headers:
+            RateLimit-Limit: {schema: {type: integer, minimum: 1, maximum: 1000}}
+            RateLimit-Remaining: {schema: {type: integer, minimum: 0, maximum: 1000}}
+          content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
+`,
+          'limits.yaml',
+        ),
+      )
+    ).spec!
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    for (let index = 0; index < 200; index++) {
+      const response = engine.handle({
+        method: 'GET',
+        pathname: `/things/${index}`,
+        query: new URLSearchParams(),
+        headers: {},
+        body: Buffer.alloc(0),
+      })
+      expect(response.status).toBe(200)
+      const limit = Number(response.headers['ratelimit-limit'])
+      const remaining = Number(response.headers['ratelimit-remaining'])
+      expect(Number.isInteger(limit) && Number.isInteger(remaining)).toBe(true)
+      expect(remaining).toBeLessThanOrEqual(limit)
+    }
+    // With the mock's own rate limit set, its figures are the ones sent.
+    const limited = new MockEngine(spec, {
+      ...DEFAULT_MOCK_CONFIG,
+      stateful: false,
+      rateLimit: { requests: 5, windowSeconds: 60 },
+    })
+    const remaining = [1, 2, 3].map(
+      () =>
+        limited.handle({
+          method: 'GET',
+          pathname: '/things/a',
+          query: new URLSearchParams(),
+          headers: {},
+          body: Buffer.alloc(0),
+        }).headers,
+    )
+    expect(remaining.map((headers) => headers['ratelimit-limit'])).toEqual(['5', '5', '5'])
+    expect(remaining.map((headers) => headers['ratelimit-remaining'])).toEqual(['4', '3', '2'])
+  })
+})

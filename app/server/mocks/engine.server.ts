@@ -141,6 +141,28 @@ function onePage(operation: NormalizedOperation, request: IncomingRequest, body:
   return page
 }
 
+const RATE_LIMIT = /^(x-)?rate-?limit-limit$/i
+const RATE_REMAINING = /^(x-)?rate-?limit-remaining$/i
+
+/**
+ * Generated rate-limit headers that agree with each other: what remains is at most the limit
+ * (`RateLimit-Remaining: 195` under `RateLimit-Limit: 122` tells a client's back-off logic
+ * nonsense).
+ */
+function consistentRateLimit(headers: Record<string, string>) {
+  let limitName: string | undefined
+  let remainingName: string | undefined
+  for (const name in headers) {
+    if (RATE_LIMIT.test(name)) limitName = name
+    else if (RATE_REMAINING.test(name)) remainingName = name
+  }
+  if (!limitName || !remainingName) return
+  const limit = Number(headers[limitName])
+  const remaining = Number(headers[remainingName])
+  if (Number.isInteger(limit) && Number.isInteger(remaining) && remaining > limit)
+    headers[remainingName] = String(Math.max(0, limit - 1))
+}
+
 function serialise(body: unknown, type: string): string {
   return typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body)
 }
@@ -483,7 +505,8 @@ export class MockEngine {
     const response = stateful
       ? this.fromState(operation, stateful, request)
       : this.documentedResponse(operation, request, prefer)
-    if (rateHeaders.headers) response.headers = { ...rateHeaders.headers, ...response.headers }
+    // The mock's own limit wins over values generated for the headers the spec documents.
+    if (rateHeaders.headers) response.headers = { ...response.headers, ...rateHeaders.headers }
     if (response.status < 300 && operation.callbacks.length > 0) {
       response.callbacks = triggeredCallbacks(operation, request, parsed.body, pathParams).map(
         (callback) => ({
@@ -696,6 +719,7 @@ export class MockEngine {
         headers[name.toLowerCase()] =
           typeof value === 'object' ? JSON.stringify(value) : String(value)
     }
+    if (plan.headers.length > 1) consistentRateLimit(headers)
     if (plan.content.length === 0 || status === 204 || request.method === 'HEAD')
       return { status, headers, violations: [], delayMs: 0 }
     const accept = request.headers.accept

@@ -26,7 +26,8 @@ import {
 } from '../specs/request.server'
 import { Router } from '../specs/router.server'
 import { SpecSchemas, type Violation } from '../specs/schemas.server'
-import { CURSOR, OFFSET, PAGE, StateStore } from './state.server'
+import { onePage } from './paging.server'
+import { StateStore } from './state.server'
 
 export type MockConfig = {
   stateful: boolean
@@ -83,62 +84,6 @@ function problem(
   headers: Record<string, string> = {},
 ): MockResponse {
   return { ...problemError({ status, title, detail, headers }), delayMs: 0 }
-}
-
-const MORE_FLAG = /^(has_?more|more|has_?next(_?page)?)$/i
-/** Where an envelope says where the next page is: `next_page_url`, `nextCursor`, `next`… */
-const NEXT_FIELD = /^next(_?page)?(_?(url|uri|link|href|cursor|token))?$/i
-const LINKS_OBJECT = /^_?links$/i
-
-/**
- * The envelope without a way to a next page: has-more flags false, absolute next-page URLs
- * null (a cursor or a relative URL leads back to this mock, which answers an empty page),
- * HAL-style `_links.next` gone (one object down included, such as Twilio's `meta`). A
- * documented example's next link leads to the vendor's real API, where an SDK that follows it
- * would take the partner's credentials.
- */
-function withoutNextPage(page: Record<string, unknown>, depth = 0) {
-  for (const [name, value] of Object.entries(page)) {
-    if (typeof value === 'boolean' && MORE_FLAG.test(name)) page[name] = false
-    else if (typeof value === 'string' && NEXT_FIELD.test(name) && /^https?:\/\//i.test(value))
-      page[name] = null
-    else if (value && typeof value === 'object' && !Array.isArray(value) && depth === 0) {
-      const inner = { ...(value as Record<string, unknown>) }
-      if (LINKS_OBJECT.test(name)) delete inner.next
-      else withoutNextPage(inner, 1)
-      page[name] = inner
-    }
-  }
-}
-
-/**
- * A generated list is one page, coherent with itself: its "has more" flags say no, and a
- * request for a later page (a cursor, an offset, a page past the first) gets an empty one.
- * Stateful mocks page through what they store instead (state.server.ts).
- */
-function onePage(operation: NormalizedOperation, request: IncomingRequest, body: unknown): unknown {
-  if (operation.method !== 'GET' || !operation.capabilities.some((c) => c.kind === 'pagination'))
-    return body
-  let later = false
-  for (const [name, value] of request.query) {
-    if (
-      (CURSOR.test(name) && value !== '') ||
-      (OFFSET.test(name) && Number(value) > 0) ||
-      (PAGE.test(name) && Number(value) > 1)
-    )
-      later = true
-  }
-  if (Array.isArray(body)) return later ? [] : body
-  if (!body || typeof body !== 'object') return body
-  const page: Record<string, unknown> = { ...(body as Record<string, unknown>) }
-  withoutNextPage(page)
-  if (later)
-    for (const [name, value] of Object.entries(page))
-      if (Array.isArray(value)) {
-        page[name] = []
-        break
-      }
-  return page
 }
 
 const RATE_LIMIT = /^(x-)?rate-?limit-limit$/i

@@ -11,6 +11,16 @@ import type {
   NormalizedSpec,
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
+import {
+  absoluteUrl,
+  BEFORE,
+  CURSOR,
+  fillPageFields,
+  LIMIT,
+  OFFSET,
+  PAGE,
+  relativeUrl,
+} from './paging.server'
 import { generateFromSchema } from '../specs/generate.server'
 import type { IncomingRequest, ParsedRequest } from '../specs/request.server'
 import type { SpecSchemas } from '../specs/schemas.server'
@@ -51,12 +61,6 @@ const JSON_TYPES: Record<string, (value: unknown) => boolean> = {
 function fitsType(this: unknown, type: unknown): boolean {
   return JSON_TYPES[String(type)]?.(this) ?? true
 }
-
-const LIMIT = /^(limit|per_page|perpage|page_size|pagesize|size|count|max_results)$/i
-export const OFFSET = /^(offset|skip|start)$/i
-export const PAGE = /^(page|page_number|pagenumber)$/i
-export const CURSOR = /^(starting_after|after|cursor|next|page_token|pagetoken|next_token)$/i
-const BEFORE = /^(ending_before|before)$/i
 
 function crudOf(operation: NormalizedOperation): Capability | undefined {
   return operation.capabilities.find((capability) => capability.kind === 'crud')
@@ -743,87 +747,5 @@ export class StateStore {
         previous: start > 0 ? Math.max(0, start - limit) : null,
       })
     return body === undefined ? { kind: 'ok', headers } : { kind: 'ok', body, headers }
-  }
-}
-
-/** Where the client reached the mock: the gateway's prefix (`/mock/<id>`) and host, else the mock's own. */
-function relativeUrl(request: IncomingRequest, query: URLSearchParams): string {
-  const prefix = headerValue(request.headers['x-forwarded-prefix'])
-  const path = `${prefix && prefix.startsWith('/mock/') ? prefix : ''}${request.pathname}`
-  const search = query.toString()
-  return search ? `${path}?${search}` : path
-}
-
-function absoluteUrl(request: IncomingRequest, query: URLSearchParams): string {
-  const proto = headerValue(request.headers['x-forwarded-proto']) === 'https' ? 'https' : 'http'
-  const host =
-    headerValue(request.headers['x-forwarded-host']) ??
-    headerValue(request.headers.host) ??
-    'localhost'
-  return `${proto}://${host}${relativeUrl(request, query)}`
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value
-  return first?.split(',')[0]?.trim() || undefined
-}
-
-type PageFacts = {
-  more: boolean
-  total: number
-  limit: number
-  /** The page number, when the client pages by number. */
-  page: number | undefined
-  /** The URL of the page starting at an item index. */
-  url: (at: number) => string
-  current: number
-  next: number | null
-  previous: number | null
-}
-
-/** Paging fields by their conventional names (Stripe, Twilio, JSON:API-like envelopes…). */
-const PAGE_FIELDS: Record<string, (facts: PageFacts) => unknown> = {
-  has_more: (facts) => facts.more,
-  hasmore: (facts) => facts.more,
-  total_count: (facts) => facts.total,
-  totalcount: (facts) => facts.total,
-  total: (facts) => facts.total,
-  page_size: (facts) => facts.limit,
-  pagesize: (facts) => facts.limit,
-  per_page: (facts) => facts.limit,
-  perpage: (facts) => facts.limit,
-  page: (facts) => facts.page,
-  next_page_url: (facts) => (facts.next === null ? null : facts.url(facts.next)),
-  nextpageurl: (facts) => (facts.next === null ? null : facts.url(facts.next)),
-  previous_page_url: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
-  previouspageurl: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
-  first_page_url: (facts) => facts.url(0),
-  firstpageurl: (facts) => facts.url(0),
-}
-
-/**
- * Sets the paging fields an envelope documents (at its top or in one object below it, such as
- * Twilio's `meta`) to what the page is: a client that follows `next_page_url` or stops on
- * `has_more: false` pages through what the mock holds. Nested objects are copied, never
- * changed in place (the envelope's template is shared).
- */
-function fillPageFields(body: Resource, facts: PageFacts, depth = 0) {
-  for (const [name, value] of Object.entries(body)) {
-    const fill = PAGE_FIELDS[name] ?? PAGE_FIELDS[name.toLowerCase()]
-    if (fill) {
-      const filled = fill(facts)
-      // Only where the documented value is of the same kind (or null): a `page` object is not a number.
-      if (
-        filled !== undefined &&
-        (value === null || value === undefined || typeof value === typeof filled || filled === null)
-      )
-        body[name] = filled
-      continue
-    }
-    if (depth === 0 && isPlainObject(value)) {
-      const copy = { ...value }
-      fillPageFields(copy, facts, 1)
-      body[name] = copy
-    }
   }
 }

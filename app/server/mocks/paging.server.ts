@@ -9,7 +9,8 @@ import type { IncomingRequest } from '../specs/request.server'
 
 type Resource = Record<string, unknown>
 
-function isPlainObject(value: unknown): value is Resource {
+/** A JSON object (not an array, not null): what envelopes and stored resources are. */
+export function isPlainObject(value: unknown): value is Resource {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 

@@ -16,6 +16,7 @@ import {
   BEFORE,
   CURSOR,
   fillPageFields,
+  isPlainObject,
   LIMIT,
   OFFSET,
   PAGE,
@@ -96,10 +97,6 @@ type StatePlan = {
 /** A field name ignoring case, `_` and `-`: `FriendlyName`, `friendly_name`, `friendlyName`. */
 function looseName(name: string): string {
   return name.replace(/[_-]/g, '').toLowerCase()
-}
-
-function isPlainObject(value: unknown): value is Resource {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 export class StateStore {

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest'
 function threadNiceness(): Map<number, number> {
   const result = new Map<number, number>()
   for (const tid of fs.readdirSync('/proc/self/task')) {
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+    let stat: string
+    try {
+      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended between the listing and the read
+    }
     // Fields after the command name: state is field 3, nice is field 19.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     result.set(Number(tid), Number(fields[16]))

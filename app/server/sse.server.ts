@@ -32,6 +32,19 @@ const SSE_HEADERS = {
   'Content-Encoding': 'identity',
 }
 
+/**
+ * One event in the wire format (WHATWG HTML, server-sent events): optional `id` and `event`
+ * lines, the data one `data:` line per line of it (a newline inside the data cannot end the
+ * event early), a blank line after. Names and ids lose any line break for the same reason.
+ */
+export function formatEvent(event: { id?: number | string; event?: string; data: string }): string {
+  const field = (value: number | string) => String(value).replace(/[\r\n]+/g, ' ')
+  let text = ''
+  if (event.id !== undefined) text += `id: ${field(event.id)}\n`
+  if (event.event) text += `event: ${field(event.event)}\n`
+  return `${text}data: ${event.data.replace(/\r\n|\r|\n/g, '\ndata: ')}\n\n`
+}
+
 export function lastEventId(request: Request): number {
   const header = request.headers.get('last-event-id')
   const query = new URL(request.url).searchParams.get('after')
@@ -60,7 +73,7 @@ export function eventStream(
         let chunk = ''
         for (const event of events) {
           if (event.id <= cursor) continue
-          chunk += `id: ${event.id}\nevent: ${event.event}\ndata: ${event.data.replace(/\n/g, '\ndata: ')}\n\n`
+          chunk += formatEvent(event)
           cursor = event.id
         }
         if (chunk) controller.enqueue(encoder.encode(chunk))

@@ -585,3 +585,182 @@ paths:
     expect(remaining.map((headers) => headers['ratelimit-remaining'])).toEqual(['4', '3', '2'])
   })
 })
+
+const STREAMING_SPEC = `openapi: 3.1.0
+info: {title: Streams, version: "1"}
+components:
+  schemas:
+    ErrorResponse:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [message, type]
+          properties:
+            message: {type: string}
+            type: {type: string}
+            param: {type: [string, "null"]}
+            code: {type: [string, "null"]}
+    Completion:
+      type: object
+      required: [id, object]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [chat.completion]}
+    Chunk:
+      type: object
+      required: [id, object]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [chat.completion.chunk]}
+    CreatedEvent:
+      type: object
+      required: [type, sequence_number]
+      properties:
+        type: {type: string, enum: [response.created]}
+        sequence_number: {type: integer}
+    DeltaEvent:
+      type: object
+      required: [type, delta]
+      properties:
+        type: {type: string, enum: [response.output_text.delta]}
+        delta: {type: string}
+    StreamEvent:
+      oneOf: [{$ref: "#/components/schemas/CreatedEvent"}, {$ref: "#/components/schemas/DeltaEvent"}]
+      discriminator: {propertyName: type}
+paths:
+  /chat/completions:
+    post:
+      operationId: createChatCompletion
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [model, messages]
+              properties:
+                model: {type: string}
+                messages: {type: array, items: {type: object}}
+                stream: {type: [boolean, "null"]}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/Completion"}}
+            text/event-stream: {schema: {$ref: "#/components/schemas/Chunk"}}
+  /responses:
+    post:
+      operationId: createResponse
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {stream: {type: boolean}}}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: object, properties: {id: {type: string}}}}
+            text/event-stream: {schema: {$ref: "#/components/schemas/StreamEvent"}}
+  /files:
+    get:
+      operationId: listFiles
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/ErrorResponse"}}}}
+  /files/{id}:
+    delete:
+      operationId: deleteFile
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "429": {description: slow down, content: {application/json: {schema: {$ref: "#/components/schemas/ErrorResponse"}}}}
+`
+
+/** `data:` payloads (and `event:` names) of a server-sent event stream. */
+function events(text: string): { event?: string; data: unknown }[] {
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const lines = block.split('\n')
+      const event = lines.find((line) => line.startsWith('event: '))?.slice(7)
+      const data = lines
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n')
+      return { ...(event ? { event } : {}), data: JSON.parse(data) }
+    })
+}
+
+describe('streaming APIs and an API-wide error shape', () => {
+  let streaming: NormalizedSpec
+  beforeAll(async () => {
+    streaming = (await analyzeSpec(singleFileSource(STREAMING_SPEC, 'streams.yaml'))).spec!
+  })
+  const post = (engine: MockEngine, pathname: string, body: unknown, accept?: string) =>
+    engine.handle({
+      method: 'POST',
+      pathname,
+      query: new URLSearchParams(),
+      headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) },
+      body: Buffer.from(JSON.stringify(body)),
+    })
+
+  it('answers "stream": true with the documented event stream, whatever Accept says', () => {
+    for (const stateful of [false, true]) {
+      const engine = new MockEngine(streaming, { ...DEFAULT_MOCK_CONFIG, stateful })
+      const message = { model: 'm', messages: [{ role: 'user', content: 'hi' }] }
+      const plain = post(engine, '/chat/completions', message, 'application/json')
+      expect(plain.headers['content-type']).toMatch(/^application\/json/)
+      expect(JSON.parse(plain.body!)).toMatchObject({ object: 'chat.completion' })
+
+      const streamed = post(
+        engine,
+        '/chat/completions',
+        { ...message, stream: true },
+        'application/json',
+      )
+      expect(streamed.status).toBe(200)
+      expect(streamed.headers['content-type']).toBe('text/event-stream')
+      const chunks = events(streamed.body!)
+      expect(chunks).toHaveLength(3)
+      for (const chunk of chunks)
+        expect(chunk.data).toMatchObject({ object: 'chat.completion.chunk' })
+      // `stream: false` is a plain answer, and Accept alone can ask for the stream.
+      expect(
+        post(engine, '/chat/completions', { ...message, stream: false }).headers['content-type'],
+      ).toMatch(/json/)
+      const accepted = post(engine, '/chat/completions', message, 'text/event-stream')
+      expect(events(accepted.body!)).toHaveLength(3)
+    }
+  })
+
+  it('names each event after its type, the one its own schema fixes rather than the schema name', () => {
+    const engine = new MockEngine(streaming, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const streamed = post(engine, '/responses', { stream: true })
+    const sent = events(streamed.body!)
+    expect(sent.length).toBeGreaterThan(0)
+    for (const { event, data } of sent) {
+      expect(['response.created', 'response.output_text.delta']).toContain(event)
+      expect((data as { type: string }).type).toBe(event)
+    }
+  })
+
+  it('renders errors of operations that document none in the shape the others document', () => {
+    const engine = new MockEngine(streaming, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const invalid = post(engine, '/chat/completions', { model: 'm' })
+    expect(invalid.status).toBe(400)
+    expect(invalid.headers['content-type']).toMatch(/^application\/json/)
+    const body = JSON.parse(invalid.body!) as { error: { message: string; param: string } }
+    expect(body.error.message).toBe('messages is required.')
+    expect(body.error.param).toBe('messages')
+    // One operation documenting a shape is not the API's shape: problem+json stays.
+    const single = STREAMING_SPEC.replace(/"429": \{description: slow down[^\n]*\n/, '')
+    return analyzeSpec(singleFileSource(single, 'single.yaml')).then(({ spec: one }) => {
+      const other = new MockEngine(one!, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+      const answer = post(other, '/chat/completions', { model: 'm' })
+      expect(answer.headers['content-type']).toBe('application/problem+json')
+      expect(JSON.parse(answer.body!)).toMatchObject({ detail: 'messages is required.' })
+    })
+  })
+})

@@ -15,7 +15,13 @@ import type {
   NormalizedSpec,
 } from '~/shared/normalized-spec'
 import { cached } from './cached.server'
-import { type MockError, parameterName, problemError, renderError } from './errors.server'
+import {
+  houseErrorContent,
+  type MockError,
+  parameterName,
+  problemError,
+  renderError,
+} from './errors.server'
 import { eventPayload, triggeredCallbacks } from './callbacks.server'
 import { generateFromSchema } from '../specs/generate.server'
 import {
@@ -26,7 +32,8 @@ import {
 } from '../specs/request.server'
 import { Router } from '../specs/router.server'
 import { SpecSchemas, type Violation } from '../specs/schemas.server'
-import { onePage } from './paging.server'
+import { isPlainObject, onePage } from './paging.server'
+import { formatEvent } from '../sse.server'
 import { StateStore } from './state.server'
 
 export type MockConfig = {
@@ -108,8 +115,42 @@ function consistentRateLimit(headers: Record<string, string>) {
     headers[remainingName] = String(Math.max(0, limit - 1))
 }
 
+function isEventStream(type: string): boolean {
+  return /^text\/event-stream\s*(;|$)/i.test(type)
+}
+
+/** Events generated for a documented event stream with no example. */
+const STREAM_EVENTS = 3
+
 function serialise(body: unknown, type: string): string {
+  if (isEventStream(type)) return typeof body === 'string' ? body : eventStreamText(body)
   return typeof body === 'string' && !/json/i.test(type) ? body : JSON.stringify(body)
+}
+
+/**
+ * Values as a server-sent event stream: one event per value (an array is a list of events),
+ * its JSON on the `data:` line, named after its `type` field when it has one (OpenAI's
+ * Responses and Anthropic's streams name each event as its `type`).
+ */
+function eventStreamText(body: unknown): string {
+  return (Array.isArray(body) ? body : [body])
+    .map((value) => {
+      const name = isPlainObject(value) && typeof value.type === 'string' ? value.type : undefined
+      return formatEvent({
+        event: name,
+        data: typeof value === 'string' ? value : JSON.stringify(value),
+      })
+    })
+    .join('')
+}
+
+/**
+ * Streaming APIs (OpenAI's, Anthropic's, Mistral's, Ollama's) take `"stream": true` in the
+ * body and answer an event stream whatever Accept says; a mock does the same when the
+ * response documents one.
+ */
+function asksForStream(body: unknown): boolean {
+  return isPlainObject(body) && body.stream === true
 }
 
 const NO_PREFERENCES: Readonly<Record<string, string>> = Object.freeze({})
@@ -291,6 +332,8 @@ type SpecParts = {
   generatedBodies: Map<string, string>
   /** Generated bases of rendered errors, per operation and status. */
   errorBases: Map<string, unknown>
+  /** The API's house error shape, for operations that document no error of their own. */
+  houseError: ReturnType<typeof houseErrorContent>
 }
 const partsBySpec = new WeakMap<NormalizedSpec, SpecParts>()
 
@@ -302,6 +345,7 @@ function specParts(spec: NormalizedSpec): SpecParts {
     responsePlans: new WeakMap(),
     generatedBodies: new Map(),
     errorBases: new Map(),
+    houseError: houseErrorContent(spec),
   }))
 }
 
@@ -316,6 +360,7 @@ export class MockEngine {
   private readonly plans: WeakMap<NormalizedOperation, OperationPlan>
   private readonly responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
   private readonly errorBases: Map<string, unknown>
+  private readonly houseError: SpecParts['houseError']
 
   constructor(
     readonly spec: NormalizedSpec,
@@ -329,6 +374,7 @@ export class MockEngine {
     this.responsePlans = parts.responsePlans
     this.generatedBodies = parts.generatedBodies
     this.errorBases = parts.errorBases
+    this.houseError = parts.houseError
     this.state = new StateStore(spec, this.schemas)
   }
 
@@ -344,7 +390,10 @@ export class MockEngine {
 
   /** An error of this operation, in the spec's documented error shape when it has one. */
   private error(operation: NormalizedOperation, error: MockError): MockResponse {
-    return { ...renderError(operation, error, this.schemas, this.errorBases), delayMs: 0 }
+    return {
+      ...renderError(operation, error, this.schemas, this.errorBases, this.houseError),
+      delayMs: 0,
+    }
   }
 
   reset() {
@@ -448,8 +497,8 @@ export class MockEngine {
           )
         : null
     const response = stateful
-      ? this.fromState(operation, stateful, request)
-      : this.documentedResponse(operation, request, prefer)
+      ? this.fromState(operation, stateful, request, asksForStream(parsed.body))
+      : this.documentedResponse(operation, request, prefer, undefined, asksForStream(parsed.body))
     // The mock's own limit wins over values generated for the headers the spec documents.
     if (rateHeaders.headers) response.headers = { ...response.headers, ...rateHeaders.headers }
     if (response.status < 300 && operation.callbacks.length > 0) {
@@ -638,6 +687,7 @@ export class MockEngine {
     request: IncomingRequest,
     prefer: Record<string, string>,
     override?: { body?: unknown; status?: number },
+    stream = false,
   ): MockResponse {
     const response = this.pickResponse(operation, prefer.code)
     if (prefer.code && !response) {
@@ -671,9 +721,10 @@ export class MockEngine {
     // An error is answered in its documented type whatever Accept says (as servers do): a 406
     // would hide the error the client needs to see.
     const negotiated =
-      accept && status < 400
+      (stream ? plan.content.find((entry) => isEventStream(entry.type)) : undefined) ??
+      (accept && status < 400
         ? negotiateCached(plan, accept)
-        : ((accept ? negotiateCached(plan, accept) : undefined) ?? plan.content[0])
+        : ((accept ? negotiateCached(plan, accept) : undefined) ?? plan.content[0]))
     if (!negotiated) {
       return this.error(operation, {
         status: 406,
@@ -683,7 +734,8 @@ export class MockEngine {
     }
     const { type, media, contentType } = negotiated
     let body: unknown
-    if (override && 'body' in override) body = override.body
+    // A stored resource is not an event: a stream is generated from its own schema.
+    if (override && 'body' in override && !isEventStream(type)) body = override.body
     else if (prefer.example) {
       const named = media.examples.find((entry) => entry.name === prefer.example)
       if (!named)
@@ -701,10 +753,12 @@ export class MockEngine {
       const cached = cacheKey ? this.generatedBodies.get(cacheKey) : undefined
       headers['content-type'] = contentType
       if (cached !== undefined) return { status, headers, body: cached, violations: [], delayMs: 0 }
-      const text = serialise(
-        onePage(operation, request, generateFromSchema(media.schema, this.schemas, seed())),
-        type,
-      )
+      const value = isEventStream(type)
+        ? Array.from({ length: STREAM_EVENTS }, (_, index) =>
+            generateFromSchema(media.schema, this.schemas, `${seed()}|event|${index}`),
+          )
+        : onePage(operation, request, generateFromSchema(media.schema, this.schemas, seed()))
+      const text = serialise(value, type)
       if (cacheKey) {
         this.generatedBodies.set(cacheKey, text)
         if (this.generatedBodies.size > 1000)
@@ -720,6 +774,7 @@ export class MockEngine {
     operation: NormalizedOperation,
     result: NonNullable<ReturnType<StateStore['handle']>>,
     request: IncomingRequest,
+    stream: boolean,
   ): MockResponse {
     if (result.kind === 'not-found')
       return this.error(operation, { status: 404, title: 'Not Found', detail: result.detail })
@@ -728,6 +783,7 @@ export class MockEngine {
       request,
       {},
       { body: result.body, status: result.status },
+      stream,
     )
     if (result.headers) response.headers = { ...response.headers, ...result.headers }
     return response

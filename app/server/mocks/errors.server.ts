@@ -8,10 +8,17 @@
  * (from the schema's enum when it has one: `invalid_request_error` for a 400,
  * `idempotency_error` for a 409), the status in status-like integers, and one
  * entry per violation in error lists. The result must validate against the
- * schema; otherwise a plainer variant that does is used. Where the spec
- * documents nothing, the answer is `application/problem+json` (RFC 9457).
+ * schema; otherwise a plainer variant that does is used. An operation that
+ * documents no error of its own answers in the API's house error shape, when
+ * the spec has one (houseErrorContent). Where the spec documents nothing, the
+ * answer is `application/problem+json` (RFC 9457).
  */
-import type { JsonSchema, NormalizedOperation, NormalizedResponse } from '~/shared/normalized-spec'
+import type {
+  JsonSchema,
+  NormalizedOperation,
+  NormalizedResponse,
+  NormalizedSpec,
+} from '~/shared/normalized-spec'
 import { documentedResponse } from '~/shared/operations'
 import { generateFromSchema } from '../specs/generate.server'
 import type { SpecSchemas, Violation } from '../specs/schemas.server'
@@ -91,12 +98,39 @@ export function problemError(error: MockError): RenderedError {
   }
 }
 
-function jsonContent(response: NormalizedResponse | undefined) {
+type ErrorContent = { type: string; schema: JsonSchema }
+
+function jsonContent(response: NormalizedResponse | undefined): ErrorContent | undefined {
   if (!response) return undefined
   const entry = Object.entries(response.content).find(
     ([type, media]) => /[/+]json$/i.test(type.split(';')[0]!.trim()) && media.schema !== undefined,
   )
   return entry ? { type: entry[0], schema: entry[1].schema! } : undefined
+}
+
+/**
+ * The API's house error shape: the JSON schema (one `$ref`) that the most operations document
+ * for their errors (4XX, 5XX or `default`), when at least two do. OpenAI's spec documents its
+ * `ErrorResponse` on a few operations only, and its SDK reads `error.message` from every
+ * error: answering the others in problem+json made it report "400 status code (no body)".
+ */
+export function houseErrorContent(spec: NormalizedSpec): ErrorContent | undefined {
+  const uses = new Map<string, { content: ErrorContent; operations: Set<string> }>()
+  for (const operation of spec.operations)
+    for (const response of operation.responses) {
+      if (!/^[45]/.test(response.status) && response.status !== 'default') continue
+      const content = jsonContent(response)
+      const ref = (content?.schema as { $ref?: unknown } | undefined)?.$ref
+      if (!content || typeof ref !== 'string') continue
+      const entry = uses.get(ref) ?? { content, operations: new Set<string>() }
+      entry.operations.add(operation.id)
+      uses.set(ref, entry)
+    }
+  let best: { content: ErrorContent; operations: Set<string> } | undefined
+  for (const entry of uses.values())
+    if (entry.operations.size >= 2 && entry.operations.size > (best?.operations.size ?? 0))
+      best = entry
+  return best?.content
 }
 
 /** `body/metadata/order` -> `metadata[order]`; `query.limit` -> `limit`. */
@@ -132,7 +166,18 @@ function properties(schemas: SpecSchemas, schema: Schema, depth = 0): Record<str
   return out
 }
 
-function types(schema: Schema): string[] {
+/** The JSON types a schema allows; a union's are its members' (`anyOf: [string, null]`). */
+function types(schema: Schema, schemas: SpecSchemas): string[] {
+  for (const key of ['anyOf', 'oneOf'] as const)
+    if (Array.isArray(schema[key]) && !schema.type)
+      return [
+        ...new Set(
+          (schema[key] as unknown[]).flatMap((member) => {
+            const value = resolved(schemas, member)
+            return value && !value.anyOf && !value.oneOf ? types(value, schemas) : []
+          }),
+        ),
+      ]
   if (Array.isArray(schema.type)) return schema.type as string[]
   if (typeof schema.type === 'string') return [schema.type]
   if (schema.properties) return ['object']
@@ -164,7 +209,7 @@ function fill(value: unknown, schema: Schema | undefined, context: Fill, depth: 
   const { error } = context
   const firstViolation = error.violations?.[0]
   for (const [name, property] of Object.entries(properties(context.schemas, schema))) {
-    const kinds = types(property)
+    const kinds = types(property, context.schemas)
     const isString = kinds.includes('string')
     if (isString && MESSAGE.test(name)) record[name] = error.detail
     else if (isString && TITLE.test(name)) record[name] = error.title
@@ -182,7 +227,8 @@ function fill(value: unknown, schema: Schema | undefined, context: Fill, depth: 
         const template = record[name]
         const sample = Array.isArray(template) ? template[0] : undefined
         record[name] = violations.map((violation) => {
-          if (types(items).includes('string')) return `${violation.location}: ${violation.message}`
+          if (types(items, context.schemas).includes('string'))
+            return `${violation.location}: ${violation.message}`
           const entry = structuredClone(sample ?? {})
           return fill(
             entry,
@@ -219,16 +265,18 @@ function fill(value: unknown, schema: Schema | undefined, context: Fill, depth: 
 
 /**
  * Renders an error for an operation: in its documented error schema when it
- * has one (and the result validates), else as problem+json.
+ * has one, else in the API's house error shape (`house`, houseErrorContent),
+ * when the result validates; else as problem+json.
  */
 export function renderError(
   operation: NormalizedOperation | undefined,
   error: MockError,
   schemas: SpecSchemas,
   cache?: Map<string, unknown>,
+  house?: ErrorContent,
 ): RenderedError {
   const documented = operation
-    ? jsonContent(documentedResponse(operation, error.status))
+    ? (jsonContent(documentedResponse(operation, error.status)) ?? house)
     : undefined
   if (!operation || !documented) return problemError(error)
   const schema = resolved(schemas, documented.schema)

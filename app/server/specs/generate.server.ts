@@ -336,7 +336,10 @@ function example(schema: Schema): { found: boolean; value?: unknown } {
 function branch(
   schema: Schema,
   key: 'oneOf' | 'anyOf',
-): { chosen: JsonSchema; discriminator?: { property: string; value: string } } {
+): {
+  chosen: JsonSchema
+  discriminator?: { property: string; value: string; implicit: boolean }
+} {
   const options = schema[key] as JsonSchema[]
   const nonNull = options.filter(
     (option) => !(typeof option === 'object' && option.type === 'null'),
@@ -358,10 +361,30 @@ function branch(
       discriminator: {
         property: discriminator.propertyName,
         value: mapped?.[0] ?? target.split('/').pop()!,
+        implicit: !mapped,
       },
     }
   }
   return { chosen }
+}
+
+/** Does the branch give `property` one value of its own (`const`, or an enum of one)? */
+function fixesOwnValue(branchSchema: JsonSchema, property: string, context: Context): boolean {
+  const resolved = context.schemas.resolve(branchSchema)
+  if (!resolved || typeof resolved !== 'object') return false
+  const members = [resolved, ...(((resolved as Schema).allOf as JsonSchema[] | undefined) ?? [])]
+  return members.some((member) => {
+    const own = context.schemas.resolve(member)
+    const properties = own && typeof own === 'object' ? (own as Schema).properties : undefined
+    const field = context.schemas.resolve(
+      (properties as Record<string, JsonSchema> | undefined)?.[property],
+    ) as Schema | undefined
+    return (
+      field !== undefined &&
+      typeof field === 'object' &&
+      ('const' in field || (Array.isArray(field.enum) && field.enum.length === 1))
+    )
+  })
 }
 
 export function generateValue(input: JsonSchema | undefined, context: Context): unknown {
@@ -397,7 +420,14 @@ export function generateValue(input: JsonSchema | undefined, context: Context): 
       !Array.isArray(value)
         ? { ...base, ...value }
         : (value ?? base)
-    if (discriminator && combined && typeof combined === 'object')
+    // Without a mapping the value is the schema's name (OpenAPI 3), unless the branch fixes
+    // its own (OpenAI's events: `type: {enum: [response.created]}` under `ResponseCreatedEvent`).
+    if (
+      discriminator &&
+      combined &&
+      typeof combined === 'object' &&
+      !(discriminator.implicit && fixesOwnValue(chosen, discriminator.property, context))
+    )
       (combined as Record<string, unknown>)[discriminator.property] = discriminator.value
     return combined
   }

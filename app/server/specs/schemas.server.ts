@@ -122,7 +122,14 @@ export function toViolations(
           : `${error.keyword}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`
     return {
       location: `${prefix}${error.instancePath}${child}`,
-      message: error.message ?? 'is invalid',
+      // The location already names the property: "body/messages is required", not ajv's
+      // "body/messages must have required property 'messages'".
+      message:
+        error.keyword === 'required'
+          ? 'is required'
+          : error.keyword === 'additionalProperties'
+            ? 'is not allowed (not in the schema)'
+            : (error.message ?? 'is invalid'),
       constraint,
     }
   })

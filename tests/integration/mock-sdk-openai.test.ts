@@ -1,0 +1,276 @@
+/**
+ * The official OpenAI SDK (`openai`, already the assistant's client) pointed at a mock of a
+ * spec written the way OpenAI's own is (https://github.com/openai/openai-openapi: the same
+ * paths, schema names and conventions, cut down to five operations), directly and through
+ * the public URL's gateway. What it needs of the mock, with nothing OpenAI-specific in it:
+ * - `"stream": true` in the body answers the documented `text/event-stream` (the SDK sends
+ *   `Accept: application/json` for streams too), one event per chunk, each named after its
+ *   `type` where it has one, the type its own schema fixes (not the discriminator's
+ *   implicit schema name);
+ * - an operation that documents no error answers in the error shape the rest of the API
+ *   documents (`{error: {message, type, param, code}}`): the SDK reads `error.message`, and
+ *   from problem+json it raised "400 status code (no body)".
+ * Checked by hand against the whole 3 MB spec as well (README: Mocks and SDKs).
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mockGateway } from '~/server/mocks/proxy.server'
+import { createMock } from '~/server/mocks/service.server'
+import { getSupervisor } from '~/server/mocks/supervisor.server'
+import { importSpec } from '~/server/specs/store.server'
+import { createOrg, createProject } from '../helpers'
+
+const base = 30_000 + Math.floor(Math.random() * 10_000)
+process.env.MOCK_PORT_RANGE = `${base}-${base + 10}`
+
+const SPEC = `openapi: 3.1.0
+info: {title: OpenAI API (cut down), version: 2.3.0}
+servers: [{url: "https://api.openai.com/v1"}]
+security: [{ApiKeyAuth: []}]
+components:
+  securitySchemes:
+    ApiKeyAuth: {type: http, scheme: bearer}
+  responses:
+    TooManyRequests:
+      description: Rate limited.
+      content: {application/json: {schema: {$ref: "#/components/schemas/ErrorResponse"}}}
+  schemas:
+    Error:
+      type: object
+      required: [type, message, param, code]
+      properties:
+        code: {anyOf: [{type: string}, {type: "null"}]}
+        message: {type: string}
+        param: {anyOf: [{type: string}, {type: "null"}]}
+        type: {type: string}
+    ErrorResponse:
+      type: object
+      required: [error]
+      properties: {error: {$ref: "#/components/schemas/Error"}}
+    Model:
+      type: object
+      required: [id, object, created, owned_by]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [model]}
+        created: {type: integer}
+        owned_by: {type: string}
+    ListModelsResponse:
+      type: object
+      required: [object, data]
+      properties:
+        object: {type: string, enum: [list]}
+        data: {type: array, items: {$ref: "#/components/schemas/Model"}}
+    CreateChatCompletionRequest:
+      type: object
+      required: [model, messages]
+      properties:
+        model: {type: string}
+        messages:
+          type: array
+          minItems: 1
+          items:
+            type: object
+            required: [role, content]
+            properties:
+              role: {type: string, enum: [system, user, assistant]}
+              content: {type: string}
+        stream: {anyOf: [{type: boolean}, {type: "null"}]}
+    CreateChatCompletionResponse:
+      type: object
+      required: [id, object, created, model, choices]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [chat.completion]}
+        created: {type: integer}
+        model: {type: string}
+        choices:
+          type: array
+          minItems: 1
+          items:
+            type: object
+            required: [index, message, finish_reason]
+            properties:
+              index: {type: integer}
+              finish_reason: {type: string, enum: [stop, length]}
+              message:
+                type: object
+                required: [role, content]
+                properties:
+                  role: {type: string, enum: [assistant]}
+                  content: {type: string}
+    CreateChatCompletionStreamResponse:
+      type: object
+      required: [id, object, created, model, choices]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [chat.completion.chunk]}
+        created: {type: integer}
+        model: {type: string}
+        choices:
+          type: array
+          minItems: 1
+          maxItems: 1
+          items:
+            type: object
+            required: [index, delta]
+            properties:
+              index: {type: integer}
+              delta: {type: object, properties: {content: {type: string}}}
+    ResponseCreatedEvent:
+      type: object
+      required: [type, sequence_number]
+      properties:
+        type: {type: string, enum: [response.created], x-stainless-const: true}
+        sequence_number: {type: integer}
+    ResponseTextDeltaEvent:
+      type: object
+      required: [type, delta, sequence_number]
+      properties:
+        type: {type: string, enum: [response.output_text.delta], x-stainless-const: true}
+        delta: {type: string}
+        sequence_number: {type: integer}
+    ResponseStreamEvent:
+      anyOf:
+        - {$ref: "#/components/schemas/ResponseCreatedEvent"}
+        - {$ref: "#/components/schemas/ResponseTextDeltaEvent"}
+      discriminator: {propertyName: type}
+paths:
+  /models:
+    get:
+      operationId: listModels
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/ListModelsResponse"}}}}
+  /models/{model}:
+    delete:
+      operationId: deleteModel
+      parameters: [{name: model, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {type: object}}}}
+        "404": {description: Not found, content: {application/json: {schema: {$ref: "#/components/schemas/ErrorResponse"}}}}
+  /chat/completions:
+    post:
+      operationId: createChatCompletion
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/CreateChatCompletionRequest"}}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json: {schema: {$ref: "#/components/schemas/CreateChatCompletionResponse"}}
+            text/event-stream: {schema: {$ref: "#/components/schemas/CreateChatCompletionStreamResponse"}}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
+  /responses:
+    post:
+      operationId: createResponse
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [model, input]
+              properties:
+                model: {type: string}
+                input: {type: string}
+                stream: {anyOf: [{type: boolean}, {type: "null"}]}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json: {schema: {type: object, required: [id, object], properties: {id: {type: string}, object: {type: string, enum: [response]}}}}
+            text/event-stream: {schema: {$ref: "#/components/schemas/ResponseStreamEvent"}}
+`
+
+let direct: OpenAI
+let viaGateway: OpenAI
+let gateway: http.Server
+beforeAll(async () => {
+  const projectId = (await createProject((await createOrg()).id)).id
+  const imported = await importSpec({
+    projectId,
+    raw: Buffer.from(SPEC),
+    sourceKind: 'upload',
+    sourceName: 'openai-cut-down.yaml',
+  })
+  const mock = await createMock(projectId, imported.version.id)
+  const client = (baseURL: string) => new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 })
+  direct = client(`http://127.0.0.1:${mock.port!}/v1`)
+  const handle = mockGateway(null)
+  gateway = http.createServer((req, res) => handle(req, res, () => res.writeHead(404).end()))
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
+  viaGateway = client(
+    `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mock/${mock.id}/v1`,
+  )
+}, 120_000)
+afterAll(async () => {
+  gateway?.close()
+  await getSupervisor().shutdown()
+})
+
+const messages = [{ role: 'user' as const, content: 'Hello' }]
+
+describe('the OpenAI SDK against a mock of a spec in OpenAI’s conventions', () => {
+  it('lists models and creates a chat completion', async () => {
+    const models = await direct.models.list()
+    expect(models.data.length).toBeGreaterThan(0)
+    expect(models.data[0]!.object).toBe('model')
+    const completion = await direct.chat.completions.create({ model: 'gpt-4o', messages })
+    expect(completion.object).toBe('chat.completion')
+    expect(completion.choices[0]!.message.role).toBe('assistant')
+  })
+
+  it('streams a chat completion chunk by chunk, directly and through the public URL', async () => {
+    for (const client of [direct, viaGateway]) {
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages,
+        stream: true,
+      })
+      const chunks = []
+      for await (const chunk of stream) chunks.push(chunk)
+      expect(chunks).toHaveLength(3)
+      for (const chunk of chunks) {
+        expect(chunk.object).toBe('chat.completion.chunk')
+        expect(chunk.choices).toHaveLength(1)
+      }
+    }
+  })
+
+  it('streams Responses events under the names their schemas fix', async () => {
+    const stream = await direct.responses.create({ model: 'gpt-4o', input: 'Hi', stream: true })
+    const types: string[] = []
+    for await (const event of stream) types.push(event.type)
+    expect(types).toHaveLength(3)
+    for (const type of types)
+      expect(['response.created', 'response.output_text.delta']).toContain(type)
+  })
+
+  it('raises the SDK’s own errors with the mock’s message, in the shape the API documents', async () => {
+    const invalid = await direct.chat.completions
+      // @ts-expect-error: messages left out on purpose
+      .create({ model: 'gpt-4o' })
+      .catch((error: unknown) => error)
+    expect(invalid).toBeInstanceOf(OpenAI.BadRequestError)
+    const error = invalid as InstanceType<typeof OpenAI.BadRequestError>
+    expect(error.status).toBe(400)
+    expect(error.message).toBe('400 messages is required.')
+    expect(error.param).toBe('messages')
+    expect(error.type).toBeTruthy()
+
+    // No Authorization header at all (the SDK insists on a key, and leaves out a null header).
+    const unauthorised = await new OpenAI({
+      apiKey: 'unused',
+      baseURL: direct.baseURL,
+      maxRetries: 0,
+      defaultHeaders: { authorization: null },
+    }).models
+      .list()
+      .catch((caught: unknown) => caught)
+    expect(unauthorised).toBeInstanceOf(OpenAI.AuthenticationError)
+    expect((unauthorised as Error).message).toMatch(/^401 /)
+  })
+})

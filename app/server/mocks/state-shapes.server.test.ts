@@ -7,6 +7,7 @@ import { analyzeSpec } from '../specs/analyze.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import { singleFileSource } from '../specs/source.server'
 import { DEFAULT_MOCK_CONFIG, MockEngine } from './engine.server'
+import { resourceWord } from './state.server'
 import { SHARED_SPECS } from '../../../tests/support/shared-specs'
 
 const SPEC = `openapi: 3.0.3
@@ -170,5 +171,18 @@ describe('a documented list example on a stateless mock', () => {
     expect(Array.isArray(body.data)).toBe(true)
     expect(body._links?.next).toBeUndefined()
     expect(response.body).not.toContain('adyen.com/btl/v4/transfers?')
+  })
+})
+
+describe('id prefixes from schema names', () => {
+  it('name the resource, not the schema', () => {
+    expect(resourceWord('CreateChatCompletionResponse')).toBe('chat_completion')
+    expect(resourceWord('VectorStoreObject')).toBe('vector_store')
+    expect(resourceWord('OpenAIFile')).toBe('open_ai_file')
+    expect(resourceWord('AssistantObject')).toBe('assistant')
+    expect(resourceWord('customer')).toBe('customer')
+    expect(resourceWord('messaging.v1.service')).toBe('messaging_v1_service')
+    expect(resourceWord('Response')).toBe('response')
+    expect(resourceWord('ListItem')).toBe('item')
   })
 })

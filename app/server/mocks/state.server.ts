@@ -99,6 +99,28 @@ function looseName(name: string): string {
   return name.replace(/[_-]/g, '').toLowerCase()
 }
 
+/**
+ * A schema name as an id prefix: snake case, without the words that name the schema rather
+ * than the resource (`CreateChatCompletionResponse` -> `chat_completion`, `VectorStoreObject`
+ * -> `vector_store`, `OpenAIFile` -> `open_ai_file`).
+ */
+export function resourceWord(schemaName: string): string {
+  const words = schemaName
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+  while (words.length > 1 && /^(create|get|list|update|retrieve|new)$/.test(words[0]!))
+    words.shift()
+  while (
+    words.length > 1 &&
+    /^(response|object|resource|data|dto|model|body|result|item|entity)$/.test(words.at(-1)!)
+  )
+    words.pop()
+  return words.join('_').slice(0, 24).replace(/_+$/, '') || 'id'
+}
+
 export class StateStore {
   private readonly collections = new Map<string, Map<string, Resource>>()
   private readonly accessFlags = new WeakMap<object, AccessFlags>()
@@ -623,12 +645,7 @@ export class StateStore {
     const prefix = cached(this.idPrefixes, `${String(generated)}|${schemaName}`, () =>
       typeof generated === 'string' && /^[a-z]+_/.test(generated)
         ? generated.split('_')[0]!
-        : schemaName
-            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, '_')
-            .replace(/^_+|_+$/g, '')
-            .slice(0, 24) || 'id',
+        : resourceWord(schemaName),
     )
     return `${prefix}_${number.toString().padStart(6, '0')}`
   }

@@ -119,6 +119,30 @@ components:
             properties:
               index: {type: integer}
               delta: {type: object, properties: {content: {type: string}}}
+    VectorStoreObject:
+      type: object
+      required: [id, object, name, created_at]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [vector_store]}
+        name: {type: string}
+        created_at: {type: integer}
+    ListVectorStoresResponse:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, example: list}
+        data: {type: array, items: {$ref: "#/components/schemas/VectorStoreObject"}}
+        first_id: {type: string}
+        last_id: {type: string}
+        has_more: {type: boolean}
+    DeleteVectorStoreResponse:
+      type: object
+      required: [id, object, deleted]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [vector_store.deleted]}
+        deleted: {type: boolean}
     ResponseCreatedEvent:
       type: object
       required: [type, sequence_number]
@@ -150,6 +174,40 @@ paths:
       responses:
         "200": {description: OK, content: {application/json: {schema: {type: object}}}}
         "404": {description: Not found, content: {application/json: {schema: {$ref: "#/components/schemas/ErrorResponse"}}}}
+  /vector_stores:
+    get:
+      operationId: listVectorStores
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: 20}}
+        - {name: order, in: query, schema: {type: string, default: desc, enum: [asc, desc]}}
+        - {name: after, in: query, schema: {type: string}}
+        - {name: before, in: query, schema: {type: string}}
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/ListVectorStoresResponse"}}}}
+    post:
+      operationId: createVectorStore
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/VectorStoreObject"}}}}
+  /vector_stores/{vector_store_id}:
+    parameters: [{name: vector_store_id, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: getVectorStore
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/VectorStoreObject"}}}}
+    post:
+      operationId: modifyVectorStore
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/VectorStoreObject"}}}}
+    delete:
+      operationId: deleteVectorStore
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {$ref: "#/components/schemas/DeleteVectorStoreResponse"}}}}
   /chat/completions:
     post:
       operationId: createChatCompletion
@@ -247,6 +305,33 @@ describe('the OpenAI SDK against a mock of a spec in OpenAI’s conventions', ()
     expect(types).toHaveLength(3)
     for (const type of types)
       expect(['response.created', 'response.output_text.delta']).toContain(type)
+  })
+
+  it('keeps vector stores: newest first as the list declares, cursor pages, modify, delete', async () => {
+    const made: string[] = []
+    for (let index = 0; index < 25; index++)
+      made.push((await direct.vectorStores.create({ name: `store ${index}` })).id)
+    expect(made[0]).toBe('vector_store_000001')
+    const first = await direct.vectorStores.list({ limit: 10 })
+    // `order` is declared with `default: desc`: the newest come first.
+    expect(first.data.map((store) => store.id)).toEqual(made.slice(-10).reverse())
+    expect(first.has_more).toBe(true)
+    const envelope = (await direct.vectorStores.list({ limit: 10 }).withResponse()).data
+    expect(envelope.body).toMatchObject({ first_id: made[24], last_id: made[15], has_more: true })
+    const seen: string[] = []
+    for await (const store of viaGateway.vectorStores.list({ limit: 10, order: 'asc' }))
+      seen.push(store.id)
+    expect(seen).toEqual(made)
+
+    const renamed = await direct.vectorStores.update(made[0]!, { name: 'renamed' })
+    expect(renamed).toMatchObject({ id: made[0], name: 'renamed' })
+    const deleted = await direct.vectorStores.delete(made[1]!)
+    expect(deleted).toEqual({ id: made[1], object: 'vector_store.deleted', deleted: true })
+    const gone = await direct.vectorStores.retrieve(made[1]!).catch((error: unknown) => error)
+    expect(gone).toBeInstanceOf(OpenAI.NotFoundError)
+    expect((gone as Error).message).toMatch(
+      /^404 No VectorStoreObject with id "vector_store_000002"/,
+    )
   })
 
   it('raises the SDK’s own errors with the mock’s message, in the shape the API documents', async () => {

@@ -113,6 +113,9 @@ export type PageFacts = {
   current: number
   next: number | null
   previous: number | null
+  /** Ids of the page's first and last items (null on an empty page). */
+  firstId: unknown
+  lastId: unknown
 }
 
 /** Paging fields by their conventional names (Stripe, Twilio, JSON:API-like envelopes…). */
@@ -133,7 +136,15 @@ const PAGE_FIELDS: Record<string, (facts: PageFacts) => unknown> = {
   previouspageurl: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
   first_page_url: (facts) => facts.url(0),
   firstpageurl: (facts) => facts.url(0),
+  // OpenAI's lists: the cursors of the page's ends.
+  first_id: (facts) => facts.firstId,
+  firstid: (facts) => facts.firstId,
+  last_id: (facts) => facts.lastId,
+  lastid: (facts) => facts.lastId,
 }
+
+/** A sort-direction query parameter (`order=desc`, OpenAI's, GitHub's `direction`). */
+export const ORDER = /^(order|sort_?order|direction|sort_?direction|sort_?dir)$/i
 
 /**
  * Sets the paging fields an envelope documents (at its top or in one object below it, such as

@@ -19,6 +19,7 @@ import {
   isPlainObject,
   LIMIT,
   OFFSET,
+  ORDER,
   PAGE,
   relativeUrl,
 } from './paging.server'
@@ -204,11 +205,15 @@ export class StateStore {
       const resourceRef = `#/components/schemas/${role.schemaName}`
       const documented = this.flagsOf(media!.schema).declared
       const shared = [...flags.declared].filter((name) => documented.has(name)).length
+      // Another schema than the resource's: a receipt such as `{id, object, deleted}`, when it
+      // shares few of the resource's fields or says `deleted` where the resource does not.
+      const receipt =
+        operation.method === 'DELETE' && documented.has('deleted') && !flags.declared.has('deleted')
       if (
         !listing &&
         documented.size > 0 &&
         (media!.schema as { $ref?: string }).$ref !== resourceRef &&
-        shared < flags.declared.size / 2
+        (shared < flags.declared.size / 2 || receipt)
       )
         shape = { kind: 'other', schema: media!.schema! }
     }
@@ -581,7 +586,11 @@ export class StateStore {
       }
       case 'DELETE': {
         items.delete(id)
-        const body = this.shape(plan, existing, 'item')
+        let body = this.shape(plan, existing, 'item')
+        // A deletion's own answer (`{id, object, deleted}`, as Stripe's and OpenAI's) says it
+        // deleted, whatever was generated for a plain boolean.
+        if (isPlainObject(body) && typeof body.deleted === 'boolean')
+          body = { ...body, deleted: true }
         return { kind: 'ok', ...(body === undefined ? {} : { body }) }
       }
       default:
@@ -686,7 +695,7 @@ export class StateStore {
   private list(
     plan: StatePlan,
     operation: NormalizedOperation,
-    all: Resource[],
+    stored: Resource[],
     parsed: ParsedRequest,
     request: IncomingRequest,
   ): StateResult {
@@ -695,6 +704,14 @@ export class StateStore {
     const sent = (pattern: RegExp) => Object.keys(query).find((name) => pattern.test(name))
     const declared = (pattern: RegExp) =>
       operation.parameters.find((entry) => entry.in === 'query' && pattern.test(entry.name))
+    // Creation order, newest first when the client asks `order=desc` (or a declared direction
+    // parameter defaults to it, as OpenAI's lists do); cursors follow the order.
+    const orderParameter = declared(ORDER)
+    const direction = sent(ORDER)
+      ? query[sent(ORDER)!]
+      : (this.schemas.resolve(orderParameter?.schema) as { default?: unknown } | undefined)?.default
+    const all =
+      typeof direction === 'string' && /^desc/i.test(direction) ? [...stored].reverse() : stored
     const limitName = sent(LIMIT)
     const limit = Math.max(1, Math.min(1000, Number(limitName ? query[limitName] : 10) || 10))
     // The paging style: the one the client used, else the first the operation declares
@@ -759,6 +776,8 @@ export class StateStore {
         current: start,
         next: more ? start + limit : null,
         previous: start > 0 ? Math.max(0, start - limit) : null,
+        firstId: page[0]?.[idField] ?? null,
+        lastId: page.at(-1)?.[idField] ?? null,
       })
     return body === undefined ? { kind: 'ok', headers } : { kind: 'ok', body, headers }
   }

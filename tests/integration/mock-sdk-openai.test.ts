@@ -316,8 +316,8 @@ describe('the OpenAI SDK against a mock of a spec in OpenAI’s conventions', ()
     // `order` is declared with `default: desc`: the newest come first.
     expect(first.data.map((store) => store.id)).toEqual(made.slice(-10).reverse())
     expect(first.has_more).toBe(true)
-    const envelope = (await direct.vectorStores.list({ limit: 10 }).withResponse()).data
-    expect(envelope.body).toMatchObject({ first_id: made[24], last_id: made[15], has_more: true })
+    const envelope = await (await direct.vectorStores.list({ limit: 10 }).asResponse()).json()
+    expect(envelope).toMatchObject({ first_id: made[24], last_id: made[15], has_more: true })
     const seen: string[] = []
     for await (const store of viaGateway.vectorStores.list({ limit: 10, order: 'asc' }))
       seen.push(store.id)

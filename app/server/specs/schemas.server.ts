@@ -102,11 +102,56 @@ export class SpecSchemas {
 export type Violation = { location: string; message: string; constraint?: string }
 
 /** ajv errors -> violations located like `query.limit` or `body/items/0/price`. */
+/** A union member as a reader names it: its schema's name, or its type. */
+function describeMember(member: unknown): string {
+  if (!member || typeof member !== 'object') return 'anything'
+  const schema = member as Record<string, unknown>
+  if (typeof schema.$ref === 'string') return schema.$ref.split('/').pop()!
+  if (Array.isArray(schema.enum)) return `one of ${JSON.stringify(schema.enum)}`
+  if ('const' in schema) return JSON.stringify(schema.const)
+  const type = Array.isArray(schema.type) ? schema.type.join(' or ') : schema.type
+  if (type === 'array' && schema.items && typeof schema.items === 'object')
+    return `array of ${describeMember(schema.items)}`
+  return typeof type === 'string' ? type : 'a schema'
+}
+
+/**
+ * A value that matches no member of an `anyOf`/`oneOf` is one violation, naming the members
+ * ("must be one of: string, array of string"), not one per member's complaint: ajv reports
+ * each branch's errors too, and the first of them ("must be string") reads as the whole rule.
+ */
+function collapseUnions(errors: ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter(
+    (error) =>
+      (error.keyword === 'anyOf' || error.keyword === 'oneOf') &&
+      !(error.params as { passingSchemas?: unknown }).passingSchemas,
+  )
+  if (unions.length === 0) return errors
+  // A member's complaints: under the union's schema path, or (members behind a `$ref` report
+  // paths inside their own schema) anywhere at or below a property's union.
+  const fromMember = (error: ErrorObject, union: ErrorObject) =>
+    error !== union &&
+    (error.schemaPath.startsWith(`${union.schemaPath}/`) ||
+      (union.instancePath !== '' &&
+        (error.instancePath === union.instancePath ||
+          error.instancePath.startsWith(`${union.instancePath}/`))))
+  return errors
+    .filter((error) => !unions.some((union) => fromMember(error, union)))
+    .map((error) => {
+      if (!unions.includes(error)) return error
+      const members = (error.schema ?? []) as unknown[]
+      return {
+        ...error,
+        message: `must be one of: ${members.map(describeMember).join(', ')}`,
+      }
+    })
+}
+
 export function toViolations(
   prefix: string,
   errors: ErrorObject[] | null | undefined,
 ): Violation[] {
-  return (errors ?? []).map((error) => {
+  return collapseUnions(errors ?? []).map((error) => {
     const params = error.params as Record<string, unknown>
     const child =
       error.keyword === 'required'

@@ -334,8 +334,52 @@ type SpecParts = {
   errorBases: Map<string, unknown>
   /** The API's house error shape, for operations that document no error of their own. */
   houseError: ReturnType<typeof houseErrorContent>
+  /** Method names as paths (rpcStyle): POST reaches a GET method too. */
+  rpcStyle: boolean
 }
 const partsBySpec = new WeakMap<NormalizedSpec, SpecParts>()
+
+/**
+ * An RPC-style API names its methods as paths (`/chat.postMessage`, `/conversations.list`:
+ * at least four in five paths of at least five), and takes GET and POST alike on each, as
+ * Slack's does: its SDK POSTs a form to every method, the ones its spec documents as GET too.
+ */
+function rpcStyle(spec: NormalizedSpec): boolean {
+  const paths = new Set(spec.operations.map((operation) => operation.path))
+  if (paths.size < 5) return false
+  let methods = 0
+  for (const path of paths)
+    if (/^(?:\/[^/{}]+)*\/[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(path)) methods++
+  return methods >= paths.size * 0.8
+}
+
+/**
+ * A POST to an RPC-style method documented as GET, as that GET: the form's (or JSON object's)
+ * fields join the query. Null when the body is neither.
+ */
+function postAsGet(request: IncomingRequest): IncomingRequest | null {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  const query = new URLSearchParams(request.query)
+  if (request.body.length > 0) {
+    if (type === 'application/x-www-form-urlencoded')
+      for (const [name, value] of new URLSearchParams(request.body.toString('utf8')))
+        query.append(name, value)
+    else if (/[/+]json$/.test(type)) {
+      let fields: unknown
+      try {
+        fields = JSON.parse(request.body.toString('utf8'))
+      } catch {
+        return null
+      }
+      if (!isPlainObject(fields)) return null
+      for (const [name, value] of Object.entries(fields))
+        if (value !== undefined && value !== null)
+          query.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value))
+    } else return null
+  }
+  const { 'content-type': _type, 'content-length': _length, ...headers } = request.headers
+  return { ...request, method: 'GET', query, headers, body: Buffer.alloc(0), form: undefined }
+}
 
 function specParts(spec: NormalizedSpec): SpecParts {
   return cached(partsBySpec, spec, () => ({
@@ -346,6 +390,7 @@ function specParts(spec: NormalizedSpec): SpecParts {
     generatedBodies: new Map(),
     errorBases: new Map(),
     houseError: houseErrorContent(spec),
+    rpcStyle: rpcStyle(spec),
   }))
 }
 
@@ -361,6 +406,7 @@ export class MockEngine {
   private readonly responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
   private readonly errorBases: Map<string, unknown>
   private readonly houseError: SpecParts['houseError']
+  private readonly rpcStyle: boolean
 
   constructor(
     readonly spec: NormalizedSpec,
@@ -375,6 +421,7 @@ export class MockEngine {
     this.generatedBodies = parts.generatedBodies
     this.errorBases = parts.errorBases
     this.houseError = parts.houseError
+    this.rpcStyle = parts.rpcStyle
     this.state = new StateStore(spec, this.schemas)
   }
 
@@ -416,6 +463,11 @@ export class MockEngine {
     if (match.kind === 'not-found')
       return problem(404, 'Not Found', `No operation of this API matches ${request.pathname}.`)
     if (match.kind === 'method-not-allowed') {
+      const asGet =
+        this.rpcStyle && request.method === 'POST' && match.allow.includes('GET')
+          ? postAsGet(request)
+          : null
+      if (asGet) return this.answer(asGet)
       return problem(
         405,
         'Method Not Allowed',

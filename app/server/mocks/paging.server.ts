@@ -25,18 +25,24 @@ const MORE_FLAG = /^(has_?more|more|has_?next(_?page)?)$/i
 const NEXT_FIELD = /^next(_?page)?(_?(url|uri|link|href|cursor|token))?$/i
 const LINKS_OBJECT = /^_?links$/i
 
+/** Where an envelope gives the next page's cursor: Slack's `next_cursor`, `nextPageToken`… */
+const NEXT_CURSOR = /^next_?(page_?)?(cursor|token)$/i
+
 /**
  * The envelope without a way to a next page: has-more flags false, absolute next-page URLs
- * null (a cursor or a relative URL leads back to this mock, which answers an empty page),
- * HAL-style `_links.next` gone (one object down included, such as Twilio's `meta`). A
+ * null, next cursors empty (Slack's and Google's "no more": an SDK that pages while the cursor
+ * is set would otherwise ask for the same empty page forever), HAL-style `_links.next` gone
+ * (one object down included, such as Twilio's `meta` or Slack's `response_metadata`). A
  * documented example's next link leads to the vendor's real API, where an SDK that follows it
- * would take the partner's credentials.
+ * would take the partner's credentials; a relative URL leads back to this mock, which answers
+ * an empty page.
  */
 function withoutNextPage(page: Record<string, unknown>, depth = 0) {
   for (const [name, value] of Object.entries(page)) {
     if (typeof value === 'boolean' && MORE_FLAG.test(name)) page[name] = false
     else if (typeof value === 'string' && NEXT_FIELD.test(name) && /^https?:\/\//i.test(value))
       page[name] = null
+    else if (typeof value === 'string' && NEXT_CURSOR.test(name)) page[name] = ''
     else if (value && typeof value === 'object' && !Array.isArray(value) && depth === 0) {
       const inner = { ...(value as Record<string, unknown>) }
       if (LINKS_OBJECT.test(name)) delete inner.next

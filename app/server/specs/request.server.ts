@@ -293,6 +293,28 @@ function parseBody(
   return { value: body, problems: [] }
 }
 
+/**
+ * Names under which specs written from documentation list the credential a second time, as a
+ * parameter, beside the security scheme that already describes it (Slack's spec requires a
+ * `token` header, query or form field on every method; its SDK sends `Authorization: Bearer`).
+ */
+const CREDENTIAL_NAME = /^(token|access_?token|auth_?token|api_?key|apikey)$/i
+
+/**
+ * A required credential parameter is not missing when the operation is secured and the
+ * request carries credentials in an Authorization header, as the security scheme says.
+ */
+function credentialCovered(
+  violation: Violation,
+  operation: NormalizedOperation,
+  request: IncomingRequest,
+): boolean {
+  if (!request.headers.authorization || operation.security.length === 0) return false
+  if (!violation.constraint?.startsWith('required')) return false
+  const name = /^(?:query\.|header\.|cookie\.|body\/)([^/.]+)$/.exec(violation.location)?.[1]
+  return name !== undefined && CREDENTIAL_NAME.test(name)
+}
+
 export function parseAndValidate(
   operation: NormalizedOperation,
   plan: RequestPlan,
@@ -346,5 +368,9 @@ export function parseAndValidate(
       }
     }
   }
-  return { params, body, mediaType, violations, unsupportedMediaType }
+  const kept =
+    violations.length > 0 && request.headers.authorization
+      ? violations.filter((violation) => !credentialCovered(violation, operation, request))
+      : violations
+  return { params, body, mediaType, violations: kept, unsupportedMediaType }
 }

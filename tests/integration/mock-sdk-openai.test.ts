@@ -12,15 +12,9 @@
  *   from problem+json it raised "400 status code (no body)".
  * Checked by hand against the whole 3 MB spec as well (README: Mocks and SDKs).
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mockGateway } from '~/server/mocks/proxy.server'
-import { createMock } from '~/server/mocks/service.server'
-import { getSupervisor } from '~/server/mocks/supervisor.server'
-import { importSpec } from '~/server/specs/store.server'
-import { createOrg, createProject } from '../helpers'
+import { type SdkMock, startSdkMock } from '../support/sdk-mock'
 
 const base = 30_000 + Math.floor(Math.random() * 10_000)
 process.env.MOCK_PORT_RANGE = `${base}-${base + 10}`
@@ -243,31 +237,16 @@ paths:
             text/event-stream: {schema: {$ref: "#/components/schemas/ResponseStreamEvent"}}
 `
 
+let mock: SdkMock
 let direct: OpenAI
 let viaGateway: OpenAI
-let gateway: http.Server
 beforeAll(async () => {
-  const projectId = (await createProject((await createOrg()).id)).id
-  const imported = await importSpec({
-    projectId,
-    raw: Buffer.from(SPEC),
-    sourceKind: 'upload',
-    sourceName: 'openai-cut-down.yaml',
-  })
-  const mock = await createMock(projectId, imported.version.id)
+  mock = await startSdkMock(SPEC, 'openai-cut-down.yaml')
   const client = (baseURL: string) => new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 })
-  direct = client(`http://127.0.0.1:${mock.port!}/v1`)
-  const handle = mockGateway(null)
-  gateway = http.createServer((req, res) => handle(req, res, () => res.writeHead(404).end()))
-  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
-  viaGateway = client(
-    `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mock/${mock.id}/v1`,
-  )
+  direct = client(`${mock.direct}/v1`)
+  viaGateway = client(`${mock.viaGateway}/v1`)
 }, 120_000)
-afterAll(async () => {
-  gateway?.close()
-  await getSupervisor().shutdown()
-})
+afterAll(() => mock?.close())
 
 const messages = [{ role: 'user' as const, content: 'Hello' }]
 

@@ -12,15 +12,9 @@
  * - a documented list example's next cursor is emptied on a stateless mock, so `paginate`
  *   ends instead of asking for the same empty page forever.
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ErrorCode, type WebAPIHTTPError, WebClient } from '@slack/web-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mockGateway } from '~/server/mocks/proxy.server'
-import { createMock } from '~/server/mocks/service.server'
-import { getSupervisor } from '~/server/mocks/supervisor.server'
-import { importSpec } from '~/server/specs/store.server'
-import { createOrg, createProject } from '../helpers'
+import { type SdkMock, startSdkMock } from '../support/sdk-mock'
 
 const base = 30_000 + Math.floor(Math.random() * 10_000)
 process.env.MOCK_PORT_RANGE = `${base}-${base + 10}`
@@ -137,32 +131,19 @@ paths:
         default: {description: error, schema: {$ref: "#/definitions/error_response"}}
 `
 
+let mock: SdkMock
 let mockUrl: string
 let direct: WebClient
 let viaGateway: WebClient
-let gateway: http.Server
 beforeAll(async () => {
-  const projectId = (await createProject((await createOrg()).id)).id
-  const imported = await importSpec({
-    projectId,
-    raw: Buffer.from(SPEC),
-    sourceKind: 'upload',
-    sourceName: 'slack-cut-down.yaml',
-  })
-  const mock = await createMock(projectId, imported.version.id)
+  mock = await startSdkMock(SPEC, 'slack-cut-down.yaml')
   const client = (url: string) =>
     new WebClient('xoxb-test-token', { slackApiUrl: `${url}/api/`, retryConfig: { retries: 0 } })
-  mockUrl = `http://127.0.0.1:${mock.port!}`
-  direct = client(mockUrl)
-  const handle = mockGateway(null)
-  gateway = http.createServer((req, res) => handle(req, res, () => res.writeHead(404).end()))
-  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
-  viaGateway = client(`http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mock/${mock.id}`)
+  mockUrl = mock.direct
+  direct = client(mock.direct)
+  viaGateway = client(mock.viaGateway)
 }, 120_000)
-afterAll(async () => {
-  gateway?.close()
-  await getSupervisor().shutdown()
-})
+afterAll(() => mock?.close())
 
 describe('the Slack SDK against a mock of a spec in Slack’s conventions', () => {
   it('calls methods documented as GET and as POST, directly and through the public URL', async () => {

@@ -11,17 +11,12 @@
  *   with URLs that lead back the way the client came.
  */
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import twilio from 'twilio'
 import RequestClient from 'twilio/lib/base/RequestClient'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { forwardedRequestHeaders, mockGateway } from '~/server/mocks/proxy.server'
-import { createMock } from '~/server/mocks/service.server'
-import { getSupervisor } from '~/server/mocks/supervisor.server'
-import { importSpec } from '~/server/specs/store.server'
-import { createOrg, createProject } from '../helpers'
+import { forwardedRequestHeaders } from '~/server/mocks/proxy.server'
+import { type SdkMock, startSdkMock } from '../support/sdk-mock'
 import { SHARED_SPECS } from '../support/shared-specs'
 
 const base = 30_000 + Math.floor(Math.random() * 10_000)
@@ -42,30 +37,20 @@ function clientFor(target: string) {
   }).messaging.v1
 }
 
+let mock: SdkMock
 let direct: ReturnType<typeof clientFor>
 let viaGateway: ReturnType<typeof clientFor>
 let gatewayBase: string
-let gateway: http.Server
 beforeAll(async () => {
-  const projectId = (await createProject((await createOrg()).id)).id
-  const imported = await importSpec({
-    projectId,
-    raw: fs.readFileSync(path.join(SHARED_SPECS, 'twilio_messaging_v1.yaml')),
-    sourceKind: 'upload',
-    sourceName: 'twilio_messaging_v1.yaml',
-  })
-  const mock = await createMock(projectId, imported.version.id)
-  direct = clientFor(`http://127.0.0.1:${mock.port!}`)
-  const handle = mockGateway(null)
-  gateway = http.createServer((req, res) => handle(req, res, () => res.writeHead(404).end()))
-  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
-  gatewayBase = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mock/${mock.id}`
+  mock = await startSdkMock(
+    fs.readFileSync(path.join(SHARED_SPECS, 'twilio_messaging_v1.yaml')),
+    'twilio_messaging_v1.yaml',
+  )
+  direct = clientFor(mock.direct)
+  gatewayBase = mock.viaGateway
   viaGateway = clientFor(gatewayBase)
 }, 120_000)
-afterAll(async () => {
-  gateway?.close()
-  await getSupervisor().shutdown()
-})
+afterAll(() => mock?.close())
 
 describe('the Twilio SDK against the mock of Twilio’s Messaging spec', () => {
   it('creates a service, reads it back by its generated sid, updates and removes it', async () => {

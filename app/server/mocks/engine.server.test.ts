@@ -764,3 +764,57 @@ describe('streaming APIs and an API-wide error shape', () => {
     })
   })
 })
+
+describe('documented headers with a syntax of their own', () => {
+  it('never sends a spec’s Link, keeps Location inside the mock, quotes ETags, dates HTTP dates', async () => {
+    const spec = (
+      await analyzeSpec(
+        singleFileSource(
+          `openapi: 3.0.3
+info: {title: Headers, version: "1"}
+paths:
+  /issues:
+    get:
+      parameters: [{name: per_page, in: query, schema: {type: integer}}, {name: page, in: query, schema: {type: integer}}]
+      responses:
+        "200":
+          description: ok
+          headers:
+            Link: {schema: {type: string, example: '<https://api.vendor.example/issues?page=2>; rel="next"'}}
+            ETag: {schema: {type: string}}
+            Last-Modified: {schema: {type: string}}
+          content: {application/json: {schema: {type: array, items: {type: object, properties: {id: {type: integer}}}}}}
+    post:
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [title], properties: {title: {type: string}}}}}}
+      responses:
+        "201":
+          description: created
+          headers:
+            Location: {schema: {type: string, example: "https://api.vendor.example/issues/1"}}
+          content: {application/json: {schema: {type: object, properties: {id: {type: integer}}}}}
+`,
+          'headers.yaml',
+        ),
+      )
+    ).spec!
+    const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
+    const listed = call(engine, 'GET', '/issues?per_page=2')
+    expect(listed.status).toBe(200)
+    expect(listed.headers.link).toBeUndefined()
+    expect(listed.headers.etag).toMatch(/^"[^"]+"$/)
+    expect(new Date(listed.headers['last-modified']!).toUTCString()).toBe(
+      listed.headers['last-modified'],
+    )
+    const created = call(engine, 'POST', '/issues', { body: { title: 'Bug' } })
+    expect(created.status).toBe(201)
+    expect(created.headers.location).toBeUndefined()
+    const empty = engine.handle({
+      method: 'POST',
+      pathname: '/issues',
+      query: new URLSearchParams(),
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(0),
+    })
+    expect(JSON.parse(empty.body!)).toMatchObject({ detail: 'The request body is required.' })
+  })
+})

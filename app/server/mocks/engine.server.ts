@@ -115,6 +115,34 @@ function consistentRateLimit(headers: Record<string, string>) {
     headers[remainingName] = String(Math.max(0, limit - 1))
 }
 
+/**
+ * Documented headers the mock never fills from the spec: `Link` says where the next page is,
+ * and a generated one is noise ("hotel-9958") or, from an example, a link to the vendor's
+ * real API that an SDK would follow with the partner's token (GitHub's). A stateless list is
+ * one page; a stateful one sets its own (state.server.ts).
+ */
+const NEVER_GENERATED = new Set(['link'])
+const HTTP_DATE_HEADERS = new Set(['last-modified', 'date', 'expires'])
+/** A fixed, valid HTTP date for generated date headers (answers stay the same per request). */
+const GENERATED_HTTP_DATE = new Date(Date.UTC(2026, 0, 1)).toUTCString()
+
+/**
+ * A generated header value in its header's own syntax, or undefined to leave it out: a
+ * `Location` only inside the mock (a relative reference), an `ETag` quoted, dates as HTTP
+ * dates.
+ */
+function wellFormedHeader(name: string, value: string): string | undefined {
+  if (name === 'location')
+    return value.startsWith('/') && !value.startsWith('//') ? value : undefined
+  if (name === 'etag')
+    return /^(W\/)?"[^"]*"$/.test(value) ? value : `"${fingerprint(Buffer.from(value))}"`
+  if (HTTP_DATE_HEADERS.has(name))
+    return /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)
+      ? value
+      : GENERATED_HTTP_DATE
+  return value
+}
+
 function isEventStream(type: string): boolean {
   return /^text\/event-stream\s*(;|$)/i.test(type)
 }
@@ -702,7 +730,7 @@ export class MockEngine {
     const named = parameterName(first.location)
     const detail =
       violations.length === 1
-        ? `${named ? `${named} ` : 'The request '}${first.message}.`
+        ? `${named ? `${named} ` : first.location === 'body' ? 'The request body ' : 'The request '}${first.message}.`
         : `${violations.length} problems in the request; first: ${named || 'the request'} ${first.message}.`
     return this.error(operation, {
       status: plan.invalidStatus,
@@ -761,10 +789,15 @@ export class MockEngine {
           : `${operation.id}|${request.pathname}|${request.query.toString()}|${request.body.length > 0 ? fingerprint(request.body) : ''}`)
     const plan = this.responsePlan(response)
     for (const [name, header] of plan.headers) {
+      const lower = name.toLowerCase()
+      if (NEVER_GENERATED.has(lower)) continue
       const value = generateFromSchema(header.schema, this.schemas, `${seed()}|header|${name}`)
-      if (value !== undefined && value !== null)
-        headers[name.toLowerCase()] =
-          typeof value === 'object' ? JSON.stringify(value) : String(value)
+      if (value === undefined || value === null) continue
+      const text = wellFormedHeader(
+        lower,
+        typeof value === 'object' ? JSON.stringify(value) : String(value),
+      )
+      if (text !== undefined) headers[lower] = text
     }
     if (plan.headers.length > 1) consistentRateLimit(headers)
     if (plan.content.length === 0 || status === 204 || request.method === 'HEAD')

@@ -186,3 +186,54 @@ describe('id prefixes from schema names', () => {
     expect(resourceWord('ListItem')).toBe('item')
   })
 })
+
+describe('the field an item path names', () => {
+  it('finds items by it: GitHub’s issues by `number`, each with its own `id` as well', async () => {
+    const github = (
+      await analyzeSpec(
+        singleFileSource(
+          `openapi: 3.0.3
+info: {title: Issues, version: "1"}
+components:
+  schemas:
+    issue:
+      type: object
+      required: [id, number, title]
+      properties:
+        id: {type: integer, example: 1}
+        number: {type: integer, example: 42}
+        title: {type: string}
+paths:
+  /repos/{owner}/{repo}/issues:
+    parameters:
+      - {name: owner, in: path, required: true, schema: {type: string}}
+      - {name: repo, in: path, required: true, schema: {type: string}}
+    post:
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [title], properties: {title: {type: string}}}}}}
+      responses: {"201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/issue"}}}}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/issue"}}}}}}
+  /repos/{owner}/{repo}/issues/{issue_number}:
+    parameters:
+      - {name: owner, in: path, required: true, schema: {type: string}}
+      - {name: repo, in: path, required: true, schema: {type: string}}
+      - {name: issue_number, in: path, required: true, schema: {type: integer}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/issue"}}}}}
+`,
+          'issues.yaml',
+        ),
+      )
+    ).spec!
+    const engine = new MockEngine(github, { ...DEFAULT_MOCK_CONFIG, stateful: true })
+    const first = call(engine, 'POST', '/repos/o/r/issues', { title: 'First' })
+    const second = call(engine, 'POST', '/repos/o/r/issues', { title: 'Second' })
+    expect(first.json).toMatchObject({ id: 1, number: 1, title: 'First' })
+    expect(second.json).toMatchObject({ id: 2, number: 2, title: 'Second' })
+    expect(call(engine, 'GET', '/repos/o/r/issues/2')).toMatchObject({
+      status: 200,
+      json: { number: 2, title: 'Second' },
+    })
+    expect(call(engine, 'GET', '/repos/o/r/issues/42').status).toBe(404)
+  })
+})

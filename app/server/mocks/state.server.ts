@@ -138,6 +138,8 @@ export class StateStore {
   private readonly templates = new Map<string, unknown>()
   /** Per collection, its ids in creation order from `head` on (evictOldest). */
   private readonly orders = new Map<string, { keys: string[]; head: number }>()
+  /** Per collection path, its item path's parameter ('' when it has no item path). */
+  private readonly itemParams = new Map<string, string>()
 
   constructor(
     private readonly spec: NormalizedSpec,
@@ -173,7 +175,7 @@ export class StateStore {
     const role = this.role(operation)
     if (!role) return null
     const flags = this.flagsOf(this.spec.schemas[role.schemaName])
-    const idField = this.idField(flags)
+    const idField = this.keyField(role, flags)
     if (!idField) return null
     const success = operation.responses.find((response) => /^2/.test(response.status))
     // The JSON body when there is one (a text/csv alternative says nothing of the resource).
@@ -228,6 +230,34 @@ export class StateStore {
         Object.keys(response.headers).some((header) => header.toLowerCase() === 'link'),
       ),
     }
+  }
+
+  /**
+   * The field a collection's items are found by: the one its item path names (`{ContactID}`
+   * -> `ContactID`; `{issue_number}` -> `number`, GitHub's issues, whose `id` is another
+   * number), else `id`, else the first property ending in "id".
+   */
+  private keyField(role: Role, flags: AccessFlags): string | null {
+    const param = cached(this.itemParams, role.collection, () => {
+      for (const operation of this.spec.operations) {
+        const match = /^(.*)\/\{([^}]+)\}$/.exec(operation.path)
+        if (match && match[1] === role.collection) return match[2]!
+      }
+      return ''
+    })
+    if (param) {
+      const names = [...flags.declared]
+      const named = names.find((name) => looseName(name) === looseName(param))
+      if (named) return named
+      const words = param
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+      const last = words.length > 1 ? words.at(-1)! : undefined
+      const byLastWord = last && names.find((name) => looseName(name) === looseName(last))
+      if (byLastWord) return byLastWord
+    }
+    return this.idField(flags)
   }
 
   /** `id`, else the first property ending in "id" (allOf members included). */
@@ -548,6 +578,9 @@ export class StateStore {
         flags,
       )
       resource[idField] = this.newId(plan, generated[idField], number, items, key)
+      // Found by another field (GitHub's issue `number`): its own `id` is new too.
+      if (idField !== 'id' && flags.declared.has('id') && !flags.writeOnly.has('id'))
+        resource.id = this.newId(plan, generated.id, number, items, key, 'id')
       this.setParents(plan, resource, pathParams)
       const stored = String(resource[idField])
       items.set(stored, resource)
@@ -612,17 +645,18 @@ export class StateStore {
     number: number,
     items: Map<string, Resource>,
     key: string,
+    field = plan.idField,
   ): string | number {
     const readable = this.readableId(generated, number, plan.role.schemaName)
-    const schema = plan.flags.properties.get(plan.idField)?.[0]
-    if (!schema || !this.constrains(schema, readable) || this.idFits(plan, schema, readable))
+    const schema = plan.flags.properties.get(field)?.[0]
+    if (!schema || !this.constrains(schema, readable) || this.idFits(plan, schema, readable, field))
       return readable
     for (let attempt = 0; attempt < 20; attempt++) {
       const value = generateFromSchema(schema, this.schemas, `id:${key}:${number}:${attempt}`)
       if (
         (typeof value === 'string' || typeof value === 'number') &&
         !items.has(String(value)) &&
-        this.idFits(plan, schema, value)
+        this.idFits(plan, schema, value, field)
       )
         return value
     }
@@ -644,8 +678,13 @@ export class StateStore {
     })
   }
 
-  private idFits(plan: StatePlan, schema: JsonSchema, value: string | number): boolean {
-    const key = `state-id:${plan.role.schemaName}:${plan.idField}`
+  private idFits(
+    plan: StatePlan,
+    schema: JsonSchema,
+    value: string | number,
+    field = plan.idField,
+  ): boolean {
+    const key = `state-id:${plan.role.schemaName}:${field}`
     return this.schemas.check(key, schema, value, 'response', '').length === 0
   }
 

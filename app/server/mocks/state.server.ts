@@ -21,7 +21,6 @@ import {
   OFFSET,
   ORDER,
   PAGE,
-  relativeUrl,
 } from './paging.server'
 import { generateFromSchema } from '../specs/generate.server'
 import type { IncomingRequest, ParsedRequest } from '../specs/request.server'
@@ -803,7 +802,7 @@ export class StateStore {
     }
     const headers: Record<string, string> = {}
     if (plan.documentsLink && more)
-      headers.link = `<${relativeUrl(request, pageQuery(start + limit))}>; rel="next"`
+      headers.link = `<${absoluteUrl(request, pageQuery(start + limit))}>; rel="next"`
     const body = this.shape(plan, page, 'list')
     if (isPlainObject(body))
       fillPageFields(body, {

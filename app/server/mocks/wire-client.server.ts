@@ -20,7 +20,14 @@ type InFlight = { done: WireDone; at: number }
 class WireConnection {
   private socket: net.Socket | null = null
   private write: ((frame: Buffer) => void) | null = null
-  private readonly inFlight = new Map<number, InFlight>()
+  /**
+   * Requests awaiting their answer, by id. A plain object, not a Map: a Map's table, once
+   * promoted to the old generation, links to each table that replaces it as the Map grows
+   * and shrinks, and that link kept every later table, and the requests in it, alive through
+   * young-generation collections until the next full one: under load after an idle spell,
+   * scavenges took 7–10 ms instead of 1–2 (decision 038).
+   */
+  private inFlight: Record<number, InFlight> = Object.create(null) as Record<number, InFlight>
   private nextId = 1
 
   constructor(
@@ -32,15 +39,16 @@ class WireConnection {
     if (!this.write) this.connect()
     const id = this.nextId
     this.nextId = this.nextId >= 0xfffffffe ? 1 : this.nextId + 1
-    this.inFlight.set(id, { done, at: Date.now() })
+    this.inFlight[id] = { done, at: Date.now() }
     this.write!(encodeFrame(id, head, body))
   }
 
   /** Fails what waits longer than `limitMs`. */
   expire(now: number, limitMs: number) {
-    for (const [id, entry] of this.inFlight) {
+    for (const key in this.inFlight) {
+      const entry = this.inFlight[key]!
       if (now - entry.at < limitMs) continue
-      this.inFlight.delete(id)
+      delete this.inFlight[key]
       entry.done(new WireTimeout(`The mock did not answer within ${limitMs / 1000} s.`))
     }
   }
@@ -51,9 +59,9 @@ class WireConnection {
     this.write = batchedWriter(socket)
     const push = frameReader(
       (id, head, body) => {
-        const entry = this.inFlight.get(id)
+        const entry = this.inFlight[id]
         if (!entry) return
-        this.inFlight.delete(id)
+        delete this.inFlight[id]
         if (isWireAnswer(head)) entry.done(null, head, body)
         else entry.done(new Error('The mock process answered a malformed frame.'))
       },
@@ -71,8 +79,8 @@ class WireConnection {
     socket.on('close', () => {
       this.socket = null
       this.write = null
-      const failed = [...this.inFlight.values()]
-      this.inFlight.clear()
+      const failed = Object.values(this.inFlight)
+      this.inFlight = Object.create(null) as Record<number, InFlight>
       for (const entry of failed) entry.done(new Error('The mock process did not answer.'))
       this.onClosed()
     })

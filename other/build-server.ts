@@ -1,4 +1,4 @@
-/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process, the job worker, the run and spec threads and the MOCKS=true handlers into server-build/. */
+/** Bundles server.ts, the migrate CLI (for LiteFS's exec), the mock process, the job worker, the run, spec and log threads and the MOCKS=true handlers into server-build/. */
 import { build } from 'esbuild'
 
 await build({
@@ -10,6 +10,7 @@ await build({
     'job-worker': 'app/server/jobs/worker-entry.ts',
     'run-thread': 'app/server/testkit/execute-thread.ts',
     'spec-task': 'app/server/specs/analyze-task.ts',
+    'log-task': 'app/server/mocks/log-task.ts',
   },
   outdir: 'server-build',
   bundle: true,

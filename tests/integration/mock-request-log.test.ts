@@ -1,7 +1,10 @@
 /** The mock page's request log: newest first, 50 per page, older pages by cursor, a problems-only filter. */
+import { threadId } from 'node:worker_threads'
 import { beforeAll, expect, it } from 'vitest'
 import { loader } from '~/routes/projects.$projectId.mocks.$mockId'
 import { db } from '~/server/db.server'
+import { logRowsJson } from '~/server/mocks/log-rows'
+import { closeLogWriter, writeLogBatch } from '~/server/mocks/log-writer.server'
 import { importSpec } from '~/server/specs/store.server'
 import { cookieFor, createMember, createOrg, createProject, getRequest, settle } from '../helpers'
 
@@ -80,4 +83,90 @@ it('treats an unknown or hostile cursor as the first page', async () => {
     expect(page.log.paged).toBe(false)
     expect(page.requests).toHaveLength(50)
   }
+})
+
+it('stores batches in the log writer thread: the newest LOG_LIMIT kept, every request counted, a deleted mock ignored', async () => {
+  const other = await db.mock.create({
+    data: {
+      projectId,
+      specVersionId: (await db.mock.findUniqueOrThrow({ where: { id: mockId } })).specVersionId,
+    },
+  })
+  const batch = (from: number, count: number) =>
+    logRowsJson(
+      Array.from({ length: count }, (_, index) => ({
+        at: Date.UTC(2026, 10, 2) + (from + index) * 1000,
+        method: 'POST',
+        path: `/batch/${from + index}`,
+        status: 201,
+        durationMs: 2,
+        operationId: 'create',
+        violations: [],
+        request: { headers: {}, query: '', body: `{"n":${from + index}}` },
+        response: { headers: {}, body: '{}' },
+      })),
+    )
+  const first = await writeLogBatch({
+    mockId: other.id,
+    rows: batch(0, 3),
+    lastAt: '2026-11-02T00:00:03.000+00:00',
+    total: 7,
+    limit: 4,
+  })
+  expect(first.stored).toBe(true)
+  expect(first.threadId).not.toBe(threadId)
+  expect(
+    (
+      await writeLogBatch({
+        mockId: other.id,
+        rows: batch(3, 3),
+        lastAt: '2026-11-02T00:00:06.000+00:00',
+        total: 3,
+        limit: 4,
+      })
+    ).stored,
+  ).toBe(true)
+  const kept = await db.mockRequestLog.findMany({
+    where: { mockId: other.id },
+    orderBy: { at: 'desc' },
+  })
+  expect(kept.map((entry) => entry.path)).toEqual(['/batch/5', '/batch/4', '/batch/3', '/batch/2'])
+  expect(kept[0]).toMatchObject({
+    method: 'POST',
+    status: 201,
+    operationId: 'create',
+    durationMs: 2,
+  })
+  const counted = await db.mock.findUniqueOrThrow({ where: { id: other.id } })
+  expect(counted.requestCount).toBe(10)
+  expect(counted.lastRequestAt?.toISOString()).toBe('2026-11-02T00:00:06.000Z')
+
+  // Closing waits for every batch handed over, even while its thread is still starting.
+  await closeLogWriter()
+  const queued = [6, 7, 8, 9].map((from) =>
+    writeLogBatch({
+      mockId: other.id,
+      rows: batch(from, 1),
+      lastAt: '2026-11-02T00:00:10.000+00:00',
+      total: 1,
+      limit: 4,
+    }),
+  )
+  await closeLogWriter()
+  expect((await Promise.all(queued)).every((outcome) => outcome.stored)).toBe(true)
+  expect((await db.mock.findUniqueOrThrow({ where: { id: other.id } })).requestCount).toBe(14)
+
+  await db.mock.delete({ where: { id: other.id } })
+  expect(
+    (
+      await writeLogBatch({
+        mockId: other.id,
+        rows: batch(6, 1),
+        lastAt: '2026-11-02T00:00:07.000+00:00',
+        total: 1,
+        limit: 4,
+      })
+    ).stored,
+  ).toBe(false)
+  await closeLogWriter()
 })

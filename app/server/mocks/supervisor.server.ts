@@ -15,6 +15,7 @@ import { decryptSecret, encryptSecret } from '../crypto.server'
 import { db, sqliteDate } from '../db.server'
 import { lowerPriority, MOCK_NICENESS } from '../priority.server'
 import { DEFAULT_MOCK_CONFIG, type MockConfig } from './engine.server'
+import { closeLogWriter, writeLogBatch } from './log-writer.server'
 import type { FromMock, ToMock } from './protocol'
 import { deliverEvent } from './webhooks.server'
 
@@ -142,6 +143,7 @@ export class MockSupervisor {
     await Promise.all([...this.hosts.values()].map((host) => this.stopHost(host)))
     if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true })
     socketDir = undefined
+    await closeLogWriter()
   }
 
   portOf(mockId: string): number | undefined {
@@ -464,33 +466,18 @@ export class MockSupervisor {
   }
 
   /**
-   * Keeps a mock's newest log entries: one INSERT with the rows as one JSON parameter (built
-   * by the host, log-rows.ts: a statement per row, a bound parameter per value, or parsing
-   * the entries here, costs the web thread dearly under load), the request count, and the
-   * trim to LOG_LIMIT, in one transaction.
+   * Keeps a mock's newest log entries: the rows arrive as one JSON parameter (built by the
+   * host, log-rows.ts) and are stored with the request count and the trim to LOG_LIMIT by
+   * the log writer's thread, off this one (log-writer.server.ts).
    */
   private async storeLogs(mockId: string, rows: string, lastAt: number, total: number) {
-    await db.$transaction([
-      db.$executeRawUnsafe(
-        `INSERT INTO "MockRequestLog" ("id", "at", "method", "path", "status", "durationMs", "operationId", "violations", "request", "response", "mockId")
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, ? FROM json_each(?)`,
-        mockId,
-        rows,
-      ),
-      db.$executeRawUnsafe(
-        'UPDATE "Mock" SET "requestCount" = "requestCount" + ?, "lastRequestAt" = ? WHERE "id" = ?',
-        total,
-        sqliteDate(new Date(lastAt)),
-        mockId,
-      ),
-      db.$executeRawUnsafe(
-        `DELETE FROM "MockRequestLog" WHERE "mockId" = ? AND "id" IN (
-           SELECT "id" FROM "MockRequestLog" WHERE "mockId" = ? ORDER BY "at" DESC, "id" DESC LIMIT -1 OFFSET ?)`,
-        mockId,
-        mockId,
-        LOG_LIMIT,
-      ),
-    ])
+    await writeLogBatch({
+      mockId,
+      rows,
+      lastAt: sqliteDate(new Date(lastAt)),
+      total,
+      limit: LOG_LIMIT,
+    })
   }
 
   /** Health check (ping; two missed in a row = hung, restart its mocks) and idle retention. */

@@ -4,10 +4,8 @@
  * someone imports a 10 MB spec. Two threads at most (the machine has two cores), kept
  * warm for a minute after use, at lower CPU priority than the web thread.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { SHARE_ENV } from 'node:worker_threads'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
+import { createTaskPool } from '../task-pool.server'
 import type { NormalizedSpec, SpecWarning } from '~/shared/normalized-spec'
 import type { AnalyzedSpec, SpecSummary } from './analyze.server'
 import type { AnalyzeOutcome, SpecTask } from './analyze-task'
@@ -15,24 +13,13 @@ import type { SpecChange } from './diff.server'
 import { SpecImportError } from './problems.server'
 import type { SpecSource } from './source.server'
 
-const IDLE_MS = 60_000
-
 let pool: Piscina | null = null
 
-function taskFile(): string {
-  const built = path.resolve('server-build/spec-task.js')
-  if (process.env.NODE_ENV === 'production' && fs.existsSync(built)) return built
-  return path.resolve('app/server/specs/analyze-task-dev.mjs')
-}
-
 function specPool(): Piscina {
-  pool ??= new Piscina({
-    filename: taskFile(),
-    minThreads: 0,
+  pool ??= createTaskPool({
+    built: 'spec-task.js',
+    dev: 'app/server/specs/analyze-task-dev.mjs',
     maxThreads: 2,
-    idleTimeout: IDLE_MS,
-    // One environment for the whole process: settings changed at run time reach the threads.
-    env: SHARE_ENV,
   })
   return pool
 }

@@ -46,6 +46,7 @@ describe('isSecretName', () => {
     'ratelimit-remaining',
     'card_last4',
     'cardBrand',
+    'Access-Control-Allow-Credentials',
   ])('%s is not', (name) => expect(isSecretName(name)).toBe(false))
 })
 

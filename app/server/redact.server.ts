@@ -59,7 +59,7 @@ const KEY_QUALIFIERS = new Set([
 ])
 /** Names that contain a secret word but carry no secret. */
 const NOT_SECRET =
-  /^(idempotency[-_]?key|www-authenticate|x-ratelimit-.*|ratelimit-.*|content-.*|token[-_]?type|expires[-_]?in|auth[-_]?type|scope|cards?[-_]?(last[-_]?4|brand|type|country|funding|network|exp(iry)?([-_]?(month|year))?|holder([-_]?name)?|fingerprint|id))$/i
+  /^(idempotency[-_]?key|www-authenticate|x-ratelimit-.*|ratelimit-.*|content-.*|access-control-.*|token[-_]?type|expires[-_]?in|auth[-_]?type|scope|cards?[-_]?(last[-_]?4|brand|type|country|funding|network|exp(iry)?([-_]?(month|year))?|holder([-_]?name)?|fingerprint|id))$/i
 
 /** `x-api-key` -> [x, api, key]; `clientSecret` -> [client, secret]; `card[number]` -> [card, number]. */
 function words(name: string): string[] {

@@ -1,7 +1,11 @@
 /** Runs the golden suite of a spec against a base URL in-process (no database): for template tests. */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type EnvironmentOptions, resolveOptions } from '~/shared/environment-schemas'
+import {
+  type EnvironmentAuth,
+  type EnvironmentOptions,
+  resolveOptions,
+} from '~/shared/environment-schemas'
 import type { Category, Level } from '~/shared/golden-templates'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { resolveCredentials } from '~/server/environments/credentials.server'
@@ -74,6 +78,10 @@ export async function runGolden(
     webhooks,
     categories = [],
     level = 'required',
+    kind = 'sandbox',
+    auth,
+    mockAcceptsAnyCredential,
+    mockStateful,
   }: {
     baseUrl: string
     token?: string
@@ -82,11 +90,20 @@ export async function runGolden(
     webhooks?: () => ReceivedWebhook[]
     categories?: Category[]
     level?: Exclude<Level, 'na'>
+    /** `mock` judges as a run on the project's mock does (no TLS, no webhook receiver). */
+    kind?: 'mock' | 'sandbox' | 'uat'
+    /** The credential as an environment stores it; `token` is a bearer shorthand. */
+    auth?: EnvironmentAuth | null
+    mockAcceptsAnyCredential?: boolean
+    mockStateful?: boolean
   },
 ): Promise<GoldenRun> {
   const resolved = resolveOptions('sandbox', { requestsPerSecond: 0, concurrency: 4, ...options })
   const schemas = new SpecSchemas(spec)
-  const credentials = await resolveCredentials(token ? { type: 'bearer', token } : null, true)
+  const credentials = await resolveCredentials(
+    auth ?? (token ? { type: 'bearer', token } : null),
+    true,
+  )
   const context = new RunContext({
     spec,
     schemas,
@@ -106,8 +123,10 @@ export async function runGolden(
         return name ? spec.securitySchemes[name] : undefined
       },
     },
-    kind: 'sandbox',
+    kind,
     options: resolved,
+    mockAcceptsAnyCredential,
+    mockStateful,
     webhookReceiver: Boolean(webhooks),
     ...(webhooks ? { webhooks: async () => webhooks() } : {}),
   })

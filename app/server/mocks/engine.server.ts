@@ -27,6 +27,7 @@ import { generateFromSchema } from '../specs/generate.server'
 import {
   type IncomingRequest,
   parseAndValidate,
+  pathParamsFit,
   planRequest,
   type RequestPlan,
 } from '../specs/request.server'
@@ -430,6 +431,7 @@ export class MockEngine {
   private window = { start: 0, count: 0 }
   private faultCounter = 0
   private readonly generatedBodies: Map<string, string>
+  private readonly exampleChecks = new WeakMap<MediaTypeContent, boolean>()
   private readonly plans: WeakMap<NormalizedOperation, OperationPlan>
   private readonly responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
   private readonly errorBases: Map<string, unknown>
@@ -452,6 +454,11 @@ export class MockEngine {
     this.rpcStyle = parts.rpcStyle
     this.state = new StateStore(spec, this.schemas)
   }
+
+  private readonly paramsFit = (
+    operation: NormalizedOperation,
+    pathParams: Record<string, string>,
+  ): boolean => pathParamsFit(this.plan(operation).request, pathParams)
 
   private plan(operation: NormalizedOperation): OperationPlan {
     return cached(this.plans, operation, () => planOperation(operation, this.schemas))
@@ -487,7 +494,7 @@ export class MockEngine {
   }
 
   private answer(request: IncomingRequest): MockResponse {
-    const match = this.router.match(request.method, request.pathname)
+    const match = this.router.match(request.method, request.pathname, this.paramsFit)
     if (match.kind === 'not-found')
       return problem(404, 'Not Found', `No operation of this API matches ${request.pathname}.`)
     if (match.kind === 'method-not-allowed') {
@@ -790,7 +797,9 @@ export class MockEngine {
     const plan = this.responsePlan(response)
     for (const [name, header] of plan.headers) {
       const lower = name.toLowerCase()
-      if (NEVER_GENERATED.has(lower)) continue
+      // CORS is the mock's own (cors.server.ts): a generated `Access-Control-Allow-Credentials`
+      // beside `Allow-Origin: *` is a combination browsers refuse.
+      if (NEVER_GENERATED.has(lower) || lower.startsWith('access-control-')) continue
       const value = generateFromSchema(header.schema, this.schemas, `${seed()}|header|${name}`)
       if (value === undefined || value === null) continue
       const text = wellFormedHeader(
@@ -830,7 +839,11 @@ export class MockEngine {
           `No example named "${prefer.example}". Examples: ${media.examples.map((entry) => entry.name).join(', ') || 'none'}.`,
         )
       body = named.value
-    } else if (media.examples.length > 0 && prefer.dynamic !== 'true')
+    } else if (
+      media.examples.length > 0 &&
+      prefer.dynamic !== 'true' &&
+      this.exampleFits(operation, status, type, media)
+    )
       body = onePage(operation, request, media.examples[0]!.value)
     else {
       // Generation is deterministic per seed, so the serialised body can be reused.
@@ -853,6 +866,34 @@ export class MockEngine {
     }
     headers['content-type'] = contentType
     return { status, headers, body: serialise(body, type), violations: [], delayMs: 0 }
+  }
+
+  /**
+   * Whether the first example of a response is valid against its schema (checked once). An
+   * example that contradicts its schema (Xero's `"TotalAmount": "3.00"` for a number) is not
+   * served: generated data takes its place, since a typed SDK would fail on it. `Prefer:
+   * example=<name>` still serves it as written.
+   */
+  private exampleFits(
+    operation: NormalizedOperation,
+    status: number,
+    type: string,
+    media: MediaTypeContent,
+  ): boolean {
+    let fits = this.exampleChecks.get(media)
+    if (fits === undefined) {
+      fits =
+        !media.schema ||
+        !/json/i.test(type) ||
+        this.schemas.check(
+          `${operation.id}:example:${status}:${type}`,
+          media.schema,
+          media.examples[0]!.value,
+          'response',
+        ).length === 0
+      this.exampleChecks.set(media, fits)
+    }
+    return fits
   }
 
   private fromState(

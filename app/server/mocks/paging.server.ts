@@ -65,6 +65,7 @@ export function onePage(
   if (operation.method !== 'GET' || !operation.capabilities.some((c) => c.kind === 'pagination'))
     return body
   let later = false
+  let limit = Infinity
   for (const [name, value] of request.query) {
     if (
       (CURSOR.test(name) && value !== '') ||
@@ -72,17 +73,20 @@ export function onePage(
       (PAGE.test(name) && Number(value) > 1)
     )
       later = true
+    // A page size asked for is honoured: an example of 5 answers `limit=2` with 2.
+    if (LIMIT.test(name) && /^\d+$/.test(value) && Number(value) > 0) limit = Number(value)
   }
-  if (Array.isArray(body)) return later ? [] : body
+  const items = (list: unknown[]) =>
+    later ? [] : list.length > limit ? list.slice(0, limit) : list
+  if (Array.isArray(body)) return items(body)
   if (!body || typeof body !== 'object') return body
   const page: Record<string, unknown> = { ...(body as Record<string, unknown>) }
   withoutNextPage(page)
-  if (later)
-    for (const [name, value] of Object.entries(page))
-      if (Array.isArray(value)) {
-        page[name] = []
-        break
-      }
+  for (const [name, value] of Object.entries(page))
+    if (Array.isArray(value)) {
+      page[name] = items(value)
+      break
+    }
   return page
 }
 

@@ -92,6 +92,11 @@ type StatePlan = {
     | { kind: 'other'; schema: JsonSchema; generated?: unknown }
   /** Whether the documented responses carry a Link header (pagination links are then set). */
   documentsLink: boolean
+  /**
+   * The resource travels in a batch envelope (Xero's `{"Contacts": [{…}]}`): requests carry
+   * one or more items in `property`, answers wrap them in it.
+   */
+  batch?: { property: string }
 }
 
 /** A field name ignoring case, `_` and `-`: `FriendlyName`, `friendly_name`, `friendlyName`. */
@@ -171,8 +176,10 @@ export class StateStore {
   }
 
   private buildPlan(operation: NormalizedOperation): StatePlan | null {
-    const role = this.role(operation)
-    if (!role) return null
+    const found = this.role(operation)
+    if (!found) return null
+    const batch = this.batchEnvelope(found)
+    const role = batch ? { ...found, schemaName: batch.item } : found
     const flags = this.flagsOf(this.spec.schemas[role.schemaName])
     const idField = this.keyField(role, flags)
     if (!idField) return null
@@ -191,10 +198,12 @@ export class StateStore {
     else if (schema) {
       const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
       const arrayProperty =
+        (batch && batch.property in properties ? batch.property : undefined) ??
         Object.entries(properties).find(
           ([, property]) =>
             (this.schemas.resolve(property) as { type?: unknown } | undefined)?.type === 'array',
-        )?.[0] ?? null
+        )?.[0] ??
+        null
       const example = media!.examples[0]?.value
       shape = {
         kind: 'envelope',
@@ -211,6 +220,7 @@ export class StateStore {
       const receipt =
         operation.method === 'DELETE' && documented.has('deleted') && !flags.declared.has('deleted')
       if (
+        !batch &&
         !listing &&
         documented.size > 0 &&
         (media!.schema as { $ref?: string }).$ref !== resourceRef &&
@@ -228,7 +238,38 @@ export class StateStore {
       documentsLink: operation.responses.some((response) =>
         Object.keys(response.headers).some((header) => header.toLowerCase() === 'link'),
       ),
+      ...(batch ? { batch: { property: batch.property } } : {}),
     }
+  }
+
+  /**
+   * A schema that only wraps a list of another (`Contacts: {Contacts: [Contact]}`, no id of
+   * its own): the resource is the listed schema, carried in batches.
+   */
+  private batchEnvelope(role: Role): { property: string; item: string } | null {
+    const { schemaName } = role
+    const schema = this.schemas.resolve(this.spec.schemas[schemaName]) as
+      { properties?: Record<string, JsonSchema> } | undefined
+    if (!schema?.properties || this.keyField(role, this.flagsOf(this.spec.schemas[schemaName])))
+      return null
+    const lists: { property: string; item: string }[] = []
+    for (const [property, entry] of Object.entries(schema.properties)) {
+      const resolved = this.schemas.resolve(entry) as
+        { type?: unknown; items?: unknown } | undefined
+      const ref = (resolved?.items as { $ref?: unknown } | undefined)?.$ref
+      if (resolved?.type !== 'array' || typeof ref !== 'string') continue
+      const item = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1]
+      if (
+        item &&
+        this.spec.schemas[item] &&
+        this.keyField({ ...role, schemaName: item }, this.flagsOf(this.spec.schemas[item]))
+      )
+        lists.push({ property, item })
+    }
+    return (
+      lists.find((entry) => looseName(entry.property) === looseName(schemaName)) ??
+      (lists.length === 1 ? lists[0]! : null)
+    )
   }
 
   /**
@@ -237,12 +278,15 @@ export class StateStore {
    * number), else `id`, else the first property ending in "id".
    */
   private keyField(role: Role, flags: AccessFlags): string | null {
+    // Of several item paths (Xero's /Contacts/{ContactNumber} and /Contacts/{ContactID}), the
+    // one named as an id.
     const param = cached(this.itemParams, role.collection, () => {
+      const params: string[] = []
       for (const operation of this.spec.operations) {
         const match = /^(.*)\/\{([^}]+)\}$/.exec(operation.path)
-        if (match && match[1] === role.collection) return match[2]!
+        if (match && match[1] === role.collection) params.push(match[2]!)
       }
-      return ''
+      return params.find((name) => /id$/i.test(name)) ?? params[0] ?? ''
     })
     if (param) {
       const names = [...flags.declared]
@@ -254,9 +298,22 @@ export class StateStore {
         .filter(Boolean)
       const last = words.length > 1 ? words.at(-1)! : undefined
       const byLastWord = last && names.find((name) => looseName(name) === looseName(last))
-      if (byLastWord) return byLastWord
+      // GitHub's {issue_number} finds an issue by `number`, which the server gives; Stripe's
+      // {promotion_code} finds a promotion code by `id`, its `code` being what the client chose.
+      if (byLastWord && !(names.includes('id') && this.createWrites(role, byLastWord)))
+        return byLastWord
     }
     return this.idField(flags)
+  }
+
+  /** Whether the collection's create request documents the field `name`. */
+  private createWrites(role: Role, name: string): boolean {
+    const create = this.spec.operations.find(
+      (operation) => operation.method === 'POST' && operation.path === role.collection,
+    )
+    return Object.values(create?.requestBody?.content ?? {}).some((media) =>
+      this.flagsOf(media.schema).declared.has(name),
+    )
   }
 
   /** `id`, else the first property ending in "id" (allOf members included). */
@@ -407,13 +464,20 @@ export class StateStore {
       for (const member of resolved.allOf as JsonSchema[])
         if (this.conform(value, member, depth + 1) === undefined) return undefined
     const type = resolved.type
+    // An empty form field unsets a nullable value (Stripe's `return_status=` reads back null).
+    const unsets =
+      value === '' &&
+      (Array.isArray(type) ? type.includes('null') : resolved.nullable === true) &&
+      !(Array.isArray(resolved.enum) && resolved.enum.includes(''))
     if (
       type !== undefined &&
       !(Array.isArray(type)
         ? type.length === 0 || type.some(fitsType, value)
         : fitsType.call(value, type))
     )
-      return undefined
+      return unsets ? null : undefined
+    if (Array.isArray(resolved.enum) && !resolved.enum.some((entry) => entry === value))
+      return unsets ? null : undefined
     if (isPlainObject(value) && resolved.properties) {
       const properties = resolved.properties as Record<string, JsonSchema>
       const fitted: Resource = {}
@@ -445,8 +509,13 @@ export class StateStore {
     const input = this.flagsOf(
       parsed.mediaType ? operation.requestBody?.content[parsed.mediaType]?.schema : undefined,
     )
+    return this.fieldsFrom(body as Resource, input, resource)
+  }
+
+  /** `clientFields` of one object sent (an entry of a batch envelope, or the whole body). */
+  private fieldsFrom(body: Resource, input: AccessFlags, resource: AccessFlags): Resource {
     const fields: Resource = {}
-    for (const [sent, value] of Object.entries(body as Resource)) {
+    for (const [sent, value] of Object.entries(body)) {
       if (input.writeOnly.has(sent)) continue
       const name = resource.declared.has(sent) ? sent : (this.fieldNamed(resource, sent) ?? sent)
       if (resource.readOnly.has(name)) continue
@@ -464,6 +533,177 @@ export class StateStore {
       }
     }
     return fields
+  }
+
+  /**
+   * The stored resource an item path names, and its key: by the key field, else by the field
+   * the path's own parameter names (Xero's /Contacts/{ContactNumber} beside {ContactID}).
+   */
+  private find(
+    plan: StatePlan,
+    items: Map<string, Resource>,
+    sent: string,
+  ): [string, Resource] | undefined {
+    const hit = items.get(sent)
+    if (hit) return [sent, hit]
+    const param = plan.itemParam
+    if (!param) return undefined
+    const field = plan.flags.declared.has(param) ? param : this.fieldNamed(plan.flags, param)
+    if (!field || field === plan.idField) return undefined
+    for (const [key, resource] of items)
+      if (String(resource[field]) === sent) return [key, resource]
+    return undefined
+  }
+
+  /** Stores a new resource of the collection `key` from the client's fields; returns it. */
+  private create(
+    plan: StatePlan,
+    key: string,
+    fields: Resource,
+    chosen: string | number | undefined,
+    pathParams: Record<string, string>,
+    maxItems: number,
+  ): Resource {
+    const { flags, idField, resourceSchema } = plan
+    const items = this.store(key)
+    const number = (this.created.get(key) ?? 0) + 1
+    this.created.set(key, number)
+    // The server-made fields come from one generated resource per collection (nested values
+    // are shared, never changed in place: updates replace top-level fields).
+    const generated = cached(this.templates, key, () =>
+      generateFromSchema(resourceSchema, this.schemas, `create:${key}`),
+    ) as Resource
+    const resource = this.storable(this.valid(plan, generated, fields), flags)
+    resource[idField] =
+      chosen !== undefined && !items.has(String(chosen))
+        ? chosen
+        : this.newId(plan, generated[idField], number, items, key)
+    // Found by another field (GitHub's issue `number`): its own `id` is new too.
+    if (idField !== 'id' && flags.declared.has('id') && !flags.writeOnly.has('id'))
+      resource.id = this.newId(plan, generated.id, number, items, key, 'id')
+    this.setParents(plan, resource, pathParams)
+    const stored = String(resource[idField])
+    items.set(stored, resource)
+    this.evictOldest(key, items, stored, maxItems)
+    return resource
+  }
+
+  /** Changes the fields sent (PUT replaces all but the server's own); returns the stored resource. */
+  private update(
+    plan: StatePlan,
+    items: Map<string, Resource>,
+    id: string,
+    existing: Resource,
+    fields: Resource,
+    replace: boolean,
+  ): Resource {
+    const { flags, idField } = plan
+    const kept = replace
+      ? Object.fromEntries([...flags.readOnly].map((name) => [name, existing[name]]))
+      : existing
+    // PUT replaces; POST and PATCH change the fields sent (nested objects field by field).
+    const updated = this.storable(
+      replace
+        ? { ...kept, ...fields, [idField]: existing[idField] }
+        : { ...this.valid(plan, kept, fields), [idField]: existing[idField] },
+      flags,
+    )
+    items.set(id, updated)
+    return updated
+  }
+
+  /**
+   * A resource carried in batch envelopes (Xero's): a PUT or POST on the collection takes
+   * one item or an envelope of several and creates each (a POST with the id of a stored one
+   * updates it, as Xero's "update or create" does); an item's GET, POST/PUT and DELETE answer
+   * an envelope of that one item.
+   */
+  private handleBatch(
+    plan: StatePlan,
+    operation: NormalizedOperation,
+    collection: { key: string; items: Map<string, Resource> },
+    pathParams: Record<string, string>,
+    parsed: ParsedRequest,
+    request: IncomingRequest,
+    maxItems: number,
+  ): StateResult | null {
+    const { role, flags, idField, itemParam } = plan
+    const property = plan.batch!.property
+    const { key, items } = collection
+    const body = parsed.body
+    const entries: Resource[] =
+      isPlainObject(body) && Array.isArray(body[property])
+        ? (body[property] as unknown[]).filter(isPlainObject)
+        : isPlainObject(body) && !Buffer.isBuffer(body)
+          ? [body]
+          : []
+    const wrap = (resources: Resource[]) => {
+      const envelope = this.shape(plan, resources, 'list')
+      return isPlainObject(envelope) ? envelope : { [property]: resources }
+    }
+    if (!role.item && operation.method === 'GET')
+      return this.list(plan, operation, [...items.values()], parsed, request)
+    if (!role.item && (operation.method === 'PUT' || operation.method === 'POST')) {
+      if (entries.length === 0) return null
+      const done = entries.map((entry) => {
+        const fields = this.fieldsFrom(entry, flags, flags)
+        const sentId = entry[idField]
+        const existing =
+          (typeof sentId === 'string' || typeof sentId === 'number') && operation.method === 'POST'
+            ? items.get(String(sentId))
+            : undefined
+        if (existing) return this.update(plan, items, String(sentId), existing, fields, false)
+        const chosen =
+          (typeof sentId === 'string' && sentId !== '') || typeof sentId === 'number'
+            ? sentId
+            : undefined
+        return this.create(plan, key, fields, chosen, pathParams, maxItems)
+      })
+      return { kind: 'ok', body: wrap(done) }
+    }
+    const sent = role.item && itemParam ? pathParams[itemParam] : undefined
+    if (!sent) return null
+    const [id, existing] = this.find(plan, items, sent) ?? [sent, undefined]
+    if (!existing)
+      return {
+        kind: 'not-found',
+        detail: `No ${role.schemaName} with ${idField} "${id}" in this mock (create one with ${operation.method === 'GET' ? 'PUT or POST' : 'PUT'} ${role.collection}).`,
+      }
+    switch (operation.method) {
+      case 'GET':
+        return { kind: 'ok', body: wrap([existing]) }
+      case 'PUT':
+      case 'PATCH':
+      case 'POST': {
+        const fields = entries[0] ? this.fieldsFrom(entries[0], flags, flags) : {}
+        delete fields[idField]
+        return {
+          kind: 'ok',
+          body: wrap([this.update(plan, items, id, existing, fields, operation.method === 'PUT')]),
+        }
+      }
+      case 'DELETE':
+        items.delete(id)
+        return { kind: 'ok', body: wrap([existing]) }
+    }
+    return null
+  }
+
+  /** The id field's value in a create request whose body documents that field. */
+  private chosenId(
+    operation: NormalizedOperation,
+    parsed: ParsedRequest,
+    idField: string,
+  ): string | number | undefined {
+    const body = parsed.body
+    if (!isPlainObject(body)) return undefined
+    const value = body[idField]
+    if (!((typeof value === 'string' && value !== '') || typeof value === 'number'))
+      return undefined
+    const input = this.flagsOf(
+      parsed.mediaType ? operation.requestBody?.content[parsed.mediaType]?.schema : undefined,
+    )
+    return input.declared.has(idField) && !input.readOnly.has(idField) ? value : undefined
   }
 
   /**
@@ -557,39 +797,39 @@ export class StateStore {
   ): StateResult | null {
     const plan = this.plan(operation)
     if (!plan) return null
-    const { role, flags, idField, itemParam, resourceSchema } = plan
+    const { role, flags, idField, itemParam } = plan
     const key = role.collection.includes('{')
       ? this.collectionKey(role.collection, pathParams)
       : role.collection
     const items = this.store(key)
     const id = role.item && itemParam ? pathParams[itemParam] : undefined
 
-    if (!role.item && operation.method === 'POST') {
-      const number = (this.created.get(key) ?? 0) + 1
-      this.created.set(key, number)
-      // The server-made fields come from one generated resource per collection (nested values
-      // are shared, never changed in place: updates replace top-level fields).
-      const generated = cached(this.templates, key, () =>
-        generateFromSchema(resourceSchema, this.schemas, `create:${key}`),
-      ) as Resource
-      const resource = this.storable(
-        this.valid(plan, generated, this.clientFields(operation, parsed, flags)),
-        flags,
+    if (plan.batch)
+      return this.handleBatch(
+        plan,
+        operation,
+        { key, items },
+        pathParams,
+        parsed,
+        request,
+        maxItems,
       )
-      resource[idField] = this.newId(plan, generated[idField], number, items, key)
-      // Found by another field (GitHub's issue `number`): its own `id` is new too.
-      if (idField !== 'id' && flags.declared.has('id') && !flags.writeOnly.has('id'))
-        resource.id = this.newId(plan, generated.id, number, items, key, 'id')
-      this.setParents(plan, resource, pathParams)
-      const stored = String(resource[idField])
-      items.set(stored, resource)
-      this.evictOldest(key, items, stored, maxItems)
+    if (!role.item && operation.method === 'POST') {
+      const resource = this.create(
+        plan,
+        key,
+        this.clientFields(operation, parsed, flags),
+        // An id the client chose, where the request documents one (Stripe's coupons and plans).
+        this.chosenId(operation, parsed, idField),
+        pathParams,
+        maxItems,
+      )
       return { kind: 'ok', body: this.shape(plan, resource, 'item') }
     }
     if (!role.item && operation.method === 'GET')
       return this.list(plan, operation, [...items.values()], parsed, request)
     if (!id) return null
-    const existing = items.get(id)
+    const [storedKey, existing] = this.find(plan, items, id) ?? [id, undefined]
     if (!existing)
       return {
         kind: 'not-found',
@@ -602,22 +842,18 @@ export class StateStore {
       case 'PATCH':
       case 'POST': {
         const fields = this.clientFields(operation, parsed, flags)
-        const kept =
-          operation.method === 'PUT'
-            ? Object.fromEntries([...flags.readOnly].map((name) => [name, existing[name]]))
-            : existing
-        // PUT replaces; POST and PATCH change the fields sent (nested objects field by field).
-        const updated = this.storable(
-          operation.method === 'PUT'
-            ? { ...kept, ...fields, [idField]: existing[idField] }
-            : { ...this.valid(plan, kept, fields), [idField]: existing[idField] },
-          flags,
+        const updated = this.update(
+          plan,
+          items,
+          storedKey,
+          existing,
+          fields,
+          operation.method === 'PUT',
         )
-        items.set(id, updated)
         return { kind: 'ok', body: this.shape(plan, updated, 'item') }
       }
       case 'DELETE': {
-        items.delete(id)
+        items.delete(storedKey)
         let body = this.shape(plan, existing, 'item')
         // A deletion's own answer (`{id, object, deleted}`, as Stripe's and OpenAI's) says it
         // deleted, whatever was generated for a plain boolean.
@@ -651,7 +887,14 @@ export class StateStore {
     if (!schema || !this.constrains(schema, readable) || this.idFits(plan, schema, readable, field))
       return readable
     for (let attempt = 0; attempt < 20; attempt++) {
-      const value = generateFromSchema(schema, this.schemas, `id:${key}:${number}:${attempt}`)
+      // Not the documented example: every id must differ (Xero's are all 00000000-…).
+      const value = generateFromSchema(
+        schema,
+        this.schemas,
+        `id:${key}:${number}:${attempt}`,
+        'response',
+        { examples: false },
+      )
       if (
         (typeof value === 'string' || typeof value === 'number') &&
         !items.has(String(value)) &&

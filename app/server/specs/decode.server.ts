@@ -156,6 +156,9 @@ export function coerceToSchema(
   if (!resolved || depth > MAX_COERCE_DEPTH) return value
   const types = typesOf(schemas, resolved)
   if (typeof value === 'string') {
+    // An empty field unsets a nullable value its string cannot be (Stripe's `return_status=`
+    // for an enum without "").
+    if (value === '' && types.has('null') && !emptyStringFits(resolved)) return null
     if (types.has('array') && !types.has('string') && value !== '') {
       const items = branchFor(schemas, resolved, 'array').items as JsonSchema | undefined
       return [coerceToSchema(value, items, schemas, depth + 1)]
@@ -188,6 +191,11 @@ export function coerceToSchema(
     return out
   }
   return value
+}
+
+function emptyStringFits(schema: Record<string, unknown>): boolean {
+  if (Array.isArray(schema.enum)) return schema.enum.includes('')
+  return !(typeof schema.minLength === 'number' && schema.minLength > 0)
 }
 
 function isFile(value: unknown): value is FormFile {

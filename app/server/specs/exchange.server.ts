@@ -10,6 +10,7 @@ import { documentedContent, documentedResponse, splitType } from '~/shared/opera
 import {
   type IncomingRequest,
   parseAndValidate,
+  pathParamsFit,
   planRequest,
   prepareRequest,
   type RequestPlan,
@@ -69,13 +70,18 @@ export class ExchangeChecker {
     return plan
   }
 
+  private readonly paramsFit = (
+    operation: NormalizedOperation,
+    pathParams: Record<string, string>,
+  ): boolean => pathParamsFit(this.plan(operation), pathParams)
+
   /** Which operation a method and path are, without judging anything. */
   match(method: string, pathname: string) {
-    return this.router.match(method, pathname)
+    return this.router.match(method, pathname, this.paramsFit)
   }
 
   async check(exchange: RecordedExchange): Promise<ExchangeCheck> {
-    const match = this.router.match(exchange.method, exchange.pathname)
+    const match = this.router.match(exchange.method, exchange.pathname, this.paramsFit)
     if (match.kind === 'not-found')
       return {
         matched: false,

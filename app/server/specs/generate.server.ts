@@ -34,6 +34,8 @@ type Context = {
   depth: number
   /** Optional properties generated per object (required ones always are). */
   maxOptional: number
+  /** Documented examples first (the default); false for values that must differ (ids). */
+  examples?: boolean
 }
 
 const WORDS = [
@@ -397,7 +399,7 @@ export function generateValue(input: JsonSchema | undefined, context: Context): 
     const resolved = context.schemas.resolve(schema)
     return generateValue(resolved, { ...context, stack: [...context.stack, name] })
   }
-  const documented = example(schema)
+  const documented = context.examples === false ? { found: false } : example(schema)
   if (documented.found) return documented.value
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
     const values = schema.enum.filter((value) => value !== null)
@@ -459,7 +461,10 @@ export function generateFromSchema(
   schemas: SpecSchemas,
   seed: string,
   direction: Direction = 'response',
-  { maxOptional = MAX_OPTIONAL_PROPERTIES }: { maxOptional?: number } = {},
+  {
+    maxOptional = MAX_OPTIONAL_PROPERTIES,
+    examples = true,
+  }: { maxOptional?: number; examples?: boolean } = {},
 ): unknown {
   return generateValue(schema, {
     random: seededRandom(seed),
@@ -468,5 +473,6 @@ export function generateFromSchema(
     stack: [],
     depth: 0,
     maxOptional,
+    examples,
   })
 }

@@ -130,6 +130,16 @@ function planParameter(
   return plan
 }
 
+/** Whether the path parameter values are valid for the operation (routing between look-alike templates). */
+export function pathParamsFit(plan: RequestPlan, pathParams: Record<string, string>): boolean {
+  for (const parameter of plan.parameters) {
+    if (parameter.param.in !== 'path') continue
+    const value = simpleValue(parameter, pathParams[parameter.param.name])
+    if (value !== undefined && !parameter.validate()(value)) return false
+  }
+  return true
+}
+
 /** Built once per operation (the engine keeps it): types, validators and locations of its inputs. */
 export function planRequest(operation: NormalizedOperation, schemas: SpecSchemas): RequestPlan {
   return {

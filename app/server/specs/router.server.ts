@@ -3,12 +3,25 @@
  * method. Templates form a tree of path segments, so a request walks its own
  * segments instead of trying every template. Literal segments win over
  * templated ones (`/pets/mine` before `/pets/{id}`); a templated segment with
- * more literal text wins over a bare one (`{id}.json` before `{id}`).
+ * more literal text wins over a bare one (`{id}.json` before `{id}`). Templates that differ
+ * only in their parameters' names (Xero's `/Journals/{JournalID}` and `/Journals/{JournalNumber}`)
+ * are told apart by the values: the first whose parameters fit their schemas (`fits`) wins.
  */
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 
 /** The operations of one path template, with its parameter names in path order. */
-type Route = { paramNames: string[]; operations: Map<string, NormalizedOperation> }
+type Route = {
+  paramNames: string[]
+  operations: Map<string, NormalizedOperation>
+  /** Another template has the same shape: parameter values decide between them. */
+  ambiguous: boolean
+}
+
+/** Whether path parameter values fit the operation's parameter schemas. */
+export type ParamsFit = (
+  operation: NormalizedOperation,
+  pathParams: Record<string, string>,
+) => boolean
 
 type SegmentNode = {
   literals: Map<string, SegmentNode>
@@ -69,14 +82,19 @@ export class Router {
 
   constructor(spec: NormalizedSpec) {
     const routes = new Map<string, Route>()
+    const shapes = new Map<string, Route[]>()
     for (const operation of spec.operations) {
       let route = routes.get(operation.path)
       if (!route) {
         route = this.add(operation.path)
         routes.set(operation.path, route)
+        const shape = operation.path.replace(/\{[^}]+\}/g, '{}')
+        shapes.set(shape, [...(shapes.get(shape) ?? []), route])
       }
       route.operations.set(operation.method, operation)
     }
+    for (const same of shapes.values())
+      if (same.length > 1) for (const route of same) route.ambiguous = true
     const bases = new Set(spec.servers.map((server) => server.basePath).filter(Boolean))
     this.basePaths = [...bases].sort((a, b) => b.length - a.length)
   }
@@ -103,7 +121,7 @@ export class Router {
       }
       node = edge.node
     }
-    const route: Route = { paramNames, operations: new Map() }
+    const route: Route = { paramNames, operations: new Map(), ambiguous: false }
     node.routes.push(route)
     return route
   }
@@ -146,10 +164,12 @@ export class Router {
     return false
   }
 
-  match(method: string, pathname: string): RouteMatch {
+  match(method: string, pathname: string, fits?: ParamsFit): RouteMatch {
     const upper = method.toUpperCase()
     let allow: Set<string> | null = null
     let matched: RouteMatch | null = null
+    /** The first match whose parameters do not fit: taken when no other does. */
+    let unfit: RouteMatch | null = null
     const visit = (route: Route, values: string[]) => {
       const operation =
         route.operations.get(upper) ?? (upper === 'HEAD' ? route.operations.get('GET') : undefined)
@@ -161,12 +181,17 @@ export class Router {
       const pathParams: Record<string, string> = {}
       for (let index = 0; index < route.paramNames.length; index++)
         pathParams[route.paramNames[index]!] = decodeSegment(values[index]!)
+      if (route.ambiguous && fits && !fits(operation, pathParams)) {
+        unfit ??= { kind: 'operation', operation, pathParams }
+        return false
+      }
       matched = { kind: 'operation', operation, pathParams }
       return true
     }
     for (const candidate of this.candidates(pathname)) {
       if (this.walk(this.root, splitPath(candidate), 0, [], visit)) return matched!
     }
+    if (unfit) return unfit
     return allow ? { kind: 'method-not-allowed', allow: [...allow] } : { kind: 'not-found' }
   }
 }

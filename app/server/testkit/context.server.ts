@@ -9,8 +9,16 @@
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 import type { EnvironmentKind, ResolvedOptions } from '~/shared/environment-schemas'
 import type { SpecSchemas } from '../specs/schemas.server'
-import { isIdentifierParam, toProbe, validInputs, type Inputs, variableFor } from './inputs.server'
-import { type Exchange, NeedsConfiguration, type Probe } from './model.server'
+import {
+  collectionCreate,
+  isIdentifierParam,
+  looseName,
+  toProbe,
+  validInputs,
+  type Inputs,
+  variableFor,
+} from './inputs.server'
+import type { Exchange, Probe } from './model.server'
 import { send, type Target } from './probe.server'
 
 export type ValidRequest = {
@@ -43,9 +51,13 @@ export type RunContextInit = {
   webhooks?: () => Promise<ReceivedWebhook[]>
   /** A mock without exact credentials accepts any well-formed one: wrong credentials cannot be judged. */
   mockAcceptsAnyCredential?: boolean
+  /** A mock that keeps what is created (its Stateful setting, on by default). */
+  mockStateful?: boolean
 }
 
-const ID_KEYS = ['id', 'uuid', 'key', 'slug', 'name', 'code', 'number']
+const ID_KEYS = ['id', 'uuid', 'sid', 'guid', 'key', 'slug', 'name', 'code', 'number']
+
+const loose = looseName
 
 /** The id of a created resource: a field named like the path parameter, `id`, a `…Id` field, or the Location header. */
 export function extractId(exchange: Exchange, paramName: string): string | undefined {
@@ -54,17 +66,21 @@ export function extractId(exchange: Exchange, paramName: string): string | undef
   const look = (object: unknown) => {
     if (!object || typeof object !== 'object' || Array.isArray(object)) return
     const record = object as Record<string, unknown>
-    const lower = paramName.toLowerCase()
-    for (const key of Object.keys(record))
-      if (key.toLowerCase() === lower) candidates.push(record[key])
+    const wanted = loose(paramName)
+    for (const key of Object.keys(record)) if (loose(key) === wanted) candidates.push(record[key])
     for (const key of ID_KEYS) if (key in record) candidates.push(record[key])
+    // Another id field last (`account_sid` names the owner, not the resource).
     for (const [key, value] of Object.entries(record))
-      if (/(^|_|[a-z])(id|Id|ID)$/.test(key)) candidates.push(value)
+      if (/(^|_)(id|sid)$|[a-z0-9](Id|ID|Sid|SID)$/.test(key)) candidates.push(value)
   }
   look(body)
   if (body && typeof body === 'object' && !Array.isArray(body))
     for (const wrapper of ['data', 'result', 'item', 'resource'])
       look((body as Record<string, unknown>)[wrapper])
+  // A batch envelope (Xero answers a create with `{"Contacts": [{"ContactID": …}]}`): its first.
+  if (body && typeof body === 'object' && !Array.isArray(body))
+    for (const value of Object.values(body as Record<string, unknown>))
+      if (Array.isArray(value) && value.length > 0) look(value[0])
   const found = candidates.find(
     (value) => (typeof value === 'string' && value !== '') || typeof value === 'number',
   )
@@ -85,7 +101,7 @@ export class RunContext {
   /** Exchanges that changed state (for the webhook wait). */
   writes = 0
   private readonly shared = new Map<string, Promise<Exchange>>()
-  private readonly fixtures = new Map<string, Promise<string | undefined>>()
+  private readonly fixtures = new Map<string, Promise<Exchange | undefined>>()
   private readonly valid = new Map<string, Promise<ValidRequest>>()
 
   constructor(readonly init: RunContextInit) {
@@ -146,12 +162,19 @@ export class RunContext {
    */
   validRequest(
     operation: NormalizedOperation,
-    { dedicated = '' }: { dedicated?: string } = {},
+    {
+      dedicated = '',
+      parents = {},
+    }: {
+      dedicated?: string
+      /** Path identifiers already chosen (a child fixture is created under its parent's). */
+      parents?: Record<string, string>
+    } = {},
   ): Promise<ValidRequest> {
-    const key = `${operation.id}|${dedicated}`
+    const key = `${operation.id}|${dedicated}|${JSON.stringify(parents)}`
     let pending = this.valid.get(key)
     if (!pending) {
-      pending = this.buildValidRequest(operation, dedicated)
+      pending = this.buildValidRequest(operation, dedicated, parents)
       this.valid.set(key, pending)
     }
     return pending
@@ -164,11 +187,16 @@ export class RunContext {
   private async buildValidRequest(
     operation: NormalizedOperation,
     dedicated: string,
+    parents: Record<string, string> = {},
   ): Promise<ValidRequest> {
     const pathValues: Record<string, string> = {}
     let knownIds = true
     for (const param of operation.parameters) {
       if (param.in !== 'path' || !isIdentifierParam(this.schemas, param)) continue
+      if (parents[param.name] !== undefined) {
+        pathValues[param.name] = parents[param.name]!
+        continue
+      }
       const variable = variableFor(param)
       if (this.target.variables[variable] !== undefined) {
         pathValues[param.name] = `{{${variable}}}`
@@ -184,12 +212,17 @@ export class RunContext {
       if (created !== undefined) pathValues[param.name] = created
       else knownIds = false
     }
-    const inputs = validInputs(operation, this.spec, this.schemas, { pathValues })
+    // A request of its own is generated afresh: fields the client chooses and the API keeps
+    // unique (Stripe's coupon `id`, a username) differ from the shared request's.
+    const inputs = validInputs(operation, this.spec, this.schemas, {
+      pathValues,
+      ...(dedicated ? { seed: `${operation.id}|${dedicated}` } : {}),
+    })
     return { inputs, probe: toProbe(operation, inputs, 'valid'), knownIds }
   }
 
   /** A resource of the collection before `{param}` in `path`, created through the API; its id. */
-  private fixtureId(
+  private async fixtureId(
     path: string,
     param: string,
     parents: Record<string, string>,
@@ -197,30 +230,31 @@ export class RunContext {
   ): Promise<string | undefined> {
     const marker = `/{${param}}`
     const at = path.indexOf(marker)
-    if (at < 0) return Promise.resolve(undefined)
+    if (at < 0) return undefined
     const collection = path.slice(0, at)
-    const create = this.init.spec.operations.find(
-      (operation) => operation.method === 'POST' && operation.path === collection,
-    )
-    if (!create) return Promise.resolve(undefined)
+    const create = collectionCreate(this.init.spec.operations, collection)
+    if (!create) return undefined
     const key = `${collection}|${JSON.stringify(parents)}|${dedicatedTo}`
     let pending = this.fixtures.get(key)
     if (!pending) {
       pending = (async () => {
         try {
-          const request = await this.validRequest(create)
+          // Under the same parents as the request it serves: a child of another parent is not
+          // found under this one (Twilio's /Services/{ServiceSid}/AlphaSenders/{Sid}).
+          const request = await this.validRequest(create, { parents, dedicated: `fixture|${key}` })
           const exchange = await this.send(request.probe, { label: `fixture for ${param}` })
           const status = exchange.response?.status ?? 0
-          if (status < 200 || status >= 300) return undefined
-          return extractId(exchange, param)
-        } catch (error) {
-          if (error instanceof NeedsConfiguration) return undefined
-          return undefined
+          return status >= 200 && status < 300 ? exchange : undefined
+        } catch {
+          return undefined // NeedsConfiguration and the like: no fixture
         }
       })()
       this.fixtures.set(key, pending)
     }
-    return pending
+    // One resource serves every path naming it, each by its own parameter (Xero's contacts are
+    // /Contacts/{ContactNumber} and /Contacts/{ContactID}/History).
+    const exchange = await pending
+    return exchange && extractId(exchange, param)
   }
 
   private readonly memos = new Map<string, Promise<unknown>>()

@@ -7,6 +7,7 @@
 import type {
   JsonSchema,
   MediaTypeContent,
+  MediaEncoding,
   NormalizedOperation,
   NormalizedParameter,
   NormalizedSpec,
@@ -23,7 +24,13 @@ export type Inputs = {
   query: [string, string][]
   headers: Record<string, string>
   cookies: [string, string][]
-  body?: { mediaType: string; value: unknown; schema?: JsonSchema }
+  body?: {
+    mediaType: string
+    value: unknown
+    schema?: JsonSchema
+    /** The media type's encoding object (form and multipart bodies). */
+    encoding?: Record<string, MediaEncoding>
+  }
 }
 
 const JSON_TYPE = /^application\/(.+\+)?json$/i
@@ -189,7 +196,12 @@ export function validInputs(
     const value = bodyValue(operation, mediaType, media, schemas, seed, { examples })
     if (value === undefined)
       throw new NotApplicable(`No valid ${mediaType} body could be built from the schema.`)
-    inputs.body = { mediaType, value, schema: media.schema }
+    inputs.body = {
+      mediaType,
+      value,
+      schema: media.schema,
+      ...(media.encoding ? { encoding: media.encoding } : {}),
+    }
   }
   return inputs
 }
@@ -235,29 +247,89 @@ export function serialiseParameter(param: NormalizedParameter, value: unknown): 
 }
 
 /** Form bodies the way Stripe, Rails and PHP clients send them: `a[b]=c`, `list[0]=x`. */
-export function formEncode(value: unknown): string {
-  const pairs: [string, string][] = []
-  const walk = (prefix: string, item: unknown) => {
-    if (Array.isArray(item)) item.forEach((entry, index) => walk(`${prefix}[${index}]`, entry))
-    else if (item && typeof item === 'object')
-      for (const [key, entry] of Object.entries(item as Record<string, unknown>))
-        walk(prefix ? `${prefix}[${key}]` : key, entry)
-    else if (item !== undefined) pairs.push([prefix, item === null ? '' : String(item)])
+/** `a[b][0]=…` pairs of a value under `prefix`, as Stripe, Rails and PHP read them (deepObject). */
+function bracketPairs(prefix: string, item: unknown, pairs: [string, string][]) {
+  if (Array.isArray(item))
+    item.forEach((entry, index) => bracketPairs(`${prefix}[${index}]`, entry, pairs))
+  else if (item && typeof item === 'object')
+    for (const [key, entry] of Object.entries(item as Record<string, unknown>))
+      bracketPairs(prefix ? `${prefix}[${key}]` : key, entry, pairs)
+  else if (item !== undefined) pairs.push([prefix, item === null ? '' : String(item)])
+}
+
+const DELIMITERS: Record<string, string> = { spaceDelimited: ' ', pipeDelimited: '|' }
+
+/**
+ * The name/value pairs of a form or multipart body, each property per its encoding object:
+ * `deepObject` brackets (`metadata[k]=v`, `expand[0]=x`); arrays in style `form` repeat the
+ * name when exploded (OpenAPI's default, as Twilio reads `Capabilities=a&Capabilities=b`) or
+ * join with commas; space/pipe-delimited join. An object with no encoding is bracketed, as
+ * form-reading servers expect.
+ */
+function formPairs(
+  value: unknown,
+  encoding: Record<string, MediaEncoding> = {},
+): [string, string | { json: unknown }][] {
+  const pairs: [string, string | { json: unknown }][] = []
+  const fields =
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : { value }
+  for (const [name, item] of Object.entries(fields)) {
+    if (item === undefined) continue
+    const rule = encoding[name]
+    const style = rule?.style ?? 'form'
+    const explode = rule?.explode ?? style === 'form'
+    if (
+      Array.isArray(item) &&
+      style !== 'deepObject' &&
+      item.every((entry) => typeof entry !== 'object' || entry === null)
+    ) {
+      const texts = item.map((entry) => (entry === null ? '' : String(entry)))
+      if (style === 'form' && explode) for (const text of texts) pairs.push([name, text])
+      else pairs.push([name, texts.join(DELIMITERS[style] ?? ',')])
+    } else if (item !== null && typeof item === 'object') {
+      if (rule?.contentType && /json/i.test(rule.contentType)) pairs.push([name, { json: item }])
+      else {
+        const nested: [string, string][] = []
+        bracketPairs(name, item, nested)
+        pairs.push(...nested)
+      }
+    } else pairs.push([name, item === null ? '' : String(item)])
   }
-  walk('', value)
-  return new URLSearchParams(pairs).toString()
+  return pairs
+}
+
+export function formEncode(value: unknown, encoding?: Record<string, MediaEncoding>): string {
+  return new URLSearchParams(
+    formPairs(value, encoding).map(([name, text]) => [
+      name,
+      typeof text === 'string' ? text : JSON.stringify(text.json),
+    ]),
+  ).toString()
 }
 
 const BOUNDARY = '----IntegrationCopilotBoundary7MA4YWxkTrZu0gW'
 
-function multipartEncode(value: unknown): string {
+/**
+ * Multipart parts: a property with an encoding style is split as a form would be (Stripe's
+ * `file_link_data[create]`); another object is one JSON part, OpenAPI's default.
+ */
+function multipartEncode(value: unknown, encoding: Record<string, MediaEncoding> = {}): string {
   const parts: string[] = []
   const fields = value && typeof value === 'object' && !Array.isArray(value) ? value : { value }
-  for (const [name, item] of Object.entries(fields as Record<string, unknown>)) {
-    const text = typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)
+  const part = (name: string, text: string, type?: string) =>
     parts.push(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '')}"\r\n\r\n${text}\r\n`,
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '')}"\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n${text}\r\n`,
     )
+  for (const [name, item] of Object.entries(fields as Record<string, unknown>)) {
+    if (item === undefined) continue
+    if (item !== null && typeof item === 'object' && encoding[name]?.style)
+      for (const [key, text] of formPairs({ [name]: item }, encoding))
+        part(key, typeof text === 'string' ? text : JSON.stringify(text.json))
+    else if (item !== null && typeof item === 'object')
+      part(name, JSON.stringify(item), 'application/json')
+    else part(name, String(item))
   }
   return `${parts.join('')}--${BOUNDARY}--\r\n`
 }
@@ -266,14 +338,15 @@ function multipartEncode(value: unknown): string {
 export function encodeBody(
   mediaType: string,
   value: unknown,
+  encoding?: Record<string, MediaEncoding>,
 ): { contentType: string; text: string } {
   const type = mediaType.split(';')[0]!.trim()
   if (JSON_TYPE.test(type)) return { contentType: mediaType, text: JSON.stringify(value) }
-  if (FORM_TYPE.test(type)) return { contentType: mediaType, text: formEncode(value) }
+  if (FORM_TYPE.test(type)) return { contentType: mediaType, text: formEncode(value, encoding) }
   if (MULTIPART_TYPE.test(type))
     return {
       contentType: `multipart/form-data; boundary=${BOUNDARY}`,
-      text: multipartEncode(value),
+      text: multipartEncode(value, encoding),
     }
   return {
     contentType: /\*/.test(type) ? 'application/octet-stream' : mediaType,
@@ -309,7 +382,9 @@ export function toProbe(
     pathParams: inputs.pathParams,
     query: inputs.query,
     headers,
-    ...(inputs.body ? { body: encodeBody(inputs.body.mediaType, inputs.body.value) } : {}),
+    ...(inputs.body
+      ? { body: encodeBody(inputs.body.mediaType, inputs.body.value, inputs.body.encoding) }
+      : {}),
     auth,
     operationId: operation.id,
     ...overrides,
@@ -475,4 +550,36 @@ export function enumQueryMutation(
     if (schema && Array.isArray(schema.enum)) return { param, value: 'not-a-documented-value' }
   }
   return null
+}
+
+const CREATE_WORDS = /(^|[^a-z])(create|add|new|insert)/i
+const NOT_CREATE_WORDS = /delete|remove|cancel|archive|void/i
+
+/**
+ * The operation that creates in a collection: its POST, or its PUT where the API creates with
+ * PUT (Xero's `PUT /Contacts`); an operation named as a creation wins, one named as a
+ * deletion never counts (Xero's `deleteBatchPayment` is a POST on /BatchPayments).
+ */
+export function collectionCreate(
+  operations: readonly NormalizedOperation[],
+  collection: string,
+): NormalizedOperation | undefined {
+  const candidates = operations.filter(
+    (operation) =>
+      (operation.method === 'POST' || operation.method === 'PUT') &&
+      operation.path === collection &&
+      !NOT_CREATE_WORDS.test(`${operation.operationId ?? ''} ${operation.summary ?? ''}`),
+  )
+  const named = (operation: NormalizedOperation) =>
+    CREATE_WORDS.test(operation.operationId ?? '') || /^create\b/i.test(operation.summary ?? '')
+  return (
+    candidates.find(named) ??
+    candidates.find((operation) => operation.method === 'POST') ??
+    candidates[0]
+  )
+}
+
+/** `BrandVettingSid`, `brand_vetting_sid` and `brand-vetting-sid` are one name. */
+export function looseName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '')
 }

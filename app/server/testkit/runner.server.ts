@@ -45,6 +45,15 @@ const DETAILS_BACKLOG = 2_000
 
 export { runTopic } from './live.server'
 
+/** Whether a mock keeps what is created: its Stateful setting, on unless turned off. */
+export function mockKeepsState(storedConfig: string): boolean {
+  try {
+    return (JSON.parse(storedConfig || '{}') as { stateful?: unknown }).stateful !== false
+  } catch {
+    return true
+  }
+}
+
 /**
  * The credential a run uses against a mock when its environment sets none:
  * the exact credential the mock was told to accept (its settings, sealed), or
@@ -311,6 +320,7 @@ export async function executeRun(
   let baseUrl: string
   let allowPrivate = environment.allowPrivateNetwork
   let mockAuth: { auth: EnvironmentAuth | null; acceptsAny: boolean } | null = null
+  let mockStateful = false
   if (environment.kind === 'mock') {
     const mock = environment.mockId
       ? await db.mock.findUnique({ where: { id: environment.mockId } })
@@ -325,6 +335,7 @@ export async function executeRun(
     baseUrl = `http://127.0.0.1:${mock.port}${spec.servers[0]?.basePath ?? ''}`
     allowPrivate = true
     mockAuth = mockCredentials(spec, mock.config)
+    mockStateful = mockKeepsState(mock.config)
   } else if (!environment.baseUrl)
     return finish(runId, 'errored', counts, 'The environment has no base URL.')
   else baseUrl = withBasePath(environment.baseUrl, spec)
@@ -434,6 +445,7 @@ export async function executeRun(
         },
         webhookReceiver: environment.kind !== 'mock',
         mockAcceptsAnyCredential: Boolean(mockAuth?.acceptsAny) && !readAuth(environment.auth),
+        mockStateful,
       },
       {
         signal: controller.signal,

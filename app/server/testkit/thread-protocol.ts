@@ -22,6 +22,8 @@ export type ThreadInput = {
   }
   webhookReceiver: boolean
   mockAcceptsAnyCredential: boolean
+  /** The mock keeps what is created (its Stateful setting); false on Sandbox/UAT. */
+  mockStateful?: boolean
 }
 
 export type ToThread =

@@ -54,6 +54,7 @@ export function runThread(port: MessagePort, input: ThreadInput) {
     options: input.options,
     webhookReceiver: input.webhookReceiver,
     mockAcceptsAnyCredential: input.mockAcceptsAnyCredential,
+    mockStateful: input.mockStateful,
     webhooks: () =>
       new Promise((resolve) => {
         const id = ++nextRequest

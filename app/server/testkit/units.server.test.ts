@@ -5,10 +5,24 @@ import { extractId } from './context.server'
 import { curlCommand, junitXml } from './exports.server'
 import { leakAssertion, mediaTypeMatches } from './judge.server'
 import type { Exchange } from './model.server'
-import { evaluateLinkExpression, writtenVersusRead } from './templates/outcomes.server'
+import { collectionCreate, formEncode } from './inputs.server'
+import {
+  batchEntries,
+  evaluateLinkExpression,
+  writtenVersusRead,
+} from './templates/outcomes.server'
+import { mayRouteTo } from './templates/rejections.server'
 import { SpecSchemas } from '../specs/schemas.server'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
-import { hasMore, listOf, nextLink } from './templates/traffic.server'
+import type { NormalizedOperation } from '~/shared/normalized-spec'
+import {
+  hasMore,
+  itemHasId,
+  itemId,
+  itemIdentity,
+  listOf,
+  nextLink,
+} from './templates/traffic.server'
 
 function exchange(body: unknown, headers: Record<string, string> = {}, status = 200): Exchange {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -210,5 +224,147 @@ describe('written versus read back', () => {
         schemas,
       ),
     ).toEqual(['/address/city: wrote "Oslo", read "Bergen"'])
+  })
+})
+
+describe('ids as APIs name them', () => {
+  it('finds a created resource by its parameter in another spelling, not by its owner’s id', () => {
+    const twilio = { account_sid: 'AC1', brand_sid: 'BN1', brand_vetting_sid: 'VT1', sid: 'VT1' }
+    expect(extractId(exchange(twilio), 'BrandVettingSid')).toBe('VT1')
+    expect(extractId(exchange({ account_sid: 'AC1', sid: 'MG1' }), 'Sid')).toBe('MG1')
+    expect(extractId(exchange({ paid: 'yes', account_sid: 'AC1', sid: 'MG1' }), 'thingId')).toBe(
+      'MG1',
+    )
+  })
+
+  it('reads the first resource of a batch envelope (Xero’s)', () => {
+    const xero = {
+      Id: 'request-1',
+      Status: 'OK',
+      Contacts: [{ ContactID: 'c-1', ContactNumber: 'N1' }, { ContactID: 'c-2' }],
+    }
+    expect(extractId(exchange(xero), 'ContactID')).toBe('c-1')
+    expect(extractId(exchange(xero), 'ContactNumber')).toBe('N1')
+  })
+
+  it('identifies listed items by `sid`, `…ID` fields, and the field the item path names', () => {
+    expect(itemId({ sid: 'MG1', account_sid: 'AC1' })).toBe('MG1')
+    expect(itemHasId({ account_sid: 'AC1', sid: 'MG1' }, 'MG1')).toBe(true)
+    expect(itemHasId({ Name: 'GST', TaxType: 'TAX002' }, 'TAX002')).toBe(false)
+    expect(itemHasId({ Name: 'GST', TaxType: 'TAX002' }, 'TAX002', 'TaxType')).toBe(true)
+  })
+
+  it('tells items apart by an id field that differs within each page (Xero’s InvoiceID, not BrandingThemeID)', () => {
+    const page = (...ids: string[]) => ids.map((id) => ({ BrandingThemeID: 'b-1', InvoiceID: id }))
+    const identity = itemIdentity(page('i-1', 'i-2'), page('i-3', 'i-4'), page('i-1', 'i-2', 'i-3'))
+    expect(page('i-1', 'i-3').map(identity)).toEqual(['i-1', 'i-3'])
+    // A page that repeats an item still repeats it.
+    const repeated = itemIdentity(page('i-1', 'i-2'), page('i-1', 'i-2'))
+    expect(page('i-1').map(repeated)).toEqual(['i-1'])
+  })
+})
+
+describe('routes and creates', () => {
+  it('knows a literal path another template also takes', () => {
+    expect(mayRouteTo('/transfers/cancel', '/transfers/{id}')).toBe(true)
+    expect(mayRouteTo('/transfers/{id}', '/transfers/cancel')).toBe(false)
+    expect(mayRouteTo('/transfers/{id}', '/transfers/{transferId}')).toBe(true)
+    expect(mayRouteTo('/transfers/cancel', '/grants/{id}')).toBe(false)
+    expect(mayRouteTo('/a/b', '/a/{x}/c')).toBe(false)
+  })
+
+  it('creates with the operation named so, PUT included, never with one named a deletion', () => {
+    const op = (method: string, operationId: string, path = '/Contacts') =>
+      ({ method, operationId, path, id: operationId }) as unknown as NormalizedOperation
+    const xero = [op('POST', 'updateOrCreateContacts'), op('PUT', 'createContacts')]
+    expect(collectionCreate(xero, '/Contacts')?.operationId).toBe('createContacts')
+    const payments = [op('POST', 'deleteBatchPayment', '/B'), op('PUT', 'createBatchPayment', '/B')]
+    expect(collectionCreate(payments, '/B')?.operationId).toBe('createBatchPayment')
+    expect(collectionCreate([op('POST', 'deleteThing', '/T')], '/T')).toBeUndefined()
+    expect(
+      collectionCreate([op('POST', 'PostCharges', '/v1/charges')], '/v1/charges')?.method,
+    ).toBe('POST')
+  })
+})
+
+describe('form bodies per their encoding object', () => {
+  it('repeats an array by default (style form, explode), brackets deepObject, joins the delimited', () => {
+    const body = { tags: ['a', 'b'], metadata: { k: 'v' }, expand: ['x'], ids: [1, 2], name: 'n' }
+    const text = formEncode(body, {
+      expand: { style: 'deepObject', explode: true },
+      ids: { style: 'pipeDelimited', explode: false },
+    })
+    expect(decodeURIComponent(text)).toBe('tags=a&tags=b&metadata[k]=v&expand[0]=x&ids=1|2&name=n')
+    expect(decodeURIComponent(formEncode({ tags: ['a', 'b'] }, { tags: { explode: false } }))).toBe(
+      'tags=a,b',
+    )
+  })
+})
+
+describe('written versus read back, as APIs echo them', () => {
+  const spec = {
+    schemas: {
+      Charge: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          amount: { type: 'integer' },
+          application_fee: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+          created: { type: 'integer', readOnly: true },
+          status: { type: 'string', enum: ['open', 'paid'] },
+        },
+      },
+    },
+  } as unknown as NormalizedSpec
+  const schemas = new SpecSchemas(spec)
+  const read = schemas.resolve({ $ref: '#/components/schemas/Charge' }) as Record<string, unknown>
+
+  it('does not compare a value the read schema cannot hold, a readOnly field, or an empty form value', () => {
+    expect(
+      writtenVersusRead(
+        { amount: 5, application_fee: 929, created: 1, status: '' },
+        { amount: 5, application_fee: 'fee_1', created: 2, status: 'open' },
+        read,
+        undefined,
+        schemas,
+        '',
+        true,
+      ),
+    ).toEqual([])
+    // The same amount changed is still a lost write.
+    expect(writtenVersusRead({ amount: 5 }, { amount: 6 }, read, undefined, schemas)).toEqual([
+      '/amount: wrote 5, read 6',
+    ])
+  })
+
+  it('compares the resource inside a batch envelope, not the envelope’s own fields', () => {
+    const written = { Status: 'DELETED', Contacts: [{ ContactID: 'c-9', Name: 'Ada' }] }
+    const answer = { Id: 'r-1', Status: 'OK', Contacts: [{ ContactID: 'c-1', Name: 'Ada' }] }
+    const entries = batchEntries(written, answer, undefined, undefined, schemas, 'c-1', 'ContactID')
+    expect(entries?.read).toEqual({ ContactID: 'c-1', Name: 'Ada' })
+    expect(
+      writtenVersusRead(
+        entries!.written,
+        entries!.read,
+        undefined,
+        undefined,
+        schemas,
+        '',
+        false,
+        'ContactID',
+      ),
+    ).toEqual([])
+    // A resource read back as itself is not an envelope.
+    expect(
+      batchEntries(
+        { name: 'x' },
+        { id: 'c-1', items: [{ id: 'i' }] },
+        undefined,
+        undefined,
+        schemas,
+        'c-1',
+        'id',
+      ),
+    ).toBeUndefined()
   })
 })

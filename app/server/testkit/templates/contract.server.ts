@@ -10,6 +10,7 @@ import {
   schemaAssertions,
 } from '../judge.server'
 import type { Assertion, CaseOutcome, Exchange } from '../model.server'
+import { REDACTED } from '../../redact.server'
 import { mediaTypeOf } from '../probe.server'
 import {
   callable,
@@ -64,6 +65,11 @@ const statusDocumented = onPositive(
   'contract.status-documented',
   (_context, operation, exchange) => {
     const status = exchange.response!.status
+    if (operation.responses.length === 0)
+      return skipped(
+        `Not judged: ${operationPointer(operation)} documents no response (OpenAPI 3.1 allows that), so any status is its own.`,
+        [exchange],
+      )
     const documented = documentedResponse(operation, status)
     return judged(
       [
@@ -152,6 +158,17 @@ const headers = onPositive('contract.headers', (context, operation, exchange) =>
           actual: 'absent',
           pointer: `${pointer}/${name}`,
         })
+      continue
+    }
+    if (raw === REDACTED) {
+      // A credential-like header is recorded redacted: present, its value not the suite's to read.
+      assertions.push({
+        name: `header ${name} present`,
+        passed: true,
+        expected: name,
+        actual: REDACTED,
+        pointer: `${pointer}/${name}`,
+      })
       continue
     }
     const resolved = context.schemas.resolve(header.schema)

@@ -3,7 +3,14 @@ import { resolvePointer } from '~/shared/json-pointer'
 import type { JsonSchema, NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 import type { SpecSchemas } from '../../specs/schemas.server'
 import { extractId, type ReceivedWebhook, type RunContext } from '../context.server'
-import { isIdentifierParam, objectSchema, toProbe, validInputs } from '../inputs.server'
+import {
+  collectionCreate,
+  isIdentifierParam,
+  looseName as loose,
+  objectSchema,
+  toProbe,
+  validInputs,
+} from '../inputs.server'
 import { documentedResponse, operationPointer, statusAssertion } from '../judge.server'
 import { type Assertion, type Exchange, NotApplicable } from '../model.server'
 import { sleep } from '../probe.server'
@@ -19,7 +26,7 @@ import {
   suiteCase,
   type TemplateImpl,
 } from './base.server'
-import { itemId, listOf } from './traffic.server'
+import { hasMore, itemHasId, listOf } from './traffic.server'
 
 // ---- webhooks -------------------------------------------------------------------------
 
@@ -259,16 +266,17 @@ export function crudResources(spec: NormalizedSpec, schemas: SpecSchemas): Resou
   const ops = callable(spec)
   const resources: Resource[] = []
   for (const collection of collections) {
-    const create = ops.find(
-      (operation) => operation.method === 'POST' && operation.path === collection,
-    )
-    const item = ops.find(
+    const create = collectionCreate(ops, collection)
+    // Of several item reads (Xero's /Contacts/{ContactNumber} and /Contacts/{ContactID}), the
+    // one by an id.
+    const items = ops.filter(
       (operation) =>
         operation.method === 'GET' &&
         new RegExp(`^${collection.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\{[^}/]+\\}$`).test(
           operation.path,
         ),
     )
+    const item = items.find((operation) => /id\}$/i.test(operation.path)) ?? items[0]
     if (!create || !item) continue
     const itemParam = /\{([^}]+)\}$/.exec(item.path)![1]!
     const param = item.parameters.find((entry) => entry.in === 'path' && entry.name === itemParam)
@@ -281,7 +289,7 @@ export function crudResources(spec: NormalizedSpec, schemas: SpecSchemas): Resou
       itemParam,
       create,
       read: item,
-      update: on('PUT') ?? on('PATCH'),
+      update: on('PUT') ?? on('PATCH') ?? on('POST'),
       list: ops.find((operation) => operation.method === 'GET' && operation.path === collection),
       remove: on('DELETE'),
     })
@@ -298,7 +306,75 @@ function scalarEqual(a: unknown, b: unknown): boolean {
   return Number.isFinite(dateA) && dateA === dateB && /\d{4}-\d{2}-\d{2}/.test(String(a))
 }
 
-/** Fields written that read back differently (or not at all though the read schema declares them). */
+function isEmptyObject(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value as object).length === 0
+  )
+}
+
+const schemaKeys = new WeakMap<object, string>()
+let schemaCount = 0
+
+/** Whether `value` is valid against the read schema of its field (true when there is none). */
+function readableAs(schemas: SpecSchemas, schema: JsonSchema | undefined, value: unknown): boolean {
+  if (!schema || typeof schema !== 'object') return true
+  let key = schemaKeys.get(schema)
+  if (!key) {
+    key = `crud-read-field:${++schemaCount}`
+    schemaKeys.set(schema, key)
+  }
+  return schemas.check(key, schema, value, 'response').length === 0
+}
+
+/**
+ * A resource read back inside a batch envelope (Xero's `{"Status": "OK", "Contacts": [{…}]}`):
+ * the entry that holds its id, its schema, and the entry written (the first of an envelope
+ * written, or the body itself). Undefined when the resource is read back as itself.
+ */
+export function batchEntries(
+  written: unknown,
+  read: unknown,
+  readSchema: Record<string, unknown> | undefined,
+  writeSchema: Record<string, unknown> | undefined,
+  schemas: SpecSchemas,
+  id: string,
+  itemParam: string,
+) {
+  if (!read || typeof read !== 'object' || Array.isArray(read)) return undefined
+  if (itemHasId(read, id, itemParam)) return undefined
+  for (const [key, actual] of Object.entries(read as Record<string, unknown>)) {
+    if (!Array.isArray(actual) || actual.length === 0 || !itemHasId(actual[0], id, itemParam))
+      continue
+    const items = (schema: Record<string, unknown> | undefined) =>
+      objectSchema(
+        schemas,
+        (
+          schemas.resolve((schema?.properties as Record<string, JsonSchema> | undefined)?.[key]) as
+            { items?: JsonSchema } | undefined
+        )?.items,
+      )
+    const sent =
+      written && typeof written === 'object' && !Array.isArray(written)
+        ? (written as Record<string, unknown>)[key]
+        : undefined
+    const enveloped = Array.isArray(sent) && sent.length > 0
+    return {
+      written: enveloped ? sent[0] : written,
+      read: actual[0],
+      readSchema: items(readSchema),
+      writeSchema: enveloped ? items(writeSchema) : writeSchema,
+    }
+  }
+  return undefined
+}
+
+/**
+ * Fields written that read back differently (or not at all though the read schema declares
+ * them). `form`: the body was a form, where an empty value unsets a field (Stripe's).
+ */
 export function writtenVersusRead(
   written: unknown,
   read: unknown,
@@ -306,6 +382,9 @@ export function writtenVersusRead(
   writeSchema: Record<string, unknown> | undefined,
   schemas: SpecSchemas,
   path = '',
+  form = false,
+  /** The item path's parameter: the field it names is the server's to set (Xero's `ContactID`). */
+  itemParam?: string,
 ): string[] {
   if (!written || typeof written !== 'object' || Array.isArray(written)) return []
   if (!read || typeof read !== 'object' || Array.isArray(read))
@@ -328,6 +407,22 @@ export function writtenVersusRead(
       continue
     const at = `${path}/${key}`
     const actual = (read as Record<string, unknown>)[key]
+    if (!path && itemParam && loose(key) === loose(itemParam) && key !== 'id') continue
+    // A field the read schema marks readOnly is the server's: what was sent is ignored.
+    const readProperty = schemas.resolve(readProperties[key])
+    if (readProperty && typeof readProperty === 'object' && readProperty.readOnly === true) continue
+    // An empty object is not sent at all in a form (`metadata: {}` writes nothing), and an
+    // empty form value unsets the field.
+    if (isEmptyObject(value) || (form && value === '')) continue
+    // A value the read schema cannot hold is another representation of the field, not a
+    // lost write: Stripe's charge takes `application_fee` as an amount and reads back its id,
+    // an invoice takes `default_tax_rates` as ids and reads back the objects.
+    if (
+      (typeof value !== 'object' || Array.isArray(value)) &&
+      value !== null &&
+      !readableAs(schemas, readProperties[key], value)
+    )
+      continue
     if (actual === undefined) {
       if (key in readProperties) problems.push(`${at}: written, not read back`)
       continue
@@ -341,6 +436,7 @@ export function writtenVersusRead(
           objectSchema(schemas, writeProperties[key]),
           schemas,
           at,
+          form,
         ),
       )
     else if (Array.isArray(value)) {
@@ -417,7 +513,8 @@ const crud: TemplateImpl = {
         return assertion.passed
       }
       const ok = (status: number) => status >= 200 && status < 300
-      const created = await context.validRequest(resource.create)
+      // Its own create: the shared one (the POST's contract cases) may already hold its unique fields.
+      const created = await context.validRequest(resource.create, { dedicated: 'workflow' })
       const creation = await context.send(created.probe, { label: 'workflow: create' })
       if (!step('create', creation, '2xx', ok)) return stopped ?? judged(assertions, exchanges)
       const id = extractId(creation, resource.itemParam)
@@ -451,12 +548,30 @@ const crud: TemplateImpl = {
                 Object.values(writeOperation.requestBody.content)[0]?.schema
             : undefined,
         )
-        const problems = writtenVersusRead(
+        const readSchema = responseObjectSchema(context, resource.read, readExchange)
+        // A resource written and read in batch envelopes is compared entry to entry; the
+        // envelopes' own fields (`Status`, `pagination`) are not the resource's.
+        const batch = batchEntries(
           written,
           readExchange.json,
-          responseObjectSchema(context, resource.read, readExchange),
+          readSchema,
           writeSchema,
           context.schemas,
+          id,
+          resource.itemParam,
+        )
+        const mediaType = writeOperation.requestBody
+          ? Object.keys(writeOperation.requestBody.content)[0]
+          : undefined
+        const problems = writtenVersusRead(
+          batch?.written ?? written,
+          batch?.read ?? readExchange.json,
+          batch ? batch.readSchema : readSchema,
+          batch ? batch.writeSchema : writeSchema,
+          context.schemas,
+          '',
+          /form/i.test(mediaType ?? ''),
+          resource.itemParam,
         )
         assertions.push({
           name,
@@ -483,7 +598,10 @@ const crud: TemplateImpl = {
         }
       }
       if (resource.list) {
-        const list = await context.validRequest(resource.list).catch(() => null)
+        // Listed under the parents it was created under.
+        const list = await context
+          .validRequest(resource.list, { parents: created.inputs.pathParams })
+          .catch(() => null)
         if (list) {
           const sizeParam = resource.list.parameters.find(
             (param) =>
@@ -505,17 +623,22 @@ const crud: TemplateImpl = {
           const listed = await context.send(probe, { label: 'workflow: list' })
           if (step('list', listed, '2xx', ok)) {
             const items = listOf(listed.json) ?? []
-            const found = items.some((item) => itemId(item) === id)
+            const found = items.some((item) => itemHasId(item, id, resource.itemParam))
+            // Not found on a page that may not be the last: the list may go on (oldest first).
+            const requested = sizeParam ? Math.min(100, maximum ?? 100) : undefined
+            const more = hasMore(listed)
+            const whole =
+              more === false ||
+              (more === undefined &&
+                (requested !== undefined ? items.length < requested : items.length < 10))
             assertions.push({
               name: 'list contains it',
-              passed: found || items.length >= Math.min(100, maximum ?? 100),
+              passed: found || !whole,
               expected: `the list contains ${id}`,
-              actual: found ? 'found' : `not among ${items.length} item(s)`,
-              ...(found
-                ? {}
-                : items.length >= Math.min(100, maximum ?? 100)
-                  ? { severity: 'warning' as const }
-                  : {}),
+              actual: found
+                ? 'found'
+                : `not among ${items.length} item(s)${whole ? '' : ' of a page that may not be the last'}`,
+              ...(found || whole ? {} : { severity: 'warning' as const }),
             })
           }
         }

@@ -84,7 +84,7 @@ async function sendMutated(
         ? mutateBody(operation, body.mediaType, body.schema, body.value, context.schemas, kind)
         : null
       if (mutation && body) {
-        probe = { ...probe, body: encodeBody(body.mediaType, mutation.value) }
+        probe = { ...probe, body: encodeBody(body.mediaType, mutation.value, body.encoding) }
         what = mutation.description
       } else if (kind === 'enum') {
         const query = enumQueryMutation(operation, context.schemas)
@@ -153,8 +153,25 @@ function itemReads(spec: NormalizedSpec, schemas: SpecSchemas): NormalizedOperat
     if (operation.method !== 'GET') return false
     const last = /\/\{([^}]+)\}$/.exec(operation.path)?.[1]
     const param = operation.parameters.find((entry) => entry.in === 'path' && entry.name === last)
-    return Boolean(param && isIdentifierParam(schemas, param))
+    return Boolean(param && isIdentifierParam(schemas, param)) && !answersList(operation, schemas)
   })
+}
+
+/**
+ * A read that answers a bare array lists what belongs to its last identifier (Bitbucket's
+ * /repositories/{username}); an unknown owner may rightly get an empty list.
+ */
+function answersList(operation: NormalizedOperation, schemas: SpecSchemas): boolean {
+  const success = operation.responses.find((response) => /^2/.test(response.status))
+  const media =
+    success &&
+    (Object.entries(success.content).find(([type]) => /json/i.test(type))?.[1] ??
+      Object.values(success.content)[0])
+  const schema = schemas.resolve(media?.schema) as { type?: unknown } | undefined
+  return Boolean(
+    schema &&
+    (schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))),
+  )
 }
 
 /** An id that is well-formed for its schema and cannot exist. */
@@ -198,6 +215,18 @@ function unknownId(context: RunContext, operation: NormalizedOperation, name: st
   return plain
 }
 
+/** Whether a stateful mock keeps the resource `operation` reads (a CRUD resource of the spec). */
+function mockStores(context: RunContext, operation: NormalizedOperation): boolean {
+  return (
+    Boolean(context.init.mockStateful) &&
+    operation.capabilities.some(
+      (capability) =>
+        capability.kind === 'crud' &&
+        capability.evidence.some((entry) => entry.startsWith('schema ')),
+    )
+  )
+}
+
 async function notFoundExchange(context: RunContext, operation: NormalizedOperation) {
   return context.memo(`not-found:${operation.id}`, async () => {
     requireCredentials(context, operation)
@@ -220,6 +249,14 @@ const notFound: TemplateImpl = {
       const exchange = await notFoundExchange(context, operation)
       const unanswered = unusable(exchange)
       if (unanswered) return unanswered
+      const status = exchange.response!.status
+      if (context.init.kind === 'mock' && status < 300 && !mockStores(context, operation))
+        return skipped(
+          context.init.mockStateful
+            ? 'Not judged on a mock: it keeps only resources the spec lets it create (a POST on their collection), and answers reads of others with the documented example, whatever the id.'
+            : 'Not judged on a mock that is not stateful: it answers every id with the documented example. Turn Stateful on in the mock’s settings to judge it.',
+          [exchange],
+        )
       return judged(
         [
           statusAssertion(
@@ -237,14 +274,41 @@ const notFound: TemplateImpl = {
 
 const METHODS = ['GET', 'PATCH', 'PUT', 'POST', 'DELETE']
 
-/** Each path with a method it does not declare. */
+const isTemplate = (segment: string) => segment.includes('{')
+
+/**
+ * Whether a request to `path` (its parameters filled with made-up values) may be routed to
+ * the template `other`: `/transfers/cancel` is also `/transfers/{id}`.
+ */
+export function mayRouteTo(path: string, other: string): boolean {
+  const mine = path.split('/')
+  const theirs = other.split('/')
+  if (mine.length !== theirs.length) return false
+  return mine.every((segment, index) => {
+    const their = theirs[index]!
+    if (isTemplate(segment)) return isTemplate(their)
+    return isTemplate(their) || their === segment
+  })
+}
+
+/**
+ * Each path with a method it does not declare, and that no other path of the spec takes
+ * there either (GET /transfers/cancel is a read of /transfers/{id}, not an undeclared method).
+ */
 function pathsWithUndeclared(spec: NormalizedSpec) {
   const byPath = new Map<string, NormalizedOperation[]>()
   for (const operation of callable(spec))
     byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation])
   return [...byPath.entries()].flatMap(([path, operations]) => {
     const declared = new Set(operations.map((operation) => operation.method))
-    const method = METHODS.find((candidate) => !declared.has(candidate))
+    const method = METHODS.find(
+      (candidate) =>
+        !declared.has(candidate) &&
+        !spec.operations.some(
+          (other) =>
+            other.method === candidate && other.path !== path && mayRouteTo(path, other.path),
+        ),
+    )
     return method ? [{ path, method, operation: operations[0]! }] : []
   })
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { NormalizedOperation, NormalizedSpec } from '~/shared/normalized-spec'
 import type { RunContext } from '../context.server'
-import { encodeBody, validInputs } from '../inputs.server'
+import { encodeBody, looseName, validInputs } from '../inputs.server'
 import { operationPointer, responsePointer, statusAssertion } from '../judge.server'
 import type { Assertion, Exchange, Probe } from '../model.server'
 import { sleep } from '../probe.server'
@@ -90,14 +90,68 @@ export function listOf(body: unknown): unknown[] | null {
   return arrays.length === 1 ? (arrays[0] as unknown[]) : null
 }
 
+/** Names an API gives an item's own id (`id`, Twilio's `sid`, …), in order of preference. */
+const ID_NAMES = ['id', 'uuid', 'sid', 'guid', 'key', 'ID', 'Id', 'Sid', 'SID', 'UUID']
+/** A field holding some id (Xero's `ContactID`, `user_id`, `accountSid`). */
+const ID_SUFFIX = /(^|_)(id|sid|uuid)$|[a-z0-9](Id|ID|Sid|SID|Uuid|UUID)$/
+
+function isIdValue(value: unknown): value is string | number {
+  return (typeof value === 'string' && value !== '') || typeof value === 'number'
+}
+
+/**
+ * What identifies a listed item: its own id field (`id`, `sid`, … or the first `…ID` field,
+ * as Xero's `ContactID`), else its whole JSON.
+ */
 export function itemId(item: unknown): string {
-  if (item && typeof item === 'object') {
+  if (item && typeof item === 'object' && !Array.isArray(item)) {
     const record = item as Record<string, unknown>
-    for (const key of ['id', 'uuid', 'key', 'ID', 'Id'])
-      if (typeof record[key] === 'string' || typeof record[key] === 'number')
-        return String(record[key])
+    for (const key of ID_NAMES) if (isIdValue(record[key])) return String(record[key])
+    for (const [key, value] of Object.entries(record))
+      if (ID_SUFFIX.test(key) && isIdValue(value)) return String(value)
   }
   return JSON.stringify(item)
+}
+
+const loose = looseName
+
+/**
+ * Whether a listed item is the resource `id`: any of its id fields holds it, or the field
+ * its item path names (Xero's tax rates are found by `{TaxType}`).
+ */
+export function itemHasId(item: unknown, id: string, param?: string): boolean {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return false
+  return Object.entries(item as Record<string, unknown>).some(
+    ([key, value]) =>
+      (ID_NAMES.includes(key) ||
+        ID_SUFFIX.test(key) ||
+        (param !== undefined && loose(key) === loose(param))) &&
+      isIdValue(value) &&
+      String(value) === id,
+  )
+}
+
+/**
+ * What identifies the items of lists: the first id field (as `itemId` picks) whose values
+ * differ within each list (Xero's invoices carry `BrandingThemeID` before `InvoiceID`).
+ */
+export function itemIdentity(...lists: unknown[][]): (item: unknown) => string {
+  const all = lists.flat()
+  const first = all.find((item) => item && typeof item === 'object' && !Array.isArray(item)) as
+    Record<string, unknown> | undefined
+  if (!first) return itemId
+  const keys = [
+    ...ID_NAMES.filter((key) => key in first),
+    ...Object.keys(first).filter((key) => !ID_NAMES.includes(key) && ID_SUFFIX.test(key)),
+  ]
+  const distinct = (list: unknown[], key: string) => {
+    const values = list.map((item) => (item as Record<string, unknown> | null)?.[key])
+    return values.every(isIdValue) && new Set(values.map(String)).size === values.length
+  }
+  for (const key of keys)
+    if (lists.every((list) => distinct(list, key)))
+      return (item) => String((item as Record<string, unknown>)[key])
+  return itemId
 }
 
 function dig(body: unknown, path: string[]): unknown {
@@ -190,6 +244,8 @@ type PageRun = {
   combinedItems: unknown[] | null
   size: number
   how: string
+  /** Why the first page is taken to be the only one. */
+  singlePage?: string
 }
 
 function sizeFor(operation: NormalizedOperation, paging: Paging): number {
@@ -232,7 +288,9 @@ async function ensureItems(
     await context.send(
       {
         ...parent.probe,
-        ...(inputs.body ? { body: encodeBody(inputs.body.mediaType, inputs.body.value) } : {}),
+        ...(inputs.body
+          ? { body: encodeBody(inputs.body.mediaType, inputs.body.value, inputs.body.encoding) }
+          : {}),
       },
       { label: 'pagination fixture' },
     )
@@ -261,8 +319,18 @@ function pages(context: RunContext, operation: NormalizedOperation): Promise<Pag
         run.how = `${paging.cursor}=${cursor}`
       }
     } else if (paging.style === 'offset') {
-      second = withQuery(first, { [paging.offset!]: String(items1.length) })
-      run.how = `${paging.offset}=${items1.length}`
+      // An offset the API takes: NYT's `offset` is a multiple of 20, so a page of fewer is the last.
+      const step = (
+        context.schemas.resolve(
+          operation.parameters.find((param) => param.name === paging.offset)?.schema,
+        ) as { multipleOf?: unknown } | undefined
+      )?.multipleOf
+      if (typeof step === 'number' && step > 0 && items1.length % step !== 0)
+        run.singlePage = `${paging.offset} takes multiples of ${step} and the first page has ${items1.length} item(s)`
+      else {
+        second = withQuery(first, { [paging.offset!]: String(items1.length) })
+        run.how = `${paging.offset}=${items1.length}`
+      }
     } else if (paging.style === 'page') {
       second = withQuery(first, { [paging.page!]: String(paging.pageStart + 1) })
       run.how = `${paging.page}=${paging.pageStart + 1}`
@@ -356,6 +424,8 @@ const nextPage = paginationTemplate('pagination.next-page', (_context, _operatio
   if (!run.items1)
     return judged([listAssertion(run.page1, run.items1, 'the first page')], [run.page1])
   if (!run.page2) {
+    if (run.singlePage && hasMore(run.page1) !== true)
+      return skipped(`Not judged: a single page (${run.singlePage}).`, [run.page1])
     if ((run.items1.length ?? 0) < run.size && hasMore(run.page1) !== true)
       return skipped(
         'Not judged: the list has a single page (the suite could not create more items).',
@@ -406,8 +476,9 @@ const consistency = paginationTemplate('pagination.consistency', (_context, _ope
       run.page1,
       ...(run.page2 ? [run.page2] : []),
     ])
-  const ids1 = run.items1.map(itemId)
-  const ids2 = run.items2.map(itemId)
+  const identity = itemIdentity(run.items1, run.items2, run.combinedItems ?? [])
+  const ids1 = run.items1.map(identity)
+  const ids2 = run.items2.map(identity)
   const duplicates = ids2.filter((id) => ids1.includes(id))
   const assertions: Assertion[] = [
     {
@@ -421,7 +492,7 @@ const consistency = paginationTemplate('pagination.consistency', (_context, _ope
   ]
   if (run.combinedItems && run.items1.length === run.size) {
     const expected = [...ids1, ...ids2].slice(0, run.size * 2)
-    const combined = run.combinedItems.map(itemId).slice(0, expected.length)
+    const combined = run.combinedItems.map(identity).slice(0, expected.length)
     const missing = combined.filter((id) => !expected.includes(id))
     assertions.push({
       name: 'no gap between pages',
@@ -481,7 +552,9 @@ function replay(context: RunContext, operation: NormalizedOperation): Promise<Re
         pathValues: request.inputs.pathParams,
         examples,
       })
-      const encoded = other.body ? encodeBody(other.body.mediaType, other.body.value) : undefined
+      const encoded = other.body
+        ? encodeBody(other.body.mediaType, other.body.value, other.body.encoding)
+        : undefined
       if (encoded && encoded.text !== probe.body?.text) {
         otherBody = encoded
         break

@@ -7,13 +7,19 @@
  * look-alike paths (`/Journals/{JournalID}` and `{JournalNumber}`), NYT's offsets in steps of
  * 20, Adyen's `/transfers/cancel` beside `/transfers/{id}`, Stripe's client-chosen ids and
  * empty form values, operations that document no response.
+ *
+ * A mock serves a documented example as written: where the example contradicts its own
+ * schema (Xero's `"TotalAmount": "3.00"` for a number), the schema cases rightly fail, and
+ * the spec is at fault. Those failures are recognised (the answer is the example), not listed.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { NormalizedSpec } from '~/shared/normalized-spec'
 import { db } from '~/server/db.server'
 import { getSupervisor } from '~/server/mocks/supervisor.server'
 import { versionSpec } from '~/server/specs/store.server'
+import type { CaseResult } from '~/server/testkit/execute.server'
 import { mockCredentials, mockKeepsState } from '~/server/testkit/runner.server'
 import { explain, runGolden } from '../support/golden-run'
 import { startSdkMock } from '../support/sdk-mock'
@@ -32,6 +38,20 @@ const KNOWN = new Set([
   'contract.schema:PostCustomersCustomerSourcesId',
   'contract.required-fields:PostCustomersCustomerSourcesId',
 ])
+
+/** A schema case that failed on an answer that is the operation's own documented example. */
+function servesInvalidExample(spec: NormalizedSpec, result: CaseResult): boolean {
+  if (!/^contract\.(schema|required-fields)$/.test(result.plannedCase.templateId)) return false
+  const operation = spec.operations.find((entry) => entry.id === result.plannedCase.operationId)
+  const answer = JSON.stringify(result.outcome.exchanges[0]?.json)
+  return Boolean(
+    operation?.responses.some((response) =>
+      Object.values(response.content).some((media) =>
+        media.examples.some((example) => JSON.stringify(example.value) === answer),
+      ),
+    ),
+  )
+}
 
 afterEach(async () => {
   await getSupervisor().shutdown()
@@ -53,7 +73,8 @@ describe('the golden suite on the mock of each shared spec', () => {
     const failed = run.results.filter(
       (result) =>
         (result.outcome.verdict === 'failed' || result.outcome.verdict === 'errored') &&
-        !KNOWN.has(result.plannedCase.key),
+        !KNOWN.has(result.plannedCase.key) &&
+        !servesInvalidExample(spec, result),
     )
     expect(
       failed.map((result) => result.plannedCase.key),

@@ -431,7 +431,6 @@ export class MockEngine {
   private window = { start: 0, count: 0 }
   private faultCounter = 0
   private readonly generatedBodies: Map<string, string>
-  private readonly exampleChecks = new WeakMap<MediaTypeContent, boolean>()
   private readonly plans: WeakMap<NormalizedOperation, OperationPlan>
   private readonly responsePlans: WeakMap<NormalizedResponse, ResponsePlan>
   private readonly errorBases: Map<string, unknown>
@@ -839,11 +838,7 @@ export class MockEngine {
           `No example named "${prefer.example}". Examples: ${media.examples.map((entry) => entry.name).join(', ') || 'none'}.`,
         )
       body = named.value
-    } else if (
-      media.examples.length > 0 &&
-      prefer.dynamic !== 'true' &&
-      this.exampleFits(operation, status, type, media)
-    )
+    } else if (media.examples.length > 0 && prefer.dynamic !== 'true')
       body = onePage(operation, request, media.examples[0]!.value)
     else {
       // Generation is deterministic per seed, so the serialised body can be reused.
@@ -866,34 +861,6 @@ export class MockEngine {
     }
     headers['content-type'] = contentType
     return { status, headers, body: serialise(body, type), violations: [], delayMs: 0 }
-  }
-
-  /**
-   * Whether the first example of a response is valid against its schema (checked once). An
-   * example that contradicts its schema (Xero's `"TotalAmount": "3.00"` for a number) is not
-   * served: generated data takes its place, since a typed SDK would fail on it. `Prefer:
-   * example=<name>` still serves it as written.
-   */
-  private exampleFits(
-    operation: NormalizedOperation,
-    status: number,
-    type: string,
-    media: MediaTypeContent,
-  ): boolean {
-    let fits = this.exampleChecks.get(media)
-    if (fits === undefined) {
-      fits =
-        !media.schema ||
-        !/json/i.test(type) ||
-        this.schemas.check(
-          `${operation.id}:example:${status}:${type}`,
-          media.schema,
-          media.examples[0]!.value,
-          'response',
-        ).length === 0
-      this.exampleChecks.set(media, fits)
-    }
-    return fits
   }
 
   private fromState(

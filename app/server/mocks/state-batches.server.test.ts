@@ -1,7 +1,7 @@
 /**
  * Mocks of APIs that carry resources in batch envelopes and route look-alike paths by their
- * values (Xero's conventions), stateless lists that honour a page size, examples that
- * contradict their schema, and the ids and empty values form APIs (Stripe's) send.
+ * values (Xero's conventions), stateless lists that honour a page size and serve examples
+ * as written, and the ids and empty values form APIs (Stripe's) send.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { NormalizedSpec } from '~/shared/normalized-spec'
@@ -231,20 +231,12 @@ describe('stateless answers', () => {
     expect(call(engine, 'GET', '/Reports').json.data).toHaveLength(4)
   })
 
-  it('serves generated data where the documented example contradicts its schema', () => {
+  it('serves a documented example as written, even one that contradicts its schema', () => {
+    // The suite on the Mock then fails its schema case: the vendor learns the example is wrong.
     const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
-    const answer = call(engine, 'GET', '/Payments')
-    expect(answer.status).toBe(200)
-    expect(
-      schemas.check(
-        't:payments',
-        spec.operations.find((operation) => operation.path === '/Payments')!.responses[0]!.content[
-          'application/json'
-        ]!.schema!,
-        answer.json,
-        'response',
-      ),
-    ).toEqual([])
+    expect(call(engine, 'GET', '/Payments?pageSize=2').json).toEqual({
+      Payments: [{ Amount: '1.00' }, { Amount: '2.00' }],
+    })
   })
 })
 

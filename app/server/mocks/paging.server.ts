@@ -128,6 +128,10 @@ export type PageFacts = {
   lastId: unknown
 }
 
+function pageCount(facts: PageFacts): number {
+  return Math.ceil(facts.total / Math.max(1, facts.limit))
+}
+
 /** Paging fields by their conventional names (Stripe, Twilio, JSON:API-like envelopes…). */
 const PAGE_FIELDS: Record<string, (facts: PageFacts) => unknown> = {
   has_more: (facts) => facts.more,
@@ -146,6 +150,13 @@ const PAGE_FIELDS: Record<string, (facts: PageFacts) => unknown> = {
   previouspageurl: (facts) => (facts.previous === null ? null : facts.url(facts.previous)),
   first_page_url: (facts) => facts.url(0),
   firstpageurl: (facts) => facts.url(0),
+  // Xero's `pagination` object and the like: how many items and pages there are.
+  item_count: (facts) => facts.total,
+  itemcount: (facts) => facts.total,
+  page_count: (facts) => pageCount(facts),
+  pagecount: (facts) => pageCount(facts),
+  total_pages: (facts) => pageCount(facts),
+  totalpages: (facts) => pageCount(facts),
   // OpenAI's lists: the cursors of the page's ends.
   first_id: (facts) => facts.firstId,
   firstid: (facts) => facts.firstId,

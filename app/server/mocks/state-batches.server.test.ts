@@ -46,7 +46,7 @@ components:
 paths:
   /Contacts:
     get:
-      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Contacts"}, example: {Status: OK, Contacts: [{ContactID: 00000000-0000-0000-0000-000000000000, Name: Example}]}}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Contacts"}, example: {Status: OK, pagination: {page: 1, pageSize: 100, pageCount: 9, itemCount: 99}, Contacts: [{ContactID: 00000000-0000-0000-0000-000000000000, Name: Example}]}}}}}
     put:
       operationId: createContacts
       requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Contacts"}}}}
@@ -177,6 +177,8 @@ describe('resources in batch envelopes', () => {
       'Bob B',
       'Cy',
     ])
+    // The example's paging object says what the mock holds, not what the example did.
+    expect(listed.json.pagination).toMatchObject({ pageCount: 1, itemCount: 3 })
     expect(
       schemas.check(
         't:contacts',

@@ -198,30 +198,21 @@ describe('resources in batch envelopes', () => {
 describe('routing look-alike paths', () => {
   it('takes the template whose parameters the values fit', () => {
     const engine = new MockEngine(spec, { ...DEFAULT_MOCK_CONFIG, stateful: false })
-    const byNumber = engine.handle({
-      method: 'GET',
-      pathname: '/Journals/42',
-      query: new URLSearchParams(),
-      headers: {},
-      body: Buffer.alloc(0),
+    const get = (pathname: string) =>
+      engine.handle({
+        method: 'GET',
+        pathname,
+        query: new URLSearchParams(),
+        headers: {},
+        body: Buffer.alloc(0),
+      })
+    expect(get('/Journals/42')).toMatchObject({ status: 200, operationId: 'getJournalByNumber' })
+    expect(get('/Journals/3f2b6c1e-8a7d-4e5f-9b0c-1d2e3f4a5b6c')).toMatchObject({
+      status: 200,
+      operationId: 'getJournal',
     })
-    expect(byNumber).toMatchObject({ status: 200, operationId: 'getJournalByNumber' })
-    const byId = engine.handle({
-      method: 'GET',
-      pathname: '/Journals/3f2b6c1e-8a7d-4e5f-9b0c-1d2e3f4a5b6c',
-      query: new URLSearchParams(),
-      headers: {},
-      body: Buffer.alloc(0),
-    })
-    expect(byId).toMatchObject({ status: 200, operationId: 'getJournal' })
     // Neither fits: the first one says why.
-    const neither = engine.handle({
-      method: 'GET',
-      pathname: '/Journals/abc',
-      query: new URLSearchParams(),
-      headers: {},
-      body: Buffer.alloc(0),
-    })
+    const neither = get('/Journals/abc')
     expect(neither.status).toBe(400)
   })
 })

@@ -144,6 +144,15 @@ export function documentedStatuses(operation: NormalizedOperation): string {
   return operation.responses.map((response) => response.status).join(', ') || 'none'
 }
 
+/** A documented response's JSON content (a text/csv alternative says nothing of the body), else its first. */
+export function jsonContent(response: NormalizedResponse | undefined) {
+  if (!response) return undefined
+  return (
+    Object.entries(response.content).find(([type]) => /json/i.test(type))?.[1] ??
+    Object.values(response.content)[0]
+  )
+}
+
 /** The error schema documented for `status` (exact, 4XX, default), when it has one. */
 export function errorSchemaFor(operation: NormalizedOperation, status: number) {
   const documented = documentedResponse(operation, status)

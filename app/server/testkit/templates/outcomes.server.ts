@@ -11,7 +11,7 @@ import {
   toProbe,
   validInputs,
 } from '../inputs.server'
-import { documentedResponse, operationPointer, statusAssertion } from '../judge.server'
+import { documentedResponse, jsonContent, operationPointer, statusAssertion } from '../judge.server'
 import { type Assertion, type Exchange, NotApplicable } from '../model.server'
 import { sleep } from '../probe.server'
 import {
@@ -468,11 +468,7 @@ function responseObjectSchema(
   exchange: Exchange,
 ) {
   const response = exchange.response && documentedResponse(operation, exchange.response.status)
-  const media =
-    response &&
-    (Object.entries(response.content).find(([type]) => /json/i.test(type))?.[1] ??
-      Object.values(response.content)[0])
-  return objectSchema(context.schemas, media?.schema)
+  return objectSchema(context.schemas, jsonContent(response || undefined)?.schema)
 }
 
 const crud: TemplateImpl = {

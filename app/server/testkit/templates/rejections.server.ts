@@ -13,6 +13,7 @@ import {
 } from '../inputs.server'
 import {
   errorSchemaFor,
+  jsonContent,
   leakAssertion,
   operationPointer,
   rejectionAssertions,
@@ -163,11 +164,7 @@ function itemReads(spec: NormalizedSpec, schemas: SpecSchemas): NormalizedOperat
  */
 function answersList(operation: NormalizedOperation, schemas: SpecSchemas): boolean {
   const success = operation.responses.find((response) => /^2/.test(response.status))
-  const media =
-    success &&
-    (Object.entries(success.content).find(([type]) => /json/i.test(type))?.[1] ??
-      Object.values(success.content)[0])
-  const schema = schemas.resolve(media?.schema) as { type?: unknown } | undefined
+  const schema = schemas.resolve(jsonContent(success)?.schema) as { type?: unknown } | undefined
   return Boolean(
     schema &&
     (schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))),
